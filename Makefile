@@ -1,0 +1,40 @@
+# Two commands from a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STORE  ?= var/store
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test build setup system-deps bench clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(BIN)/techniekpact: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(BIN)/techniekpact system-deps
+
+# Debian packages the tests need: headless Chromium and its driver (browser tests),
+# wrk (benchmarks). Installed only when missing.
+system-deps:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v wrk >/dev/null || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	      chromium chromium-driver wrk >/dev/null; }
+
+build: setup
+	$(BIN)/techniekpact build --store $(STORE)
+
+run: build
+	$(BIN)/techniekpact serve --store $(STORE) --host $(HOST) --port $(PORT)
+
+test: build
+	$(BIN)/python -m pytest -q
+
+bench: build
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) var

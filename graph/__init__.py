@@ -1,0 +1,1 @@
+"""The Techniekpact knowledge graph: loading, the store, reasoning, validation."""

@@ -1,0 +1,169 @@
+"""The `techniekpact` command line: thin wrappers around the graph and server packages."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from graph.store import StoreMissing, open_store, store_path
+
+STORE_OPTION = click.option(
+    "--store", "store_dir", envvar="TECHNIEKPACT_STORE", default="var/store", show_default=True,
+    type=click.Path(file_okay=False), help="Store directory (also TECHNIEKPACT_STORE).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main():
+    """Techniekpact knowledge graph: build, serve, query, validate, reason, network."""
+
+
+@main.command()
+@STORE_OPTION
+def build(store_dir):
+    """Build the store from ontology/, shapes/, graph/data/ and queries/."""
+    from graph.build import BuildError, build as run_build
+
+    try:
+        report = run_build(store_dir)
+    except BuildError as error:
+        click.echo(f"build failed: {error}", err=True)
+        click.echo(f"the previous store at {store_path(store_dir)} was left as it was", err=True)
+        sys.exit(2)
+    width = max(len(g) for g in report.counts)
+    for graph, count in report.counts.items():
+        click.echo(f"{graph.ljust(width)}  {count:>7}")
+    click.echo(f"{'total'.ljust(width)}  {report.total:>7}")
+    click.echo(f"built {report.store} in {report.seconds:.1f} s (version {report.version[:12]})")
+
+
+@main.command()
+@STORE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="waitress worker threads")
+def serve(store_dir, host, port, threads):
+    """Serve the SPARQL endpoint and the web pages with waitress."""
+    import waitress
+
+    from server import create_app
+    from server.config import Config
+
+    app = create_app(Config.from_env(store=store_dir))
+    click.echo(f"serving {store_path(store_dir)} on http://{host}:{port}/")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="techniekpact")
+
+
+def _read_query(source: str) -> tuple[str, object | None]:
+    """The query text from '-', a .rq file, or a saved query name (with its definition)."""
+    from graph import saved_queries
+
+    if source == "-":
+        return sys.stdin.read(), None
+    path = Path(source)
+    if path.suffix == ".rq" and path.exists():
+        return path.read_text(encoding="utf-8"), None
+    try:
+        saved = saved_queries.load(source)
+    except KeyError:
+        raise click.BadParameter(f"{source!r} is neither a .rq file nor a saved query "
+                                 f"(saved: {', '.join(saved_queries.names())})", param_hint="QUERY")
+    return saved.text, saved
+
+
+@main.command()
+@STORE_OPTION
+@click.argument("source", metavar="QUERY")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld"]))
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="saved-query parameter")
+def query(store_dir, source, fmt, params):
+    """Run QUERY: a .rq file, a saved query name, or - for standard input."""
+    from graph import query as q
+    from graph import saved_queries
+
+    text, saved = _read_query(source)
+    values = dict(p.split("=", 1) for p in params if "=" in p)
+    if len(values) != len(params):
+        raise click.BadParameter("parameters are KEY=VALUE", param_hint="--param")
+    try:
+        substitutions = saved_queries.bind(saved, values) if saved else None
+        result = q.execute(open_store(store_dir, read_only=True), text, substitutions=substitutions)
+        kind = q.result_kind(result)
+        if fmt == "table":
+            if kind == "select":
+                click.echo(q.format_text_table(q.to_table(result)), nl=False)
+            elif kind == "ask":
+                click.echo("true" if bool(result) else "false")
+            else:
+                click.echo(q.serialize(result, "turtle").decode())
+            return
+        if kind == "graph" and fmt not in q.GRAPH_FORMATS or kind != "graph" and fmt not in q.RESULT_FORMATS:
+            raise click.BadParameter(f"{fmt} does not fit a {kind.upper()} result", param_hint="--format")
+        click.echo(q.serialize(result, fmt).decode(), nl=False)
+    except saved_queries.ParameterError as error:
+        raise click.BadParameter(str(error), param_hint="--param")
+    except SyntaxError as error:
+        click.echo(f"query error: {error}", err=True)
+        sys.exit(2)
+    except StoreMissing as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
+
+
+@main.command()
+@STORE_OPTION
+def reason(store_dir):
+    """Check the ontology and data with HermiT: consistency and unsatisfiable classes."""
+    from graph.reason import check_consistency, reasoning_input
+
+    try:
+        graph = reasoning_input(open_store(store_dir, read_only=True))
+    except StoreMissing as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
+    report = check_consistency(graph)
+    click.echo(f"triples checked: {len(graph)}")
+    click.echo(f"consistent: {'yes' if report.consistent else 'NO — ' + report.message}")
+    click.echo(f"unsatisfiable classes: {len(report.unsatisfiable)}")
+    for iri in report.unsatisfiable:
+        click.echo(f"  {iri}")
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@STORE_OPTION
+@click.option("--data", "extra", type=click.Path(exists=True, dir_okay=False), help="also validate this Turtle file")
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json", "turtle"]), show_default=True)
+def validate(store_dir, extra, fmt):
+    """Validate the data against the SHACL shapes (exit 0 conforms, 1 does not, 2 error)."""
+    click.echo("validate: not available yet (issue 5)", err=True)
+    sys.exit(2)
+
+
+@main.command()
+@STORE_OPTION
+@click.argument("view")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="HTML file to write")
+@click.option("--iri", help="the resource of the ego view")
+@click.option("--depth", default=1, type=click.IntRange(1, 2), show_default=True, help="ego view depth")
+def network(store_dir, view, out, iri, depth):
+    """Write the interactive network VIEW (partners, programmes, landsdeel-<naam>, ego) to a
+    self-contained HTML file that needs no internet."""
+    from graph.network import UnknownView
+    from server.network import standalone_html  # the page template lives with the web views
+
+    try:
+        html = standalone_html(open_store(store_dir, read_only=True), view, iri=iri, depth=depth)
+    except (UnknownView, StoreMissing) as error:
+        click.echo(str(error.args[0] if error.args else error), err=True)
+        sys.exit(2)
+    Path(out).write_text(html, encoding="utf-8")
+    click.echo(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

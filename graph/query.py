@@ -1,0 +1,100 @@
+"""Running SPARQL on the store and writing results in the standard formats."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from graph.namespaces import PREFIXES
+
+# Media types of the SPARQL 1.1 result formats and the RDF formats, by short name.
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+def execute(store: ox.Store, sparql: str, *, substitutions: dict | None = None,
+            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
+    """Evaluate a query over the union of all graphs (or the given dataset). Raises SyntaxError."""
+    kwargs: dict = {"prefixes": PREFIXES}
+    if default_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    if named_graphs:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    if substitutions:
+        kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+    return store.query(sparql, **kwargs)
+
+
+def result_kind(result) -> str:
+    if isinstance(result, ox.QuerySolutions):
+        return "select"
+    if isinstance(result, ox.QueryBoolean):
+        return "ask"
+    return "graph"
+
+
+@dataclass
+class Table:
+    """A SELECT result held in memory: variable names and rows of terms (None where unbound)."""
+    variables: list[str]
+    rows: list[list]
+
+
+def to_table(result: ox.QuerySolutions, limit: int | None = None) -> Table:
+    variables = [v.value for v in result.variables]
+    rows = []
+    for solution in result:
+        if limit is not None and len(rows) >= limit:
+            break
+        rows.append([solution[v] for v in variables])
+    return Table(variables, rows)
+
+
+def term_text(term, compact: bool = True) -> str:
+    """A term as a person reads it: prefixed IRI, plain literal value, or empty."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        if compact:
+            for prefix, iri in PREFIXES.items():
+                if term.value.startswith(iri) and prefix != "tpd":
+                    return f"{prefix}:{term.value[len(iri):]}"
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def format_text_table(table: Table) -> str:
+    """A fixed-width table for the terminal."""
+    cells = [[term_text(t) for t in row] for row in table.rows]
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(table.variables)]
+    widths = [min(w, 80) for w in widths]
+    out = io.StringIO()
+    line = " | ".join(v.ljust(w) for v, w in zip(table.variables, widths))
+    out.write(line.rstrip() + "\n" + "-+-".join("-" * w for w in widths) + "\n")
+    for row in cells:
+        out.write(" | ".join(c[:w].ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
+    out.write(f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n")
+    return out.getvalue()
+
+
+def serialize(result, fmt: str) -> bytes:
+    """Serialise a query result in a SPARQL results format (SELECT/ASK) or an RDF format (graphs)."""
+    if result_kind(result) == "graph":
+        return result.serialize(format=GRAPH_FORMATS[fmt])
+    return result.serialize(format=RESULT_FORMATS[fmt])

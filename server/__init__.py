@@ -1,0 +1,26 @@
+"""The Techniekpact web service: SPARQL endpoint, saved queries, validation, network views, pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from server.config import Config
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Application factory: the configuration flows in here and nowhere else."""
+    from server import entities, errors, graph_store, network, pages, queries, sparql
+    from server.engine import Engine
+
+    config = config or Config.from_env()
+    app = Flask(__name__)
+    app.config["TECHNIEKPACT"] = config
+    app.extensions["techniekpact.engine"] = Engine(config)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(graph_store.bp)
+    app.register_blueprint(queries.bp)
+    app.register_blueprint(entities.bp)
+    app.register_blueprint(network.bp)
+    app.register_blueprint(pages.bp)
+    errors.register(app)
+    return app

@@ -1,0 +1,45 @@
+"""Service configuration, read once from TECHNIEKPACT_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    try:
+        return float(raw) if raw else default
+    except ValueError:
+        raise SystemExit(f"{name} must be a number of seconds, got {raw!r}") from None
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        raise SystemExit(f"{name} must be an integer, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Config:
+    store: str = "var/store"
+    update_token: str | None = None          # updates are refused unless this is set
+    query_timeout: float = 5.0               # seconds
+    result_limit: int = 10_000               # rows (SELECT) or triples (CONSTRUCT/DESCRIBE)
+    allowed_services: tuple[str, ...] = field(default_factory=tuple)  # IRI prefixes SERVICE/LOAD may reach
+    sparql_endpoint: str | None = None       # remote mode (issue 9)
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Config":
+        config = cls(
+            store=os.environ.get("TECHNIEKPACT_STORE") or "var/store",
+            update_token=os.environ.get("TECHNIEKPACT_UPDATE_TOKEN") or None,
+            query_timeout=_float("TECHNIEKPACT_QUERY_TIMEOUT", 5.0),
+            result_limit=_int("TECHNIEKPACT_RESULT_LIMIT", 10_000),
+            allowed_services=tuple(s.strip() for s in os.environ.get("TECHNIEKPACT_ALLOWED_SERVICES", "").split(",")
+                                   if s.strip()),
+            sparql_endpoint=os.environ.get("TECHNIEKPACT_SPARQL_ENDPOINT") or None,
+        )
+        return replace(config, **{k: v for k, v in overrides.items() if v is not None})

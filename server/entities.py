@@ -1,0 +1,141 @@
+"""Entity pages at /id/{kind}/{slug}: HTML for people, RDF for machines (Accept or suffix).
+
+The page groups a resource's properties in an order that suits its kind, shows timelines
+as years, lists incoming links, and names the graph (source document) of every statement.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, render_template, request
+
+from graph.labels import compact, labels
+from graph.namespaces import DEF, GRAPH, ID, INFERRED_GRAPH, PREFIXES
+from server import negotiation
+from server.rendering import cell, conditional, etag_for, href
+
+bp = Blueprint("entities", __name__)
+
+SUFFIXES = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
+SKOS = PREFIXES["skos"]
+DCT = PREFIXES["dcterms"]
+RDF_TYPE = PREFIXES["rdf"] + "type"
+TIME = PREFIXES["time"]
+
+# Properties shown first, in this order; the rest follow alphabetically.
+ORDER = [SKOS + "prefLabel", SKOS + "altLabel", RDF_TYPE, DEF + "number", DCT + "description",
+         DEF + "partOfPlan", DEF + "serves", DEF + "subActionOf", DEF + "subgoalOf", DEF + "actionLine",
+         DEF + "owner", DEF + "involves", DEF + "involvesGroup", DEF + "timeline", DEF + "milestone",
+         DEF + "scope", DEF + "within", DEF + "stateOfAffairs", DEF + "hasTarget", DEF + "budget",
+         DEF + "mentions", DEF + "contributesTo", DEF + "continuedUnder", SKOS + "scopeNote",
+         DEF + "signedBy", DEF + "steeredBy", DEF + "runBy", DCT + "source"]
+
+
+def _engine():
+    return current_app.extensions["techniekpact.engine"]
+
+
+def _graph_name(graph: str) -> str:
+    return graph[len(GRAPH):] if graph.startswith(GRAPH) else graph
+
+
+def _value_text(store, node, names) -> str:
+    """A blank node (timeline, milestone, amount) summarised in one line."""
+    parts = {}
+    for quad in store.quads_for_pattern(node, None, None, None):
+        p, o = quad.predicate.value, quad.object
+        if p in (TIME + "hasBeginning", TIME + "hasEnd"):
+            years = [q.object.value for q in store.quads_for_pattern(o, ox.NamedNode(TIME + "inXSDgYear"), None, None)]
+            parts[p.rsplit("#", 1)[-1]] = years[0] if years else "?"
+        elif p != RDF_TYPE:
+            parts[compact(p).split(":", 1)[-1]] = names.get(o.value) or o.value
+    if "hasBeginning" in parts or "hasEnd" in parts:
+        return f"{parts.pop('hasBeginning', '…')} – {parts.pop('hasEnd', '…')}" + \
+            (" (" + ", ".join(f"{k}: {v}" for k, v in parts.items()) + ")" if parts else "")
+    return ", ".join(f"{k}: {v}" for k, v in sorted(parts.items()))
+
+
+def entity_data(iri: str) -> dict | None:
+    store = _engine().store
+    subject = ox.NamedNode(iri)
+    out = list(store.quads_for_pattern(subject, None, None, None))
+    incoming = list(store.quads_for_pattern(None, None, subject, None))
+    if not out and not incoming:
+        return None
+    iris = {iri} | {q.predicate.value for q in out + incoming} | {q.subject.value for q in incoming} | \
+           {q.object.value for q in out if isinstance(q.object, ox.NamedNode)} | \
+           {q.graph_name.value for q in out if isinstance(q.graph_name, ox.NamedNode)}
+    names = labels(store, iris)
+    properties: dict[str, dict] = {}
+    for quad in out:
+        p = quad.predicate.value
+        graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        entry = properties.setdefault(p, {"iri": p, "label": names.get(p) or compact(p), "values": []})
+        if isinstance(quad.object, ox.BlankNode):
+            value = {"type": "literal", "text": _value_text(store, quad.object, names), "value": ""}
+        else:
+            value = cell(quad.object, names)
+        value["graph"] = _graph_name(graph)
+        value["inferred"] = graph == INFERRED_GRAPH
+        if not any(v.get("text") == value.get("text") and v["inferred"] == value["inferred"] for v in entry["values"]):
+            entry["values"].append(value)
+    ordered = sorted(properties.values(), key=lambda e: (ORDER.index(e["iri"]) if e["iri"] in ORDER else len(ORDER),
+                                                         e["label"]))
+    incoming_rows = sorted({(names.get(q.predicate.value) or compact(q.predicate.value), q.subject.value)
+                            for q in incoming if isinstance(q.subject, ox.NamedNode)
+                            and not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == INFERRED_GRAPH)})
+    kinds = sorted({names.get(q.object.value) or compact(q.object.value) for q in out
+                    if q.predicate.value == RDF_TYPE and isinstance(q.graph_name, ox.NamedNode)
+                    and q.graph_name.value != INFERRED_GRAPH})
+    sources = sorted({q.object.value for q in out if q.predicate.value == DCT + "source"})
+    source_docs = _documents(store, sources, names)
+    return {
+        "iri": iri, "label": names.get(iri) or compact(iri), "kinds": kinds,
+        "labels": {q.object.language or "": q.object.value for q in out if q.predicate.value == SKOS + "prefLabel"},
+        "description": {q.object.language or "": q.object.value for q in out if q.predicate.value == DCT + "description"},
+        "properties": ordered,
+        "incoming": [{"property": p, "iri": s, "text": names.get(s) or compact(s), "href": href(s)}
+                     for p, s in incoming_rows][:500],
+        "sources": source_docs,
+        "graphs": sorted({_graph_name(q.graph_name.value) for q in out if isinstance(q.graph_name, ox.NamedNode)}),
+    }
+
+
+def _documents(store, sections: list[str], names: dict) -> list[dict]:
+    docs = []
+    for section in sections:
+        parts = [q.object.value for q in store.quads_for_pattern(ox.NamedNode(section), ox.NamedNode(DCT + "isPartOf"), None, None)]
+        doc = parts[0] if parts else None
+        docs.append({"section": section, "section_label": names.get(section) or labels(store, [section]).get(section, compact(section)),
+                     "document": doc, "document_label": labels(store, [doc]).get(doc, doc) if doc else None,
+                     "href": href(section)})
+    return docs
+
+
+def _rdf(iri: str, fmt: str) -> Response:
+    result = _engine().query(f"DESCRIBE <{iri}>")
+    body = result.serialize(fmt)
+    return Response(body, headers={"Content-Type": negotiation.media_type(fmt), "Access-Control-Allow-Origin": "*",
+                                   "Vary": "Accept"})
+
+
+@bp.route("/id/<path:path>")
+def entity(path: str):
+    suffix = None
+    for ext in SUFFIXES:
+        if path.endswith("." + ext):
+            path, suffix = path[: -len(ext) - 1], ext
+    iri = ID + path
+    if any(c in iri for c in '<>" {}|\\^`'):
+        abort(404, f"{iri} is not an IRI of this graph")
+    engine = _engine()
+    etag = etag_for(engine.version, iri, suffix, request.accept_mimetypes)
+    data = entity_data(iri)
+    if data is None:
+        abort(404, f"the graph says nothing about {iri}")
+    if suffix:
+        return conditional(_rdf(iri, SUFFIXES[suffix]), etag)
+    if negotiation.prefers_html(request.accept_mimetypes):
+        return conditional(Response(render_template("entity.html", e=data), mimetype="text/html"), etag)
+    fmt = negotiation.choose(request.accept_mimetypes, request.args.get("format"), "graph")
+    return conditional(_rdf(iri, fmt), etag)

@@ -1,0 +1,73 @@
+"""Content negotiation: pick a format from the `format` parameter or the Accept header."""
+
+from __future__ import annotations
+
+from werkzeug.datastructures import MIMEAccept
+
+RESULT_MEDIA = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+GRAPH_MEDIA = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+# Other names clients use for the same formats.
+ALIASES = {
+    "application/json": "json", "application/xml": "xml", "text/xml": "xml",
+    "application/x-turtle": "turtle", "text/plain": "ntriples", "application/json+ld": "jsonld",
+    "srj": "json", "srx": "xml", "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples",
+    "json-ld": "jsonld", "rdf": "rdfxml", "xml-rdf": "rdfxml", "rdf+xml": "rdfxml",
+}
+
+
+class NotAcceptable(Exception):
+    pass
+
+
+def _name_for(value: str, table: dict[str, str]) -> str | None:
+    value = value.strip().lower()
+    if value in table:
+        return value
+    for name, media in table.items():
+        if media == value:
+            return name
+    alias = ALIASES.get(value)
+    return alias if alias in table else None
+
+
+def choose(accept: MIMEAccept, fmt: str | None, kind: str) -> str:
+    """A format name for a result of `kind` ('select', 'ask' or 'graph')."""
+    table = GRAPH_MEDIA if kind == "graph" else RESULT_MEDIA
+    if fmt:
+        name = _name_for(fmt, table)
+        if name is None:
+            raise NotAcceptable(f"format {fmt!r} does not fit a {kind.upper()} result; "
+                                f"use one of {', '.join(table)}")
+        return name
+    if not accept or accept.best is None or accept.best == "*/*" and len(accept) <= 1:
+        return next(iter(table))
+    offered = list(table.values()) + [m for m, n in ALIASES.items() if "/" in m and n in table]
+    best = accept.best_match(offered)
+    if best is None:
+        raise NotAcceptable(f"none of the accepted types ({accept}) fits a {kind.upper()} result; "
+                            f"this endpoint offers {', '.join(table.values())}")
+    return _name_for(best, table)
+
+
+def media_type(name: str) -> str:
+    media = RESULT_MEDIA.get(name) or GRAPH_MEDIA[name]
+    return media + "; charset=utf-8" if media.startswith("text/") or "json" in media or "xml" in media else media
+
+
+def prefers_html(accept: MIMEAccept) -> bool:
+    """True for a browser: HTML is accepted and ranked above the machine formats."""
+    if not accept:
+        return False
+    html = accept["text/html"]
+    machine = max([accept[m] for m in list(RESULT_MEDIA.values()) + list(GRAPH_MEDIA.values())] + [0])
+    return html > 0 and html >= machine and accept.best != "*/*"

@@ -1,0 +1,61 @@
+"""Turning results into what people read: links to entity pages, labels, table cells.
+
+Every view builds one data dict; HTML (Jinja2, autoescaped), JSON and CSV are rendered
+from that same dict.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+
+import pyoxigraph as ox
+from flask import Response, request
+
+from graph.labels import compact, labels
+from graph.namespaces import entity_path as href
+
+
+def cell(term, names: dict[str, str]) -> dict | None:
+    """A result term as a table cell: text to show, link, kind, language."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value, "text": names.get(term.value) or compact(term.value),
+                "href": href(term.value)}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value, "text": "_:" + term.value}
+    datatype = term.datatype.value if term.datatype else None
+    numeric = bool(datatype) and datatype.rsplit("#", 1)[-1] in ("integer", "decimal", "double", "float", "int")
+    return {"type": "literal", "value": term.value, "text": term.value, "lang": term.language,
+            "datatype": datatype, "numeric": numeric}
+
+
+def table_data(store: ox.Store, variables: list[str], rows: list, lang: str = "nl") -> dict:
+    """Columns and rows of cells, with labels for every IRI looked up once."""
+    iris = {row[v].value for row in rows for v in variables if isinstance(row[v], ox.NamedNode)}
+    names = labels(store, iris, lang)
+    return {"columns": variables, "rows": [[cell(row[v], names) for v in variables] for row in rows]}
+
+
+def csv_bytes(table: dict) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(table["columns"])
+    for row in table["rows"]:
+        writer.writerow(["" if c is None else c["value"] for c in row])
+    return out.getvalue().encode("utf-8")
+
+
+def etag_for(*parts) -> str:
+    return '"' + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32] + '"'
+
+
+def conditional(response: Response, etag: str) -> Response:
+    """Attach the ETag; answer 304 when the client already has this version."""
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = "no-cache"
+    if etag in request.if_none_match:
+        return Response(status=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+    return response

@@ -1,0 +1,110 @@
+"""The W3C SPARQL 1.1 Protocol at /sparql, the service description and the query editor."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+
+from graph import saved_queries
+from graph.namespaces import PREFIXES, sparql_prefixes
+from server import negotiation
+from server.service_description import service_description
+
+bp = Blueprint("sparql", __name__)
+
+QUERY_TYPES = ("application/sparql-query",)
+UPDATE_TYPES = ("application/sparql-update",)
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+CORS = {"Access-Control-Allow-Origin": "*", "Vary": "Accept"}
+
+
+def engine():
+    return current_app.extensions["techniekpact.engine"]
+
+
+def _mimetype() -> str:
+    return (request.mimetype or "").lower()
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql():
+    query, update = _operation()
+    if query is None and update is None:
+        if request.method == "POST":
+            abort(400, "POST a 'query' or 'update' (form-encoded, or as application/sparql-query / "
+                       "application/sparql-update)")
+        return _describe_or_edit()
+    if query is not None and update is not None:
+        abort(400, "a request carries either a query or an update, not both")
+    if update is not None:
+        if request.method != "POST":
+            abort(405, "updates must be POSTed")
+        if request.args.getlist("using-graph-uri") or request.args.getlist("using-named-graph-uri"):
+            abort(400, "using-graph-uri and using-named-graph-uri are not supported; use USING in the update")
+        engine().authorise(request.headers.get("Authorization"))
+        engine().update(update)
+        return Response(status=204)
+    return run_query(query)
+
+
+def _operation() -> tuple[str | None, str | None]:
+    """The query or update text of the request, by the protocol's three ways of sending it."""
+    if request.method == "GET":
+        if "update" in request.args:
+            abort(405, "updates must be POSTed")
+        return request.args.get("query"), None
+    mimetype = _mimetype()
+    if mimetype in QUERY_TYPES:
+        return _body_text(), None
+    if mimetype in UPDATE_TYPES:
+        return None, _body_text()
+    if mimetype in FORM_TYPES or not mimetype:
+        return request.form.get("query"), request.form.get("update")
+    abort(415, f"unsupported content type {mimetype!r}: use application/sparql-query, "
+               "application/sparql-update or application/x-www-form-urlencoded")
+
+
+def _body_text() -> str:
+    try:
+        return request.get_data(cache=True).decode("utf-8")
+    except UnicodeDecodeError:
+        abort(400, "the request body is not UTF-8")
+
+
+def _graph_list(name: str) -> list[str]:
+    values = request.args.getlist(name) + (request.form.getlist(name) if request.method == "POST" else [])
+    for value in values:
+        if not value.startswith(("http://", "https://", "urn:")):
+            abort(400, f"{name} must be an absolute IRI, got {value!r}")
+    return values
+
+
+def run_query(query: str, substitutions: dict | None = None) -> Response:
+    if not query.strip():
+        abort(400, "the query is empty")
+    result = engine().query(query, substitutions=substitutions,
+                            default_graphs=_graph_list("default-graph-uri") or None,
+                            named_graphs=_graph_list("named-graph-uri") or None)
+    fmt = negotiation.choose(request.accept_mimetypes, request.values.get("format"), result.kind)
+    return Response(result.serialize(fmt), mimetype=None,
+                    headers={**CORS, "Content-Type": negotiation.media_type(fmt)})
+
+
+def _describe_or_edit():
+    if negotiation.prefers_html(request.accept_mimetypes):
+        examples = [{"name": q.name, "title": q.label("nl"), "title_en": q.label("en"), "text": q.text}
+                    for q in saved_queries.load_all()]
+        return render_template("editor.html", prefixes=sparql_prefixes(), examples=examples,
+                               prefix_map=PREFIXES)
+    graph = service_description(engine(), request.base_url)
+    fmt = negotiation.choose(request.accept_mimetypes, request.args.get("format"), "graph")
+    return Response(graph.serialize(fmt), headers={**CORS, "Content-Type": negotiation.media_type(fmt)})
+
+
+@bp.route("/sparql", methods=["OPTIONS"])
+def preflight():
+    return Response(status=204, headers={
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Headers": "Content-Type, Accept",
+        "Access-Control-Max-Age": "86400",
+    })

@@ -1,0 +1,75 @@
+"""Shared fixtures: the real store is built once per test session from the real sources."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+import requests
+
+from graph.build import build
+from server import create_app
+from server.config import Config
+
+UPDATE_TOKEN = "test-token"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The build report of a store built from ontology/, shapes/, graph/data/ and queries/."""
+    return build(tmp_path_factory.mktemp("store") / "store")
+
+
+@pytest.fixture(scope="session")
+def store_dir(built):
+    return built.store
+
+
+@pytest.fixture(scope="session")
+def store(store_dir):
+    from server.engine import _shared_store
+    return _shared_store(store_dir)
+
+
+def select(store, sparql: str) -> list[dict]:
+    """Rows of a SELECT on the store's union graph, as {var: python value}."""
+    from graph.query import execute
+    result = execute(store, sparql)
+    names = [v.value for v in result.variables]
+    return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in result]
+
+
+@pytest.fixture(scope="session")
+def app(store_dir):
+    app = create_app(Config(store=str(store_dir), update_token=UPDATE_TOKEN, query_timeout=3.0, result_limit=5000))
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app under waitress on a free loopback port, as a real client sees it."""
+    import waitress
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=8)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(50):
+        try:
+            requests.get(url + "/health", timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    yield url
+    server.close()
