@@ -18,11 +18,12 @@ $(BIN)/techniekpact: pyproject.toml
 setup: $(BIN)/techniekpact system-deps
 
 # Debian packages the tests need: headless Chromium and its driver (browser tests),
-# wrk (benchmarks). Installed only when missing.
+# Virtuoso (remote-store tests), wrk (benchmarks). Installed only when missing.
 system-deps:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v wrk >/dev/null || \
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v wrk >/dev/null && \
+	  command -v virtuoso-t >/dev/null || \
 	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-	      chromium chromium-driver wrk >/dev/null; }
+	      chromium chromium-driver wrk virtuoso-opensource >/dev/null; }
 
 build: setup
 	$(BIN)/techniekpact build --store $(STORE)
@@ -34,6 +35,7 @@ test: build
 	$(BIN)/python -m pytest -q
 
 bench: build
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m benchmarks.run
 
 clean:

@@ -87,3 +87,18 @@ def build(target: str | Path | None = None, data_dir: Path = DATA_DIR, shapes_di
         shutil.rmtree(work, ignore_errors=True)
         raise
     return BuildReport(target, counts, time.perf_counter() - started, version)
+
+
+def publish(store_dir: str | Path, remote) -> dict[str, int]:
+    """Copy every named graph of a built store to a remote SPARQL server (replacing them there)
+    and stamp the remote with a new version. Returns triples per graph sent."""
+    from graph.store import open_store
+
+    local = open_store(store_dir, read_only=True)
+    graphs: dict[str, list] = {}
+    for quad in local.quads_for_pattern(None, None, None, None):
+        if isinstance(quad.graph_name, ox.NamedNode):
+            graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
+    remote.replace_graphs(graphs)
+    remote.write_version()
+    return {g: len(t) for g, t in sorted(graphs.items())}

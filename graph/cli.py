@@ -23,9 +23,13 @@ def main():
 
 @main.command()
 @STORE_OPTION
-def build(store_dir):
+@click.option("--endpoint", envvar="TECHNIEKPACT_SPARQL_ENDPOINT",
+              help="also publish the built graphs to this remote SPARQL server (TECHNIEKPACT_SPARQL_ENDPOINT)")
+@click.option("--update-endpoint", envvar="TECHNIEKPACT_UPDATE_ENDPOINT", help="its update URL, if different")
+def build(store_dir, endpoint, update_endpoint):
     """Build the store from ontology/, shapes/, graph/data/ and queries/."""
-    from graph.build import BuildError, build as run_build
+    from graph.build import BuildError, build as run_build, publish
+    from graph.remote import RemoteStore, RemoteUnavailable
 
     try:
         report = run_build(store_dir)
@@ -38,6 +42,13 @@ def build(store_dir):
         click.echo(f"{graph.ljust(width)}  {count:>7}")
     click.echo(f"{'total'.ljust(width)}  {report.total:>7}")
     click.echo(f"built {report.store} in {report.seconds:.1f} s (version {report.version[:12]})")
+    if endpoint:
+        try:
+            sent = publish(report.store, RemoteStore(endpoint, update_endpoint))
+        except RemoteUnavailable as error:
+            click.echo(f"publishing failed: {error}", err=True)
+            sys.exit(2)
+        click.echo(f"published {sum(sent.values())} triples in {len(sent)} graphs to {endpoint}")
 
 
 @main.command()

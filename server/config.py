@@ -28,8 +28,10 @@ class Config:
     update_token: str | None = None          # updates are refused unless this is set
     query_timeout: float = 5.0               # seconds
     result_limit: int = 10_000               # rows (SELECT) or triples (CONSTRUCT/DESCRIBE)
+    query_workers: int = 4                   # processes that evaluate user queries
     allowed_services: tuple[str, ...] = field(default_factory=tuple)  # IRI prefixes SERVICE/LOAD may reach
-    sparql_endpoint: str | None = None       # remote mode (issue 9)
+    sparql_endpoint: str | None = None       # remote mode: query URL of a SPARQL 1.1 server
+    update_endpoint: str | None = None       # its update URL, when it differs
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
@@ -38,8 +40,10 @@ class Config:
             update_token=os.environ.get("TECHNIEKPACT_UPDATE_TOKEN") or None,
             query_timeout=_float("TECHNIEKPACT_QUERY_TIMEOUT", 5.0),
             result_limit=_int("TECHNIEKPACT_RESULT_LIMIT", 10_000),
+            query_workers=_int("TECHNIEKPACT_QUERY_WORKERS", 4),
             allowed_services=tuple(s.strip() for s in os.environ.get("TECHNIEKPACT_ALLOWED_SERVICES", "").split(",")
                                    if s.strip()),
             sparql_endpoint=os.environ.get("TECHNIEKPACT_SPARQL_ENDPOINT") or None,
+            update_endpoint=os.environ.get("TECHNIEKPACT_UPDATE_ENDPOINT") or None,
         )
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})

@@ -1,16 +1,17 @@
 """Query and update execution for the web service: time and size bounds, safety, versions.
 
-Queries run in a thread pool so a slow one cannot hold an HTTP worker past the time limit
-(pyoxigraph releases the GIL while it evaluates, so other clients keep being served).
-Results are collected in the worker up to the row limit, then serialised by Oxigraph.
+User queries (the SPARQL endpoint, saved queries) run in worker processes (server/workers.py)
+that are killed when a query passes the time limit, so a slow query is really cut and
+cannot slow the others down. A remote store does the work itself; its HTTP timeout bounds
+the wait. Updates run in this process, on the one writable store, one at a time.
 """
 
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
-from dataclasses import dataclass
-from itertools import islice
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,8 +19,10 @@ import pyoxigraph as ox
 from graph import query as q
 from graph.guard import check_remote_access
 from graph.namespaces import PREFIXES
+from graph.remote import RemoteStore
 from graph.store import open_store, read_version, store_path, write_version
 from server.config import Config
+from server.workers import GRAPH, SELECT, Snapshots, WorkerError, WorkerPool, WorkerTimeout
 
 
 class QueryTimeout(Exception):
@@ -40,12 +43,32 @@ class UpdateFailed(ValueError):
 
 @dataclass
 class Result:
-    """An evaluated query: kind ('select' | 'ask' | 'graph') and its materialised content."""
-    kind: str
-    variables: list[str] | None = None
-    rows: list | None = None          # SELECT: list of QuerySolution
+    """An evaluated query. SELECT results travel as TSV and graphs as N-Triples (Oxigraph's
+    own serialisations); rows and triples are parsed from them only when a view needs them."""
+    kind: str                        # 'select' | 'ask' | 'graph'
+    tsv: bytes | None = None
     boolean: bool | None = None
-    triples: list | None = None
+    ntriples: bytes | None = None
+    given_triples: list | None = field(default=None, repr=False)
+
+    @cached_property
+    def _solutions(self) -> tuple[list[str], list]:
+        parsed = ox.parse_query_results(self.tsv, format=ox.QueryResultsFormat.TSV)
+        return [v.value for v in parsed.variables], list(parsed)
+
+    @property
+    def variables(self) -> list[str]:
+        return self._solutions[0]
+
+    @property
+    def rows(self) -> list:
+        return self._solutions[1]
+
+    @cached_property
+    def triples(self) -> list:
+        if self.given_triples is not None:
+            return self.given_triples
+        return list(ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES)) if self.ntriples else []
 
     def serialize(self, fmt: str) -> bytes:
         if self.kind == "ask":
@@ -54,34 +77,27 @@ class Result:
                                             format=ox.QueryResultsFormat.JSON)
             return parsed.serialize(format=q.RESULT_FORMATS[fmt])
         if self.kind == "graph":
+            if fmt == "ntriples" and self.ntriples is not None:
+                return self.ntriples
             prefixes = PREFIXES if fmt in ("turtle", "rdfxml", "jsonld") else None
             return ox.serialize(self.triples, format=q.GRAPH_FORMATS[fmt], prefixes=prefixes) or b""
-        return _solutions_bytes(self.variables, self.rows, fmt)
+        if fmt == "tsv":
+            return self.tsv
+        parsed = ox.parse_query_results(self.tsv, format=ox.QueryResultsFormat.TSV)
+        return parsed.serialize(format=q.RESULT_FORMATS[fmt])
 
     def table(self) -> q.Table:
         return q.Table(self.variables, [[row[v] for v in self.variables] for row in self.rows])
-
-
-def _solutions_bytes(variables: list[str], rows: list, fmt: str) -> bytes:
-    # Oxigraph can only serialise what it parsed or evaluated, so the collected rows go
-    # through TSV (whose cells are N-Triples terms, which str() of a term writes).
-    lines = ["\t".join("?" + v for v in variables)]
-    for row in rows:
-        lines.append("\t".join("" if row[v] is None else str(row[v]) for v in variables))
-    tsv = ("\n".join(lines) + "\n").encode()
-    if fmt == "tsv":
-        return tsv
-    parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-    return parsed.serialize(format=q.RESULT_FORMATS[fmt])
 
 
 # One open store per directory and process: Oxigraph locks the directory it writes.
 _open_stores: dict[Path, ox.Store] = {}
 
 
-def _shared_store(path: Path) -> ox.Store:
+def _shared_store(path: Path, reopen: bool = False) -> ox.Store:
     key = path.resolve()
-    if key not in _open_stores:
+    if reopen or key not in _open_stores:
+        _open_stores.pop(key, None)
         _open_stores[key] = open_store(path)
     return _open_stores[key]
 
@@ -92,41 +108,66 @@ class Engine:
     def __init__(self, config: Config):
         self.config = config
         self.path: Path = store_path(config.store)
-        self.store = _shared_store(self.path)
-        self.version = read_version(self.path)
-        self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="sparql")
         self._write_lock = threading.Lock()
+        self._version_checked = 0.0
+        if config.sparql_endpoint:
+            self.store = RemoteStore(config.sparql_endpoint, config.update_endpoint, timeout=config.query_timeout)
+            self._version = None
+            self._pool = None
+        else:
+            self.store = _shared_store(self.path)
+            self._version = read_version(self.path)
+            self._snapshots = Snapshots(self.path)
+            self._snapshot = self._snapshots.ensure(self.store, self._version)
+            self._pool = WorkerPool(config.query_workers, PREFIXES)
 
     # -- queries ---------------------------------------------------------------------
     def query(self, sparql: str, *, substitutions: dict | None = None,
               default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
               limit: int | None = None) -> Result:
         """Evaluate within the time and size bounds. Raises SyntaxError, QueryTimeout,
-        ResultTooLarge or RemoteAccessRefused."""
+        ResultTooLarge, RemoteAccessRefused or RemoteUnavailable."""
         check_remote_access(sparql, self.config.allowed_services)
         limit = self.config.result_limit if limit is None else limit
-        future = self._pool.submit(self._evaluate, sparql, substitutions, default_graphs, named_graphs, limit)
+        if self.remote:
+            return self._query_remote(sparql, substitutions, default_graphs, named_graphs, limit)
+        self.version  # notices a rebuilt store before the query runs
+        request = {"query": sparql, "substitutions": substitutions, "default_graphs": default_graphs,
+                   "named_graphs": named_graphs, "limit": limit, "snapshot": self._snapshot}
         try:
-            return future.result(timeout=self.config.query_timeout)
-        except FutureTimeout:
-            future.cancel()
-            raise QueryTimeout(f"the query did not finish within the time limit of "
-                               f"{self.config.query_timeout:g} s") from None
+            answer = self._pool.run(request, self.config.query_timeout)
+        except WorkerTimeout as error:
+            raise QueryTimeout(f"{error}: the time limit is {self.config.query_timeout:g} s") from None
+        except WorkerError as error:
+            if error.kind == "SyntaxError":
+                raise SyntaxError(str(error)) from None
+            if error.kind == "ResultTooLarge":
+                raise self._too_large(limit) from None
+            raise
+        if answer.kind == SELECT:
+            return Result(SELECT, tsv=answer.payload)
+        if answer.kind == GRAPH:
+            return Result(GRAPH, ntriples=answer.payload)
+        return Result("ask", boolean=answer.payload)
 
-    def _evaluate(self, sparql, substitutions, default_graphs, named_graphs, limit) -> Result:
+    def _too_large(self, limit: int) -> ResultTooLarge:
+        return ResultTooLarge(f"the result has more than {limit} rows or triples, the limit of this endpoint; "
+                              "add LIMIT (and OFFSET to page through it)")
+
+    def _query_remote(self, sparql, substitutions, default_graphs, named_graphs, limit) -> Result:
         result = q.execute(self.store, sparql, substitutions=substitutions,
                            default_graphs=default_graphs, named_graphs=named_graphs)
         kind = q.result_kind(result)
         if kind == "ask":
             return Result("ask", boolean=bool(result))
-        items = list(islice(result, limit + 1))
-        if len(items) > limit:
-            unit = "rows" if kind == "select" else "triples"
-            raise ResultTooLarge(f"the result has more than {limit} {unit}, the limit of this endpoint; "
-                                 "add LIMIT (and OFFSET to page through it)")
-        if kind == "select":
-            return Result("select", variables=[v.value for v in result.variables], rows=items)
-        return Result("graph", triples=items)
+        if kind == SELECT:
+            tsv = result.serialize(format=ox.QueryResultsFormat.TSV)
+            if tsv.count(b"\n") - 1 > limit:
+                raise self._too_large(limit)
+            return Result(SELECT, tsv=tsv)
+        if len(result) > limit:
+            raise self._too_large(limit)
+        return Result(GRAPH, given_triples=list(result))
 
     # -- updates ---------------------------------------------------------------------
     def authorise(self, authorization: str | None) -> None:
@@ -157,9 +198,38 @@ class Engine:
             self.store.update(" ;\n".join(parts))
             self._bump()
 
+    @property
+    def remote(self) -> bool:
+        return isinstance(self.store, RemoteStore)
+
+    @property
+    def version(self) -> str:
+        """The store's version: the ETag of everything served. A remote store can be changed by
+        others, and a local one rebuilt by `techniekpact build`, so it is re-read at most once a
+        second."""
+        if time.monotonic() - self._version_checked > 1.0:
+            self._version_checked = time.monotonic()
+            if self.remote:
+                self._version = self.store.read_version()
+            elif read_version(self.path) != self._version:
+                self._reopen()
+        return self._version
+
+    def _reopen(self) -> None:
+        """A build swapped in a new store directory: open it and snapshot it for the workers."""
+        with self._write_lock:
+            self.store = _shared_store(self.path, reopen=True)
+            self._version = read_version(self.path)
+            self._snapshot = self._snapshots.ensure(self.store, self._version)
+
     def _bump(self) -> None:
         self.store.flush()
-        self.version = write_version(self.path)
+        if self.remote:
+            self._version = self.store.write_version()
+        else:
+            self._version = write_version(self.path)
+            self._snapshot = self._snapshots.ensure(self.store, self._version)
+        self._version_checked = time.monotonic()
 
     def graph_exists(self, graph: str) -> bool:
         return any(True for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
@@ -167,7 +237,7 @@ class Engine:
     def graph_triples(self, graph: str | None) -> Result:
         """A whole graph (None: the store's own default graph), for the Graph Store Protocol."""
         node = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-        return Result("graph", triples=[quad.triple for quad in self.store.quads_for_pattern(None, None, None, node)])
+        return Result(GRAPH, given_triples=[quad.triple for quad in self.store.quads_for_pattern(None, None, None, node)])
 
     def counts(self) -> dict[str, int]:
         from graph.store import graph_counts

@@ -8,10 +8,12 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from graph.guard import RemoteAccessRefused
+from graph.remote import RemoteUnavailable
 from graph.saved_queries import ParameterError
 from graph.store import StoreMissing
 from server.engine import QueryTimeout, ResultTooLarge, UpdateFailed, UpdatesDisabled
 from server.negotiation import NotAcceptable, prefers_html
+from server.workers import WorkerError, WorkerLost
 
 # exception class → (status, short title)
 KNOWN = [
@@ -24,7 +26,10 @@ KNOWN = [
     (PermissionError, 401, "Not authorised"),
     (NotAcceptable, 406, "Not acceptable"),
     (QueryTimeout, 503, "Query timed out"),
+    (WorkerLost, 503, "Query worker lost"),
+    (WorkerError, 400, "Query failed"),
     (StoreMissing, 503, "Store not available"),
+    (RemoteUnavailable, 503, "Store not available"),
 ]
 
 

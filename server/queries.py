@@ -13,7 +13,7 @@ from collections import OrderedDict
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from graph import saved_queries
-from server.rendering import conditional, csv_bytes, etag_for, table_data
+from server.rendering import conditional, csv_bytes, etag_for, not_modified, table_data
 
 bp = Blueprint("queries", __name__)
 FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
@@ -109,7 +109,7 @@ def show(name, suffix=None):
     engine = _engine()
     key = (engine.version, name, tuple(sorted(values.items())), fmt)
     etag = etag_for(*key)
-    if etag in request.if_none_match:
+    if not_modified(etag):
         return conditional(Response(), etag)
     cache = current_app.extensions.setdefault("techniekpact.query_cache", ResultCache())
     body = cache.get(key)

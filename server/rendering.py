@@ -49,13 +49,18 @@ def csv_bytes(table: dict) -> bytes:
 
 
 def etag_for(*parts) -> str:
-    return '"' + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32] + '"'
+    """An (unquoted) entity tag for a representation: parts include the store version."""
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
+
+
+def not_modified(etag: str) -> bool:
+    return request.if_none_match.contains(etag)
 
 
 def conditional(response: Response, etag: str) -> Response:
     """Attach the ETag; answer 304 when the client already has this version."""
-    response.headers["ETag"] = etag
+    if not_modified(etag):
+        response = Response(status=304)
+    response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache"
-    if etag in request.if_none_match:
-        return Response(status=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
     return response

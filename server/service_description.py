@@ -25,7 +25,7 @@ def service_description(engine, endpoint_url: str) -> Result:
     key = (engine.version, endpoint_url)
     if key not in _cache:
         _cache.clear()
-        _cache[key] = Result("graph", triples=list(_triples(engine, endpoint_url)))
+        _cache[key] = Result("graph", given_triples=list(_triples(engine, endpoint_url)))
     return _cache[key]
 
 
@@ -60,8 +60,7 @@ def _triples(engine, endpoint_url: str):
     yield t(default_graph, VOID + "triples", ox.Literal(str(sum(counts.values())),
                                                         datatype=n("http://www.w3.org/2001/XMLSchema#integer")))
     for graph_iri, count in counts.items():
-        named = ox.BlankNode("ng-" + graph_iri.rsplit("/", 1)[-1].replace(".", "-"))
-        described = ox.BlankNode("g-" + graph_iri.rsplit("/", 1)[-1].replace(".", "-"))
+        named, described = ox.BlankNode(), ox.BlankNode()
         yield t(dataset, SD + "namedGraph", named)
         yield t(named, RDF_TYPE, n(SD + "NamedGraph"))
         yield t(named, SD + "name", n(graph_iri))

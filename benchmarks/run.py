@@ -1,0 +1,240 @@
+"""`make bench`: the service against its peers, side by side in one run, at several scales.
+
+Peers (see ../shared/PERFORMANCE.md): the raw pyoxigraph engine in-process (the floor), this
+service's HTTP endpoint, a bare Flask+waitress+pyoxigraph endpoint, the Oxigraph server,
+and rdflib-endpoint. Latencies come from a bounded Python client on loopback (median, p95);
+throughput from wrk (2 threads, 8 connections). Figures go to benchmarks/RESULTS.md.
+
+    python -m benchmarks.run [--scales 1,10,100] [--seconds 5] [--repeat 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+import requests
+
+from benchmarks.generate import generate
+from graph import saved_queries
+from graph.namespaces import ONTOLOGY_FILE, ONTOLOGY_GRAPH, PREFIXES, sparql_prefixes
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+BIN = Path(sys.executable).parent
+TINY = "SELECT ?p ?o WHERE { <https://w3id.org/techniekpact/id/org/ocw> ?p ?o }"
+GROUP_BY = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 120) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            requests.get(url, params={"query": "ASK {}"}, timeout=2)
+            return
+        except requests.RequestException:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def with_values(text: str, query: saved_queries.SavedQuery) -> str:
+    """A saved query with its default parameters as a trailing VALUES block (for HTTP peers)."""
+    bound = saved_queries.bind(query, {})
+    if not bound:
+        return text
+    return text + "\nVALUES (" + " ".join(f"?{k}" for k in bound) + ") { (" + \
+        " ".join(str(v) for v in bound.values()) + ") }"
+
+
+def workload() -> dict[str, str]:
+    queries = {"tiny lookup": TINY, "group by all": GROUP_BY}
+    for q in saved_queries.load_all():
+        queries[q.name] = with_values(q.text, q)
+    return {name: sparql_prefixes() + text for name, text in queries.items()}
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def time_raw(store: ox.Store, text: str, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = store.query(text, use_default_graph_as_union=True)
+        if isinstance(result, ox.QuerySolutions):
+            result.serialize(format=ox.QueryResultsFormat.JSON)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def time_http(url: str, text: str, repeat: int, budget: float = 60.0) -> list[float] | None:
+    session = requests.Session()
+    times, started_all = [], time.perf_counter()
+    for _ in range(repeat):
+        started = time.perf_counter()
+        r = session.post(url, data={"query": text}, headers={"Accept": "application/sparql-results+json"}, timeout=120)
+        if r.status_code != 200:
+            return None
+        times.append(time.perf_counter() - started)
+        if time.perf_counter() - started_all > budget:
+            break
+    return times
+
+
+def wrk(url: str, text: str, seconds: int) -> float | None:
+    if not shutil.which("wrk"):
+        return None
+    target = url + "?" + urlencode({"query": text})
+    out = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "-H", "Accept: application/sparql-results+json",
+                          target], capture_output=True, text=True).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return None if errors or not match else float(match.group(1))
+
+
+class Peers:
+    """Start the HTTP peers on one scale's data and stop them afterwards."""
+
+    def __init__(self, store_dir: Path, nquads: Path, with_rdflib: bool):
+        self.procs, self.urls = [], {}
+        port = free_port()
+        self._start("service", [str(BIN / "techniekpact"), "serve", "--store", str(store_dir), "--port", str(port)],
+                    f"http://127.0.0.1:{port}/sparql", env={"TECHNIEKPACT_RESULT_LIMIT": "1000000",
+                                                              "TECHNIEKPACT_QUERY_TIMEOUT": "120"})
+        port = free_port()
+        self._start("bare endpoint", [sys.executable, "-m", "benchmarks.bare_endpoint", str(store_dir), str(port)],
+                    f"http://127.0.0.1:{port}/sparql")
+        oxigraph = shutil.which("oxigraph") or str(BIN / "oxigraph")
+        if Path(oxigraph).exists():
+            location = store_dir.parent / (store_dir.name + "-oxigraph-server")
+            shutil.rmtree(location, ignore_errors=True)
+            subprocess.run([oxigraph, "load", "--location", str(location), "--file", str(nquads)], check=True,
+                           capture_output=True)
+            subprocess.run([oxigraph, "load", "--location", str(location), "--file", str(ONTOLOGY_FILE),
+                            "--graph", ONTOLOGY_GRAPH], check=True, capture_output=True)
+            port = free_port()
+            self._start("oxigraph server", [oxigraph, "serve-read-only", "--location", str(location), "--bind",
+                                            f"127.0.0.1:{port}", "--union-default-graph"],
+                        f"http://127.0.0.1:{port}/query")
+        if with_rdflib:
+            port = free_port()
+            self._start("rdflib-endpoint", [sys.executable, "-m", "benchmarks.rdflib_endpoint_peer", str(nquads),
+                                            str(port)], f"http://127.0.0.1:{port}/")
+
+    def _start(self, name, argv, url, env=None):
+        proc = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **(env or {})},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.procs.append(proc)
+        try:
+            wait_for(url)
+            self.urls[name] = url
+        except RuntimeError:
+            print(f"  ({name} did not start; left out)")
+
+    def stop(self):
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            proc.wait(timeout=30)
+
+
+def scaled_store(scale: int) -> tuple[Path, Path, dict]:
+    """Generate the data, load it with the ontology into a fresh store; time and memory."""
+    nquads = OUT / f"scale-{scale}.nq"
+    if not nquads.exists():
+        generate(scale, nquads)
+    store_dir = OUT / f"store-{scale}"
+    shutil.rmtree(store_dir, ignore_errors=True)
+    code = ("import sys, time, resource, pyoxigraph as ox\n"
+            "t = time.perf_counter(); s = ox.Store(sys.argv[1])\n"
+            "s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS)\n"
+            "s.bulk_load(path=sys.argv[3], format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(sys.argv[4]))\n"
+            "s.flush(); n = len(s)\n"
+            "print(time.perf_counter() - t, n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(store_dir), str(nquads), str(ONTOLOGY_FILE), ONTOLOGY_GRAPH],
+                         capture_output=True, text=True, check=True).stdout.split()
+    (store_dir / "VERSION").write_text(f"bench-{scale}\n")
+    return store_dir, nquads, {"load_s": float(out[0]), "triples": int(out[1]), "peak_mb": int(out[2]) / 1024}
+
+
+def run(scales: list[int], seconds: int, repeat: int) -> str:
+    lines = [f"# Benchmarks", "", f"Run {datetime.date.today().isoformat()} on {platform.node()}: "
+             f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+             f"pyoxigraph {ox.__version__ if hasattr(ox, '__version__') else '0.5'}. "
+             "Latency: median / p95 in ms over repeated POSTs from one client; throughput: wrk -t2 -c8.", ""]
+    queries = workload()
+    for scale in scales:
+        print(f"scale {scale}×")
+        store_dir, nquads, build = scaled_store(scale)
+        lines += [f"## {scale}× the curated graph ({build['triples']:,} triples)", "",
+                  f"Load into Oxigraph: {build['load_s']:.2f} s, peak memory {build['peak_mb']:.0f} MB.", ""]
+        store = ox.Store.read_only(str(store_dir))
+        peers = Peers(store_dir, nquads, with_rdflib=scale <= 10)
+        try:
+            names = ["raw pyoxigraph"] + list(peers.urls)
+            lines += ["| query | " + " | ".join(names) + " | service ÷ raw |", "|---" * (len(names) + 2) + "|"]
+            for qname, text in queries.items():
+                row, medians = [], {}
+                raw = time_raw(store, text, repeat)
+                medians["raw pyoxigraph"] = statistics.median(raw)
+                row.append(f"{1000 * statistics.median(raw):.1f} / {1000 * percentile(raw, 95):.1f}")
+                for peer, url in peers.urls.items():
+                    times = time_http(url, text, repeat if peer != "rdflib-endpoint" else max(3, repeat // 5))
+                    if times is None:
+                        row.append("error")
+                        continue
+                    medians[peer] = statistics.median(times)
+                    row.append(f"{1000 * statistics.median(times):.1f} / {1000 * percentile(times, 95):.1f}")
+                ratio = medians.get("service", 0) / medians["raw pyoxigraph"] if medians["raw pyoxigraph"] else 0
+                lines.append(f"| {qname} | " + " | ".join(row) + f" | {ratio:.1f} |")
+                print(f"  {qname}: " + ", ".join(f"{k} {1000 * v:.1f} ms" for k, v in medians.items()))
+            lines += ["", "Throughput (requests/s, wrk):", "", "| query | " + " | ".join(peers.urls) + " |",
+                      "|---" * (len(peers.urls) + 1) + "|"]
+            for qname in ("tiny lookup", "group by all"):
+                figures = [wrk(url, queries[qname], seconds) for url in peers.urls.values()]
+                lines.append(f"| {qname} | " + " | ".join("n/a" if f is None else f"{f:,.0f}" for f in figures) + " |")
+            lines.append("")
+        finally:
+            peers.stop()
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,10,100")
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    report = run([int(s) for s in args.scales.split(",")], args.seconds, args.repeat)
+    results = ROOT / "benchmarks" / "RESULTS.md"
+    kept = ""
+    if results.exists():  # keep sections other benchmarks wrote (e.g. '## Validation')
+        text = results.read_text()
+        kept = "\n".join(re.findall(r"(?ms)^## Validation.*?(?=^## |\Z)", text))
+    results.write_text(report + ("\n" + kept if kept else ""))
+    print(f"wrote {results}")
+
+
+if __name__ == "__main__":
+    main()

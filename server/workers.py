@@ -1,0 +1,169 @@
+"""Query evaluation in worker processes, so that a query past its time limit is really cut.
+
+Oxigraph cannot cancel a running query, and a thread cannot be stopped, so each query runs
+in one of a few worker processes; on timeout the worker is killed and replaced. Workers
+read a snapshot of the store (an Oxigraph backup: hard links, taken once per store
+version), so no process ever opens a database that another process is writing.
+
+A worker takes at most one row more than the limit, and answers with TSV for solutions
+(cells are N-Triples terms) or N-Triples for graphs, which the server turns into the format
+the client asked for.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import shutil
+import threading
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+import pyoxigraph as ox
+
+ASK, SELECT, GRAPH = "ask", "select", "graph"
+
+
+@dataclass
+class Answer:
+    kind: str
+    payload: bytes | bool
+
+
+class WorkerError(Exception):
+    """A query failed in the worker: carries the exception's type name and message."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+def _serve(conn, prefixes: dict) -> None:
+    """The worker loop: open the snapshot it is told, evaluate, answer."""
+    store, opened = None, None
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        try:
+            if request["snapshot"] != opened:
+                store, opened = None, None
+                store = ox.Store.read_only(request["snapshot"])
+                opened = request["snapshot"]
+            kwargs = {"prefixes": prefixes}
+            if request["default_graphs"]:
+                kwargs["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
+            else:
+                kwargs["use_default_graph_as_union"] = True
+            if request["named_graphs"]:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+            if request["substitutions"]:
+                kwargs["substitutions"] = {ox.Variable(k): v for k, v in request["substitutions"].items()}
+            result = store.query(request["query"], **kwargs)
+            if isinstance(result, ox.QueryBoolean):
+                conn.send(("ok", ASK, bool(result)))
+                continue
+            # Take one more than the limit: enough to know it is too large, without
+            # evaluating (or sending) the rest.
+            items = list(islice(result, request["limit"] + 1))
+            if len(items) > request["limit"]:
+                conn.send(("error", "ResultTooLarge", str(request["limit"])))
+                continue
+            if isinstance(result, ox.QuerySolutions):
+                names = [v.value for v in result.variables]
+                lines = ["\t".join("?" + n for n in names)]
+                lines += ["\t".join("" if row[n] is None else str(row[n]) for n in names) for row in items]
+                conn.send(("ok", SELECT, ("\n".join(lines) + "\n").encode()))
+            else:
+                conn.send(("ok", GRAPH, ox.serialize(items, format=ox.RdfFormat.N_TRIPLES) or b""))
+        except SyntaxError as error:
+            conn.send(("error", "SyntaxError", str(error)))
+        except Exception as error:  # noqa: BLE001 — sent back and re-raised in the server
+            conn.send(("error", type(error).__name__, str(error)))
+
+
+class WorkerTimeout(Exception):
+    """No answer within the time limit (the worker was stopped), or no worker came free."""
+
+
+class WorkerLost(WorkerError):
+    """The worker process died while evaluating (e.g. killed by the system)."""
+
+
+class _Worker:
+    def __init__(self, context, prefixes: dict):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, prefixes), daemon=True)
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """A few query worker processes; `run` hands a query to an idle one and waits."""
+
+    def __init__(self, size: int, prefixes: dict):
+        self._context = mp.get_context("spawn")  # a fresh interpreter: no inherited database handles
+        self._prefixes = prefixes
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self.size = size
+        for _ in range(size):
+            self._idle.put(_Worker(self._context, prefixes))
+
+    def run(self, request: dict, timeout: float) -> Answer:
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise WorkerTimeout("every query worker stayed busy for the whole time limit") from None
+        try:
+            worker.conn.send(request)
+            if not worker.conn.poll(timeout):
+                # Cut the query: the process goes, a fresh one takes its place.
+                worker.kill()
+                worker = _Worker(self._context, self._prefixes)
+                raise WorkerTimeout("the query ran past the time limit and was stopped")
+            status, kind, payload = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            worker.kill()
+            worker = _Worker(self._context, self._prefixes)
+            raise WorkerLost("WorkerLost", "the query worker stopped unexpectedly; try again") from None
+        finally:
+            self._idle.put(worker)
+        if status == "error":
+            raise WorkerError(kind, payload)
+        return Answer(kind, payload)
+
+    def close(self) -> None:
+        while not self._idle.empty():
+            self._idle.get_nowait().kill()
+
+
+class Snapshots:
+    """Read-only copies of the store per version (Oxigraph backups: hard links, cheap)."""
+
+    def __init__(self, store_dir: Path):
+        self.root = store_dir.with_name(store_dir.name + ".snapshots")
+
+    def ensure(self, store: ox.Store, version: str) -> str:
+        target = self.root / version
+        if not target.exists():
+            self.root.mkdir(parents=True, exist_ok=True)
+            partial = self.root / (version + ".partial")
+            shutil.rmtree(partial, ignore_errors=True)
+            store.backup(str(partial))
+            partial.rename(target)
+            self._prune(keep={version})
+        return str(target)
+
+    def _prune(self, keep: set[str]) -> None:
+        """Remove older snapshots (workers still reading one keep their open files)."""
+        for path in sorted(self.root.iterdir(), key=lambda p: p.stat().st_mtime)[:-2]:
+            if path.name not in keep:
+                shutil.rmtree(path, ignore_errors=True)
