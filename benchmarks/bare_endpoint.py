@@ -11,9 +11,9 @@ store = ox.Store.read_only(sys.argv[1])
 app = Flask(__name__)
 
 
-@app.route("/sparql")
+@app.route("/sparql", methods=["GET", "POST"])
 def sparql():
-    result = store.query(request.args["query"], use_default_graph_as_union=True)
+    result = store.query(request.values["query"], use_default_graph_as_union=True)
     return Response(result.serialize(format=ox.QueryResultsFormat.JSON), mimetype="application/sparql-results+json")
 
 

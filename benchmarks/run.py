@@ -101,12 +101,14 @@ def time_http(url: str, text: str, repeat: int, budget: float = 60.0) -> list[fl
     return times
 
 
-def wrk(url: str, text: str, seconds: int) -> float | None:
+def wrk(url: str, text: str, seconds: int, unique: bool = False) -> float | None:
+    """Requests/s; with `unique`, every request's query differs (no cache can answer)."""
     if not shutil.which("wrk"):
         return None
     target = url + "?" + urlencode({"query": text})
-    out = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "-H", "Accept: application/sparql-results+json",
-                          target], capture_output=True, text=True).stdout
+    script = ["-s", str(ROOT / "benchmarks" / "unique.lua")] if unique else []
+    out = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", *script, "-H",
+                          "Accept: application/sparql-results+json", target], capture_output=True, text=True).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return None if errors or not match else float(match.group(1))
@@ -177,6 +179,20 @@ def scaled_store(scale: int) -> tuple[Path, Path, dict]:
     return store_dir, nquads, {"load_s": float(out[0]), "triples": int(out[1]), "peak_mb": int(out[2]) / 1024}
 
 
+def network_timings(store: ox.Store) -> str:
+    """Build time of the network views (SPARQL → networkx → analytics → vis data)."""
+    from graph import network
+    parts = []
+    for name in ("partners", "programmes"):
+        started = time.perf_counter()
+        view = network.build_view(store, name)
+        network.analytics(view)
+        network.vis_data(view)
+        parts.append(f"{name} {time.perf_counter() - started:.2f} s ({view.total_nodes:,} nodes"
+                     f"{', drawn: ' + str(view.graph.number_of_nodes()) if view.summarised else ''})")
+    return "Network views built in: " + "; ".join(parts) + "."
+
+
 def run(scales: list[int], seconds: int, repeat: int) -> str:
     lines = [f"# Benchmarks", "", f"Run {datetime.date.today().isoformat()} on {platform.node()}: "
              f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
@@ -189,6 +205,7 @@ def run(scales: list[int], seconds: int, repeat: int) -> str:
         lines += [f"## {scale}× the curated graph ({build['triples']:,} triples)", "",
                   f"Load into Oxigraph: {build['load_s']:.2f} s, peak memory {build['peak_mb']:.0f} MB.", ""]
         store = ox.Store.read_only(str(store_dir))
+        lines += [network_timings(store), ""]
         peers = Peers(store_dir, nquads, with_rdflib=scale <= 10)
         try:
             names = ["raw pyoxigraph"] + list(peers.urls)
@@ -211,8 +228,10 @@ def run(scales: list[int], seconds: int, repeat: int) -> str:
             lines += ["", "Throughput (requests/s, wrk):", "", "| query | " + " | ".join(peers.urls) + " |",
                       "|---" * (len(peers.urls) + 1) + "|"]
             for qname in ("tiny lookup", "group by all"):
-                figures = [wrk(url, queries[qname], seconds) for url in peers.urls.values()]
-                lines.append(f"| {qname} | " + " | ".join("n/a" if f is None else f"{f:,.0f}" for f in figures) + " |")
+                for unique in (False, True):
+                    figures = [wrk(url, queries[qname], seconds, unique) for url in peers.urls.values()]
+                    label = f"{qname}, {'every query different' if unique else 'the same query repeated'}"
+                    lines.append(f"| {label} | " + " | ".join("n/a" if f is None else f"{f:,.0f}" for f in figures) + " |")
             lines.append("")
         finally:
             peers.stop()

@@ -150,9 +150,23 @@ def reason(store_dir):
 @click.option("--data", "extra", type=click.Path(exists=True, dir_okay=False), help="also validate this Turtle file")
 @click.option("--format", "fmt", default="text", type=click.Choice(["text", "json", "turtle"]), show_default=True)
 def validate(store_dir, extra, fmt):
-    """Validate the data against the SHACL shapes (exit 0 conforms, 1 does not, 2 error)."""
-    click.echo("validate: not available yet (issue 5)", err=True)
-    sys.exit(2)
+    """Validate the data against the SHACL shapes (exit 0 conforms, 1 does not, 2 error).
+
+    Conforms means no sh:Violation; Warnings (gaps in the documents) and Infos (advice) are
+    reported but do not fail. With --data FILE, the file is checked together with the store
+    (in memory; the store is not changed) and the findings on its nodes are reported."""
+    from graph import validate as v
+    from graph.store import read_version
+
+    try:
+        store = open_store(store_dir, read_only=True)
+        version = read_version(store_dir)
+        report = v.validate_file(store, extra, version) if extra else v.validate_store(store, version)
+    except (StoreMissing, v.ValidationFailed) as error:
+        click.echo(f"validate: {error}", err=True)
+        sys.exit(v.EXIT_ERROR)
+    click.echo(v.FORMATTERS[fmt](report), nl=False)
+    sys.exit(v.exit_code(report))
 
 
 @main.command()

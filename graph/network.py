@@ -71,9 +71,8 @@ class View:
     total_nodes: int = 0
 
 
-def _rows(store: ox.Store, sparql: str, **bindings):
-    subs = {k: v for k, v in bindings.items() if v is not None}
-    result = execute(store, sparql, substitutions=subs or None)
+def _rows(store: ox.Store, sparql: str):
+    result = execute(store, sparql)
     names = [v.value for v in result.variables]
     for row in result:
         yield {n: row[n] for n in names}
@@ -97,39 +96,32 @@ def _describe_nodes(store: ox.Store, graph: nx.Graph) -> None:
               OPTIONAL {{ GRAPH ?g {{ ?n ?p ?o }} }}
             }} GROUP BY ?n"""):
             node = graph.nodes[row["n"].value]
-            types = row["types"].value.split()
+            text = lambda name: row[name].value if row[name] is not None else ""  # noqa: E731
+            types = text("types").split()
             kind = next((name for name, curie, _, _ in KINDS if _expand(curie) in types), "overig")
             label = row["label"].value if row["label"] is not None else _short(row["n"].value)
             if row["n"].value.startswith(ID + "landsdeel/"):
                 node["landsdelen"] = [row["n"].value]
-            node.update(label=label, kind=kind,
-                        lines=row["lines"].value.split(), landsdelen=node.get("landsdelen") or row["landsdelen"].value.split(),
-                        graphs=[g.rsplit("/", 1)[-1] for g in row["graphs"].value.split() if not g.endswith("/inferred")])
+            node.update(label=label, kind=kind, lines=text("lines").split(),
+                        landsdelen=node.get("landsdelen") or text("landsdelen").split(),
+                        graphs=[g.rsplit("/", 1)[-1] for g in text("graphs").split() if not g.endswith("/inferred")])
 
 
 def _short(iri: str) -> str:
     return iri[len(ID):] if iri.startswith(ID) else iri.rsplit("/", 1)[-1]
 
 
-_FILTER_CLAUSE = """
-  {line_filter}
-  {landsdeel_filter}
-  {graph_filter}
-"""
-
-
 def _filters_sparql(var: str, line: str | None, landsdeel: str | None, document: str | None) -> str:
-    return _FILTER_CLAUSE.format(
-        line_filter=f"?{var} tp:actionLine ?line ." if line else "",
-        landsdeel_filter=f"?{var} tp:scope ?sc . ?sc (tp:within)? ?landsdeel ." if landsdeel else "",
-        graph_filter=f"GRAPH ?graph {{ ?{var} ?anyp ?anyo }}" if document else "",
-    )
-
-
-def _bindings(line, landsdeel, document) -> dict:
-    return {"line": ox.NamedNode(line) if line else None,
-            "landsdeel": ox.NamedNode(landsdeel) if landsdeel else None,
-            "graph": ox.NamedNode(document) if document else None}
+    """Graph patterns that keep only what ?var is for the chosen action line, landsdeel and
+    document. The values are IRIs written by Oxigraph (str of a NamedNode), never raw input."""
+    parts = []
+    if line:
+        parts.append(f"VALUES ?line {{ {ox.NamedNode(line)} }} ?{var} tp:actionLine ?line .")
+    if landsdeel:
+        parts.append(f"VALUES ?landsdeel {{ {ox.NamedNode(landsdeel)} }} ?{var} tp:scope ?sc . ?sc (tp:within)? ?landsdeel .")
+    if document:
+        parts.append(f"VALUES ?graph {{ {ox.NamedNode(document)} }} GRAPH ?graph {{ ?{var} ?anyp ?anyo }}")
+    return "\n".join(parts)
 
 
 def partners(store: ox.Store, line=None, landsdeel=None, document=None) -> View:
@@ -141,7 +133,7 @@ def partners(store: ox.Store, line=None, landsdeel=None, document=None) -> View:
           ?a a org:Organization . ?b a org:Organization .
           FILTER(STR(?a) < STR(?b))
           {_filters_sparql("x", line, landsdeel, document)}
-        }} GROUP BY ?a ?b""", **_bindings(line, landsdeel, document)):
+        }} GROUP BY ?a ?b"""):
         graph.add_edge(row["a"].value, row["b"].value, weight=int(row["shared"].value),
                        relation=f"{row['shared'].value} gedeelde acties/initiatieven")
     _describe_nodes(store, graph)
@@ -149,8 +141,8 @@ def partners(store: ox.Store, line=None, landsdeel=None, document=None) -> View:
                 "Organisaties verbonden door acties of initiatieven waarin ze samen eigenaar, partij of uitvoerder zijn.")
 
 
-def _relation_edges(store: ox.Store, graph: nx.Graph, sparql: str, bindings: dict) -> None:
-    for row in _rows(store, sparql, **bindings):
+def _relation_edges(store: ox.Store, graph: nx.Graph, sparql: str) -> None:
+    for row in _rows(store, sparql):
         s, p, o = row["s"].value, row["p"].value, row["o"].value
         graph.add_edge(s, o, relation=RELATION_IRIS.get(p, p), predicate=p)
 
@@ -166,7 +158,7 @@ def programmes(store: ox.Store, line=None, landsdeel=None, document=None) -> Vie
           VALUES ?sk {{ tp:Action tp:Initiative tp:Objective tp:Agenda tp:Pact }}
           VALUES ?ok {{ tp:Initiative tp:Objective tp:Agenda tp:Pact }}
           {_filters_sparql("s", line, landsdeel, document)}
-        }}""", _bindings(line, landsdeel, document))
+        }}""")
     _describe_nodes(store, graph)
     return View("programmes", "Programma-samenhang", graph,
                 "Doelen, acties, initiatieven en agenda's (Smart Industry, HCA ICT, Codepact, Onderwijs2032 …) en hoe ze elkaar raken.")
@@ -180,11 +172,12 @@ def landsdeel(store: ox.Store, slug: str, line=None, document=None) -> View:
     graph = nx.Graph()
     _relation_edges(store, graph, f"""
         SELECT ?s ?p ?o WHERE {{
-          ?s tp:scope ?sc . ?sc (tp:within)? ?landsdeel .
+          VALUES ?ld {{ {ox.NamedNode(iri)} }}
+          ?s tp:scope ?scope . ?scope (tp:within)? ?ld .
           VALUES ?p {{ tp:owner tp:involves tp:mentions tp:serves tp:partOfPlan tp:contributesTo tp:runBy }}
           ?s ?p ?o . FILTER(isIRI(?o))
           {_filters_sparql("s", line, None, document)}
-        }}""", {**_bindings(line, None, document), "landsdeel": ox.NamedNode(iri)})
+        }}""")
     _describe_nodes(store, graph)
     label = graph.nodes[iri]["label"] if iri in graph else slug
     return View(f"landsdeel-{slug}", f"Landsdeel {slug.capitalize()}", graph,

@@ -22,7 +22,7 @@ from graph.namespaces import PREFIXES
 from graph.remote import RemoteStore
 from graph.store import open_store, read_version, store_path, write_version
 from server.config import Config
-from server.workers import GRAPH, SELECT, Snapshots, WorkerError, WorkerPool, WorkerTimeout
+from server.workers import GRAPH, SELECT, Snapshots, WorkerError, WorkerPool, WorkerTimeout, evaluate
 
 
 class QueryTimeout(Exception):
@@ -119,7 +119,9 @@ class Engine:
             self._version = read_version(self.path)
             self._snapshots = Snapshots(self.path)
             self._snapshot = self._snapshots.ensure(self.store, self._version)
-            self._pool = WorkerPool(config.query_workers, PREFIXES)
+            # 0 workers: evaluate in the request thread (faster for tiny queries, but a query
+            # past the time limit cannot be stopped). For trusted, single-user set-ups.
+            self._pool = WorkerPool(config.query_workers, PREFIXES) if config.query_workers else None
 
     # -- queries ---------------------------------------------------------------------
     def query(self, sparql: str, *, substitutions: dict | None = None,
@@ -135,7 +137,10 @@ class Engine:
         request = {"query": sparql, "substitutions": substitutions, "default_graphs": default_graphs,
                    "named_graphs": named_graphs, "limit": limit, "snapshot": self._snapshot}
         try:
-            answer = self._pool.run(request, self.config.query_timeout)
+            if self._pool is None:
+                answer = evaluate(self.store, request, PREFIXES)
+            else:
+                answer = self._pool.run(request, self.config.query_timeout)
         except WorkerTimeout as error:
             raise QueryTimeout(f"{error}: the time limit is {self.config.query_timeout:g} s") from None
         except WorkerError as error:

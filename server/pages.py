@@ -12,6 +12,7 @@ from graph import search as search_index
 from graph.query import execute
 from graph.namespaces import GRAPH, ID
 from server.rendering import conditional, etag_for
+from server.validate import current_report
 
 bp = Blueprint("pages", __name__)
 
@@ -57,7 +58,9 @@ def home_data(version: str) -> dict:
 def home():
     engine = _engine()
     etag = etag_for(engine.version, "home")
-    return conditional(Response(render_template("home.html", d=home_data(engine.version)),
+    report = current_report()
+    validation = {"conforms": report["conforms"], "counts": report["counts"]}
+    return conditional(Response(render_template("home.html", d=home_data(engine.version), validation=validation),
                                 mimetype="text/html"), etag)
 
 

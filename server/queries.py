@@ -8,8 +8,6 @@ every update or build invalidates (the version changes).
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
-
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from graph import saved_queries
@@ -17,7 +15,6 @@ from server.rendering import conditional, csv_bytes, etag_for, not_modified, tab
 
 bp = Blueprint("queries", __name__)
 FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
-_CACHE_SIZE = 256
 
 
 def _engine():
@@ -65,25 +62,6 @@ def index(suffix=None):
     return render_template("queries.html", queries=items)
 
 
-class ResultCache:
-    """Rendered results by (store version, query, parameters, format); bounded, LRU."""
-
-    def __init__(self, size: int = _CACHE_SIZE):
-        self.size, self.items = size, OrderedDict()
-
-    def get(self, key):
-        if key in self.items:
-            self.items.move_to_end(key)
-            return self.items[key]
-        return None
-
-    def put(self, key, value):
-        self.items[key] = value
-        self.items.move_to_end(key)
-        while len(self.items) > self.size:
-            self.items.popitem(last=False)
-
-
 def run_saved(query: saved_queries.SavedQuery, values: dict[str, str]) -> dict:
     """Evaluate a saved query and build the one data dict every rendering uses."""
     engine = _engine()
@@ -111,7 +89,7 @@ def show(name, suffix=None):
     etag = etag_for(*key)
     if not_modified(etag):
         return conditional(Response(), etag)
-    cache = current_app.extensions.setdefault("techniekpact.query_cache", ResultCache())
+    cache = current_app.extensions["techniekpact.cache"]
     body = cache.get(key)
     if body is None:
         data = run_saved(query, values)
@@ -121,7 +99,7 @@ def show(name, suffix=None):
             body = csv_bytes(data)
         else:
             body = render_template("query.html", q=data, extra=_extra_view(data)).encode()
-        cache.put(key, body)
+        cache.put(key, body, len(body))
     headers = {"Access-Control-Allow-Origin": "*"}
     if fmt == "csv":
         headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'

@@ -78,15 +78,24 @@ def _graph_list(name: str) -> list[str]:
     return values
 
 
-def run_query(query: str, substitutions: dict | None = None) -> Response:
+def run_query(query: str) -> Response:
     if not query.strip():
         abort(400, "the query is empty")
-    result = engine().query(query, substitutions=substitutions,
-                            default_graphs=_graph_list("default-graph-uri") or None,
-                            named_graphs=_graph_list("named-graph-uri") or None)
-    fmt = negotiation.choose(request.accept_mimetypes, request.values.get("format"), result.kind)
-    return Response(result.serialize(fmt), mimetype=None,
-                    headers={**CORS, "Content-Type": negotiation.media_type(fmt)})
+    default_graphs = _graph_list("default-graph-uri")
+    named_graphs = _graph_list("named-graph-uri")
+    # Repeated reads of the same query come from the cache; the key carries the store
+    # version, so an update or build is never answered with an old result.
+    key = (engine().version, query, tuple(default_graphs), tuple(named_graphs),
+           request.headers.get("Accept", ""), request.values.get("format"))
+    cache = current_app.extensions["techniekpact.cache"]
+    hit = cache.get(key)
+    if hit is None:
+        result = engine().query(query, default_graphs=default_graphs or None, named_graphs=named_graphs or None)
+        fmt = negotiation.choose(request.accept_mimetypes, request.values.get("format"), result.kind)
+        hit = (result.serialize(fmt), negotiation.media_type(fmt))
+        cache.put(key, hit, len(hit[0]))
+    body, media = hit
+    return Response(body, headers={**CORS, "Content-Type": media})
 
 
 def _describe_or_edit():

@@ -39,6 +39,38 @@ class WorkerError(Exception):
         self.kind = kind
 
 
+def evaluate(store: ox.Store, request: dict, prefixes: dict) -> Answer:
+    """Evaluate one query request on a store. Raises WorkerError for every failure."""
+    kwargs = {"prefixes": prefixes}
+    if request["default_graphs"]:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    if request["named_graphs"]:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+    if request["substitutions"]:
+        kwargs["substitutions"] = {ox.Variable(k): v for k, v in request["substitutions"].items()}
+    try:
+        result = store.query(request["query"], **kwargs)
+        if isinstance(result, ox.QueryBoolean):
+            return Answer(ASK, bool(result))
+        # Take one more than the limit: enough to know it is too large, without
+        # evaluating (or sending) the rest.
+        items = list(islice(result, request["limit"] + 1))
+    except SyntaxError as error:
+        raise WorkerError("SyntaxError", str(error)) from None
+    except Exception as error:  # noqa: BLE001 — Oxigraph's evaluation errors, reported to the client
+        raise WorkerError(type(error).__name__, str(error)) from None
+    if len(items) > request["limit"]:
+        raise WorkerError("ResultTooLarge", str(request["limit"]))
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        lines = ["\t".join("?" + n for n in names)]
+        lines += ["\t".join("" if row[n] is None else str(row[n]) for n in names) for row in items]
+        return Answer(SELECT, ("\n".join(lines) + "\n").encode())
+    return Answer(GRAPH, ox.serialize(items, format=ox.RdfFormat.N_TRIPLES) or b"")
+
+
 def _serve(conn, prefixes: dict) -> None:
     """The worker loop: open the snapshot it is told, evaluate, answer."""
     store, opened = None, None
@@ -52,36 +84,12 @@ def _serve(conn, prefixes: dict) -> None:
                 store, opened = None, None
                 store = ox.Store.read_only(request["snapshot"])
                 opened = request["snapshot"]
-            kwargs = {"prefixes": prefixes}
-            if request["default_graphs"]:
-                kwargs["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
-            else:
-                kwargs["use_default_graph_as_union"] = True
-            if request["named_graphs"]:
-                kwargs["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
-            if request["substitutions"]:
-                kwargs["substitutions"] = {ox.Variable(k): v for k, v in request["substitutions"].items()}
-            result = store.query(request["query"], **kwargs)
-            if isinstance(result, ox.QueryBoolean):
-                conn.send(("ok", ASK, bool(result)))
-                continue
-            # Take one more than the limit: enough to know it is too large, without
-            # evaluating (or sending) the rest.
-            items = list(islice(result, request["limit"] + 1))
-            if len(items) > request["limit"]:
-                conn.send(("error", "ResultTooLarge", str(request["limit"])))
-                continue
-            if isinstance(result, ox.QuerySolutions):
-                names = [v.value for v in result.variables]
-                lines = ["\t".join("?" + n for n in names)]
-                lines += ["\t".join("" if row[n] is None else str(row[n]) for n in names) for row in items]
-                conn.send(("ok", SELECT, ("\n".join(lines) + "\n").encode()))
-            else:
-                conn.send(("ok", GRAPH, ox.serialize(items, format=ox.RdfFormat.N_TRIPLES) or b""))
-        except SyntaxError as error:
-            conn.send(("error", "SyntaxError", str(error)))
-        except Exception as error:  # noqa: BLE001 — sent back and re-raised in the server
-            conn.send(("error", type(error).__name__, str(error)))
+            answer = evaluate(store, request, prefixes)
+            conn.send(("ok", answer.kind, answer.payload))
+        except WorkerError as error:
+            conn.send(("error", error.kind, str(error)))
+        except OSError as error:  # the snapshot could not be opened
+            conn.send(("error", "OSError", str(error)))
 
 
 class WorkerTimeout(Exception):

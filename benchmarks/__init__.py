@@ -1,0 +1,1 @@
+"""Benchmarks of the Techniekpact service (see RESULTS.md)."""

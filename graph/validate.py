@@ -1,0 +1,621 @@
+"""SHACL validation: run pyshacl over the store, build the report data once, format it.
+
+The data graph is the union of the store's data graphs, the ontology and the OWL 2 RL
+inferred graph (everything but the shapes and query catalogue graphs). The inferred graph
+*is* the class inference, so pyshacl runs with inference='none' and does no reasoning of
+its own: validation stays a single pass over an in-memory graph.
+
+"Conforms" means: no sh:Violation. Warnings (gaps in the source documents, such as an
+action whose owner the document does not name) and Infos (advice) are reported but do not
+make the data non-conforming.
+
+A file a coordinator wants to add (`validate_file`) is parsed with rdflib, given the class
+closure of ontology + file (owlrl on that small graph only), and validated together with
+the store's data in memory; the store is not written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import owlrl
+import pyoxigraph as ox
+import pyshacl
+import rdflib
+from rdflib import RDF, RDFS, SH, XSD, BNode, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.query import Result
+from rdflib.term import Variable
+
+from graph.labels import compact
+from graph.namespaces import DEF, GRAPH, ID, ONTOLOGY_GRAPH, PREFIXES, QUERIES_GRAPH, SHAPES_GRAPH, entity_path
+
+SEVERITIES = ("Violation", "Warning", "Info")
+EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+SKOS = rdflib.Namespace(PREFIXES["skos"])
+DCT = rdflib.Namespace(PREFIXES["dcterms"])
+FOAF = rdflib.Namespace(PREFIXES["foaf"])
+TIME = rdflib.Namespace(PREFIXES["time"])
+TP = rdflib.Namespace(DEF)
+
+# Graphs that are not data: the shapes themselves, the saved-query catalogue, and the
+# remote store's bookkeeping graph.
+NOT_DATA = {SHAPES_GRAPH, QUERIES_GRAPH, GRAPH + "meta"}
+
+NATIONAL = "landelijk"
+NO_LANDSDEEL = "zonder landsdeel"
+CONFORMANCE_NOTE = {
+    "nl": "Conform betekent: geen enkele sh:Violation. Warnings zijn gaten in de brondocumenten en Infos zijn "
+          "adviezen; die maken de data niet non-conform. Exitcode: 0 conform, 1 niet conform, 2 fout.",
+    "en": "Conforms means: no sh:Violation. Warnings are gaps in the source documents and Infos are advice; "
+          "neither makes the data non-conforming. Exit code: 0 conforms, 1 does not, 2 error.",
+}
+
+
+class ValidationFailed(Exception):
+    """Validation could not run (no shapes in the store, unreadable input): exit code 2."""
+
+
+class DataFileError(ValidationFailed):
+    """A file given to validate does not parse; says which file, where and why."""
+
+    def __init__(self, path: Path, line: int | None, message: str):
+        self.path, self.line, self.message = path, line, message
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+# -- inputs -------------------------------------------------------------------------
+
+def _to_rdflib(term, bnodes: dict):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        # Keep one rdflib blank node per Oxigraph blank node, so structure survives.
+        return bnodes.setdefault(term.value, BNode(term.value))
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+class PreparedQueryGraph(rdflib.Graph):
+    """An rdflib graph that evaluates each SHACL-SPARQL constraint once, not once per node.
+
+    pyshacl runs a SPARQL constraint once per focus node, with the same text and only
+    $this pre-bound. rdflib would parse the text every time (about 20 ms) and walk the
+    graph every time. Every constraint in shapes/ binds $this in its first triple pattern
+    and selects it, so its results for one focus node are exactly its results over the
+    whole graph with ?this equal to that node: the graph evaluates the text once, keeps
+    the rows per ?this, and answers each per-node call from them. Any other query (other
+    pre-bound variables, ASK, no ?this) is evaluated as usual, parsed once."""
+
+    _prepared: dict = {}  # query text -> parsed algebra; texts come from the shapes, so this stays small
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._rows_by_this: dict = {}
+
+    def _prepare(self, text: str):
+        prepared = PreparedQueryGraph._prepared.get(text)
+        if prepared is None:
+            prepared = PreparedQueryGraph._prepared[text] = prepareQuery(text)
+        return prepared
+
+    def query(self, query_object, processor="sparql", result="sparql", initNs=None,  # noqa: N803
+              initBindings=None, use_store_provided=True, **kwargs):  # noqa: N803
+        if not isinstance(query_object, str) or initNs:
+            return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+        prepared = self._prepare(query_object)
+        this = Variable("this")
+        if initBindings and set(initBindings) == {"this"} and prepared.algebra.name == "SelectQuery" \
+                and this in prepared.algebra.PV:
+            rows = self._rows_by_this.get(query_object)
+            if rows is None:
+                rows = self._rows_by_this[query_object] = defaultdict(list)
+                whole = super().query(prepared, processor, result, None, None, use_store_provided, **kwargs)
+                for binding in whole.bindings:
+                    rows[binding.get(this)].append(binding)
+            answer = Result("SELECT")
+            answer.vars = list(prepared.algebra.PV)
+            answer.bindings = list(rows.get(initBindings["this"], ()))
+            return answer
+        return super().query(prepared, processor, result, None, initBindings, use_store_provided, **kwargs)
+
+
+def _graph_of(quads) -> rdflib.Graph:
+    graph = PreparedQueryGraph()
+    bnodes: dict = {}
+    add = graph.add
+    for quad in quads:
+        add((_to_rdflib(quad.subject, bnodes), _to_rdflib(quad.predicate, bnodes), _to_rdflib(quad.object, bnodes)))
+    return graph
+
+
+def data_graph(store) -> rdflib.Graph:
+    """Data + ontology + inferred triples of the store, as one rdflib graph."""
+    quads = (q for q in store.quads_for_pattern(None, None, None, None)
+             if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in NOT_DATA)
+    return _graph_of(quads)
+
+
+def shapes_graph(store) -> rdflib.Graph:
+    """The shapes the store was built with (shapes/*.ttl, loaded by `techniekpact build`)."""
+    graph = _graph_of(store.quads_for_pattern(None, None, None, ox.NamedNode(SHAPES_GRAPH)))
+    if not len(graph):
+        raise ValidationFailed("the store holds no SHACL shapes: rebuild it with `techniekpact build`")
+    return graph
+
+
+def ontology_graph(store) -> rdflib.Graph:
+    return _graph_of(store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)))
+
+
+def parse_data_file(path: str | Path) -> rdflib.Graph:
+    """A Turtle file as an rdflib graph. Raises DataFileError with the line and the parser's words."""
+    path = Path(path)
+    graph = rdflib.Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except SyntaxError as error:  # rdflib's BadSyntax: `lines` counts from 0
+        line = getattr(error, "lines", None)
+        reason = getattr(error, "_why", None) or str(error).splitlines()[0]
+        raise DataFileError(path, line + 1 if isinstance(line, int) else None, reason) from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise DataFileError(path, None, str(error)) from None
+    except OSError as error:
+        raise DataFileError(path, None, error.strerror or str(error)) from None
+    return graph
+
+
+def class_closure(ontology: rdflib.Graph, extra: rdflib.Graph) -> rdflib.Graph:
+    """What OWL 2 RL adds to ontology + `extra` alone: cheap (a few hundred triples), and it
+    gives the new file's nodes the classes the store's inferred graph gives the rest (with
+    the same filter the build applies to its inferred graph)."""
+    from graph.reason import _worth_keeping
+
+    work = rdflib.Graph()
+    for triple in ontology:
+        work.add(triple)
+    for triple in extra:
+        work.add(triple)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(work)
+    added = rdflib.Graph()
+    for s, p, o in work:
+        if (s, p, o) not in ontology and (s, p, o) not in extra and _worth_keeping(s, p, o):
+            added.add((s, p, o))
+    return added
+
+
+# -- running pyshacl ----------------------------------------------------------------
+
+def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> tuple[rdflib.Graph, float]:
+    """The sh:ValidationReport graph, and the seconds pyshacl took."""
+    started = time.perf_counter()
+    _conforms, results, _text = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True, allow_infos=True,
+        abort_on_first=False, meta_shacl=False, inplace=True,
+    )
+    return results, time.perf_counter() - started
+
+
+def validate_store(store, store_version: str | None = None) -> dict:
+    """Validate the store's data; the report data dict every rendering is made from."""
+    started = time.perf_counter()
+    data, shapes = data_graph(store), shapes_graph(store)
+    loaded = time.perf_counter() - started
+    results, seconds = run_pyshacl(data, shapes)
+    return build_report(data, shapes, results, timing={"load_seconds": loaded, "validate_seconds": seconds},
+                        store_version=store_version)
+
+
+def validate_file(store, path: str | Path, store_version: str | None = None) -> dict:
+    """Validate a Turtle file as if it were added to the store; report the findings on its nodes."""
+    extra = parse_data_file(path)
+    started = time.perf_counter()
+    data, shapes = data_graph(store), shapes_graph(store)
+    closure = class_closure(ontology_graph(store), extra)
+    for triple in extra:
+        data.add(triple)
+    for triple in closure:
+        data.add(triple)
+    loaded = time.perf_counter() - started
+    results, seconds = run_pyshacl(data, shapes)
+    nodes = set(extra.subjects())
+    return build_report(data, shapes, results, timing={"load_seconds": loaded, "validate_seconds": seconds},
+                        store_version=store_version, only_nodes=nodes,
+                        data_file={"path": str(path), "triples": len(extra), "subjects": len(nodes)})
+
+
+# -- the report data ----------------------------------------------------------------
+
+def _lang_values(graph, subject, predicate) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in graph.objects(subject, predicate):
+        if isinstance(value, Literal):
+            out.setdefault(value.language or "", str(value))
+    return out
+
+
+def _pick(values: dict[str, str], lang: str = "nl") -> str | None:
+    for key in (lang, "", "en"):
+        if key in values:
+            return values[key]
+    return next(iter(values.values()), None)
+
+
+class _Describer:
+    """Labels, kinds, landsdelen and sources of the nodes a report names, looked up in the
+    validated graph itself (so a file being checked is described from its own triples)."""
+
+    def __init__(self, data: rdflib.Graph, shapes: rdflib.Graph):
+        self.data, self.shapes = data, shapes
+        self._labels: dict = {}
+
+    def label(self, node, lang: str = "nl") -> str:
+        key = (node, lang)
+        if key not in self._labels:
+            text = None
+            for graph in (self.data, self.shapes):
+                for predicate in (SKOS.prefLabel, RDFS.label, FOAF.name, DCT.title):
+                    text = _pick(_lang_values(graph, node, predicate), lang)
+                    if text:
+                        break
+                if text:
+                    break
+            self._labels[key] = text or (compact(str(node)) if isinstance(node, URIRef) else "")
+        return self._labels[key]
+
+    def entity(self, node, depth: int = 4):
+        """The named resource a blank node hangs off (an action for its timeline), with the
+        property it hangs off by."""
+        via = []
+        while isinstance(node, BNode) and depth:
+            parent = next(((s, p) for s, p in self.data.subject_predicates(node)), None)
+            if parent is None:
+                break
+            node, prop = parent
+            via.insert(0, prop)
+            depth -= 1
+        return node, via
+
+    def kind(self, node) -> str:
+        types = set(self.data.objects(node, RDF.type))
+        specific = [t for t in types
+                    if not any(u != t and (u, RDFS.subClassOf, t) in self.data for u in types)]
+        ranked = sorted(specific, key=lambda t: (not str(t).startswith(DEF), str(t)))
+        return ", ".join(self.label(t) for t in ranked[:2])
+
+    def landsdelen(self, node) -> tuple[str, list[dict]]:
+        """('landsdeel' | 'national' | 'none', the landsdelen) by tp:scope / tp:refArea and tp:within*."""
+        areas = set(self.data.objects(node, TP.scope)) | set(self.data.objects(node, TP.refArea))
+        if (node, RDF.type, TP.Area) in self.data:
+            areas.add(node)
+        found, national = {}, False
+        for area in areas:
+            if (area, RDF.type, TP.Country) in self.data:
+                national = True
+            for place in self.data.transitive_objects(area, TP.within):
+                if (place, RDF.type, TP.Landsdeel) in self.data:
+                    found[str(place)] = {"iri": str(place), "label": self.label(place)}
+        if found:
+            return "landsdeel", sorted(found.values(), key=lambda d: d["label"])
+        return ("national" if national else "none"), []
+
+    def sources(self, node) -> list[dict]:
+        out = []
+        for source in sorted(self.data.objects(node, DCT.source), key=str):
+            documents = [d for d in self.data.objects(source, DCT.isPartOf)
+                         if (d, RDF.type, TP.SourceDocument) in self.data]
+            if (source, RDF.type, TP.SourceDocument) in self.data:
+                documents, section = [source], None
+            else:
+                section = {"iri": str(source), "label": self.label(source), "href": entity_path(str(source))}
+            document = documents[0] if documents else None
+            out.append({"section": section,
+                        "document": {"iri": str(document), "title": self.label(document),
+                                     "href": entity_path(str(document))} if document else None})
+        return out
+
+    def says(self, node) -> str | None:
+        """What the source document says about the entity (our summary of it), if anything."""
+        for predicate in (TP.stateOfAffairs, DCT.description):
+            text = _pick(_lang_values(self.data, node, predicate))
+            if text:
+                return text
+        return None
+
+    def value_text(self, value) -> str:
+        if isinstance(value, Literal):
+            suffix = f"@{value.language}" if value.language else \
+                f"^^{compact(str(value.datatype or XSD.string))}"
+            return f'"{value}"{suffix}'
+        if isinstance(value, URIRef):
+            return self.label(value)
+        begin = self.data.value(self.data.value(value, TIME.hasBeginning), TIME.inXSDgYear)
+        end = self.data.value(self.data.value(value, TIME.hasEnd), TIME.inXSDgYear)
+        if begin is not None or end is not None:
+            return f"{begin or '…'} – {end or '…'}"
+        return ", ".join(f"{compact(str(p))} {self.value_text(o)}" for p, o in self.data.predicate_objects(value)
+                         if p != RDF.type) or "_:" + str(value)
+
+    def path_text(self, path) -> str:
+        if isinstance(path, URIRef):
+            return compact(str(path))
+        alternatives = self.shapes.value(path, SH.alternativePath)
+        if alternatives is not None:
+            return " | ".join(compact(str(p)) for p in Collection(self.shapes, alternatives))
+        return "…"
+
+
+def _shape_info(shapes: rdflib.Graph, describer: _Describer, shape) -> dict:
+    group = shapes.value(shape, SH.group)
+    return {"iri": str(shape) if isinstance(shape, URIRef) else None,
+            "name": describer.label(shape, "nl") or compact(str(shape)),
+            "name_en": describer.label(shape, "en") or compact(str(shape)),
+            "group": describer.label(group, "nl") if group is not None else None}
+
+
+def build_report(data: rdflib.Graph, shapes: rdflib.Graph, results: rdflib.Graph, *, timing: dict,
+                 store_version: str | None = None, only_nodes: set | None = None, data_file: dict | None = None) -> dict:
+    """The one data dict the text, JSON, Turtle and HTML renderings are made from."""
+    started = time.perf_counter()
+    describer = _Describer(data, shapes)
+    findings, kept = [], []
+    for result in results.objects(None, SH.result):
+        focus = results.value(result, SH.focusNode)
+        entity, via = describer.entity(focus)
+        if only_nodes is not None and focus not in only_nodes and entity not in only_nodes:
+            continue
+        kept.append(result)
+        findings.append(_finding(results, result, focus, entity, via, describer, shapes))
+    findings.sort(key=lambda f: (SEVERITIES.index(f["severity"]), f["shape"]["name"], _number_key(f["focus"]),
+                                 f["focus"]["label"], f["value"]["text"] if f["value"] else ""))
+    counts = Counter(f["severity"] for f in findings)
+    report = {
+        "conforms": counts["Violation"] == 0,
+        "counts": {s: counts.get(s, 0) for s in SEVERITIES},
+        "total": len(findings),
+        "note": CONFORMANCE_NOTE,
+        "shapes": _per_shape(findings, shapes, describer),
+        "landsdelen": _per_landsdeel(findings, data, describer),
+        "findings": findings,
+        "store_version": store_version,
+        "triples": len(data),
+        "timing": {**{k: round(v, 4) for k, v in timing.items()},
+                   "report_seconds": round(time.perf_counter() - started, 4)},
+    }
+    if data_file is not None:
+        report["data_file"] = data_file
+        report["combined_conforms"] = not any(
+            results.value(r, SH.resultSeverity) == SH.Violation for r in results.objects(None, SH.result))
+    report["_results"] = (results, kept)  # the sh:ValidationReport graph, for Turtle; not serialised
+    return report
+
+
+def _number_key(focus: dict):
+    """Natural order of document numbers: 'Noord 2' before 'Noord 10', '17a' after '17'."""
+    number = focus.get("number") or "\uffff"
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.findall(r"\d+|\D+", number)]
+
+
+def _finding(results, result, focus, entity, via, describer: _Describer, shapes) -> dict:
+    severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+    shape = results.value(result, SH.sourceShape)
+    messages = _messages(results, result, shapes)
+    path = results.value(result, SH.resultPath)
+    value = results.value(result, SH.value)
+    scope_kind, landsdelen = describer.landsdelen(entity)
+    number = describer.data.value(entity, TP.number)
+    return {
+        "severity": severity,
+        "shape": _shape_info(shapes, describer, shape),
+        "component": compact(str(results.value(result, SH.sourceConstraintComponent))),
+        "message": messages,
+        "focus": {
+            "iri": str(entity) if isinstance(entity, URIRef) else None,
+            "href": entity_path(str(entity)) if isinstance(entity, URIRef) else None,
+            "label": describer.label(entity) or describer.value_text(entity),
+            "kind": describer.kind(entity),
+            "number": str(number) if number is not None else None,
+            "via": [compact(str(p)) for p in via],
+            "blank_node": str(focus) if isinstance(focus, BNode) else None,
+        },
+        "path": {"iri": str(path) if isinstance(path, URIRef) else None, "text": describer.path_text(path),
+                 "label": describer.label(path) if isinstance(path, URIRef) else None} if path is not None else None,
+        "value": {"text": describer.value_text(value),
+                  "iri": str(value) if isinstance(value, URIRef) else None,
+                  "href": entity_path(str(value)) if isinstance(value, URIRef) and str(value).startswith(ID) else None}
+        if value is not None else None,
+        "scope": scope_kind,
+        "landsdelen": landsdelen,
+        "sources": describer.sources(entity),
+        "says": describer.says(entity),
+    }
+
+
+def _messages(results, result, shapes) -> dict[str, str]:
+    """The result's message in Dutch and English.
+
+    pyshacl reports the messages of the shape and of a SPARQL constraint together, with
+    the {?var} placeholders filled in and without their language tags. The constraint's
+    own message is the specific one; its language is found by matching the texts against
+    the templates in the shapes graph."""
+    texts = [str(m) for m in results.objects(result, SH.resultMessage)]
+    out: dict[str, str] = {}
+    for source in (results.value(result, SH.sourceConstraint), results.value(result, SH.sourceShape)):
+        if source is None:
+            continue
+        for template in shapes.objects(source, SH.message):
+            lang = template.language or ""
+            if lang in out:
+                continue
+            parts = re.split(r"\{[?$][A-Za-z_]\w*\}", str(template))
+            pattern = re.compile("^" + "(.+?)".join(map(re.escape, parts)) + "$", re.S)
+            match = next((t for t in texts if pattern.match(t)), None)
+            if match:
+                out[lang] = match
+    fallback = texts[0] if texts else ""
+    return {"nl": out.get("nl") or out.get("") or fallback, "en": out.get("en") or out.get("") or fallback}
+
+
+def _per_shape(findings: list[dict], shapes: rdflib.Graph, describer: _Describer) -> list[dict]:
+    rows: dict = {}
+    for f in findings:
+        key = f["shape"]["iri"] or f["shape"]["name"]
+        row = rows.setdefault(key, {**f["shape"], "severity": f["severity"], "count": 0, "nodes": set()})
+        row["count"] += 1
+        row["nodes"].add(f["focus"]["iri"] or f["focus"]["label"])
+    out = [{**{k: v for k, v in r.items() if k != "nodes"}, "focus_nodes": len(r["nodes"])} for r in rows.values()]
+    return sorted(out, key=lambda r: (SEVERITIES.index(r["severity"]), -r["count"], r["name"]))
+
+
+def _per_landsdeel(findings: list[dict], data: rdflib.Graph, describer: _Describer) -> list[dict]:
+    """Counts per severity for each of the five landsdelen, national findings, and the rest."""
+    rows = {str(ld): {"iri": str(ld), "label": describer.label(ld), **{s: 0 for s in SEVERITIES}}
+            for ld in set(data.subjects(RDF.type, TP.Landsdeel)) if isinstance(ld, URIRef)}
+    ordered = sorted(rows.values(), key=lambda r: r["label"])
+    national = {"iri": None, "label": NATIONAL, **{s: 0 for s in SEVERITIES}}
+    nowhere = {"iri": None, "label": NO_LANDSDEEL, **{s: 0 for s in SEVERITIES}}
+    for f in findings:
+        if f["scope"] == "landsdeel":
+            for ld in f["landsdelen"]:
+                rows[ld["iri"]][f["severity"]] += 1
+        else:
+            (national if f["scope"] == "national" else nowhere)[f["severity"]] += 1
+    out = ordered + [national, nowhere]
+    for row in out:
+        row["total"] = sum(row[s] for s in SEVERITIES)
+    return out
+
+
+def group_by_shape(findings: list[dict]) -> list[dict]:
+    """Findings grouped by shape and, within a shape, by focus node (the order they came in)."""
+    groups: dict = {}
+    for f in findings:
+        group = groups.setdefault((f["severity"], f["shape"]["iri"] or f["shape"]["name"]),
+                                  {"severity": f["severity"], "shape": f["shape"], "message": f["message"],
+                                   "nodes": {}, "count": 0})
+        node = group["nodes"].setdefault(f["focus"]["iri"] or f["focus"]["blank_node"] or f["focus"]["label"],
+                                         {"focus": f["focus"], "findings": []})
+        node["findings"].append(f)
+        group["count"] += 1
+    return [{**g, "nodes": list(g["nodes"].values())} for g in groups.values()]
+
+
+def select(report: dict, severity: str | None = None, shape: str | None = None,
+           landsdeel: str | None = None) -> list[dict]:
+    """The findings with a given severity, shape IRI, or landsdeel (IRI, 'landelijk', 'zonder landsdeel')."""
+    out = report["findings"]
+    if severity:
+        out = [f for f in out if f["severity"].lower() == severity.lower()]
+    if shape:
+        out = [f for f in out if f["shape"]["iri"] == shape]
+    if landsdeel == NATIONAL:
+        out = [f for f in out if f["scope"] == "national"]
+    elif landsdeel == NO_LANDSDEEL:
+        out = [f for f in out if f["scope"] == "none"]
+    elif landsdeel:
+        out = [f for f in out if any(ld["iri"] == landsdeel for ld in f["landsdelen"])]
+    return out
+
+
+def exit_code(report: dict) -> int:
+    return EXIT_CONFORMS if report["conforms"] else EXIT_VIOLATIONS
+
+
+# -- formats ------------------------------------------------------------------------
+
+def to_json(report: dict, indent: int | None = 1) -> str:
+    return json.dumps({k: v for k, v in report.items() if not k.startswith("_")}, ensure_ascii=False, indent=indent)
+
+
+def to_turtle(report: dict) -> bytes:
+    """The sh:ValidationReport graph (for a checked file: only the results on its nodes)."""
+    results, kept = report["_results"]
+    graph = rdflib.Graph()
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri)
+    node = BNode()
+    graph.add((node, RDF.type, SH.ValidationReport))
+    graph.add((node, SH.conforms, Literal(report["conforms"])))
+    for result in kept:
+        graph.add((node, SH.result, result))
+        _copy_tree(results, result, graph)
+    return graph.serialize(format="turtle").encode("utf-8")
+
+
+def _copy_tree(source: rdflib.Graph, node, target: rdflib.Graph, seen: set | None = None) -> None:
+    seen = seen if seen is not None else set()
+    if node in seen:
+        return
+    seen.add(node)
+    for p, o in source.predicate_objects(node):
+        target.add((node, p, o))
+        if isinstance(o, BNode):
+            _copy_tree(source, o, target, seen)
+
+
+def to_text(report: dict) -> str:
+    counts = report["counts"]
+    lines = ["SHACL-validatie van de Techniekpact-graaf · SHACL validation of the Techniekpact graph"]
+    if "data_file" in report:
+        file = report["data_file"]
+        lines.append(f"bestand/file: {file['path']} ({file['triples']} triples, {file['subjects']} subjects), "
+                     f"checked together with the store")
+    timing = report["timing"]
+    lines.append(f"{report['triples']} triples · load {timing['load_seconds']:.2f} s · "
+                 f"pyshacl {timing['validate_seconds']:.2f} s")
+    lines.append("")
+    for group in group_by_shape(report["findings"]):
+        shape = group["shape"]
+        lines.append(f"[{group['severity']}] {shape['name']} / {shape['name_en']}"
+                     f"{' (' + compact(shape['iri']) + ')' if shape['iri'] else ''} — {group['count']}")
+        lines.append(f"  {group['message']['nl']}")
+        lines.append(f"  {group['message']['en']}")
+        for node in group["nodes"]:
+            focus = node["focus"]
+            number = f"{focus['number']} " if focus["number"] else ""
+            where = f" <{focus['iri']}>" if focus["iri"] else ""
+            via = f" › {' › '.join(focus['via'])}" if focus["via"] else ""
+            lines.append(f"  - {focus['kind'] or 'node'} {number}“{focus['label']}”{via}{where}")
+            for f in node["findings"]:
+                value = f"value: {f['value']['text']}" if f["value"] else ""
+                if f["message"] != group["message"]:  # a SPARQL constraint's message names the values
+                    lines.append(f"      {f['message']['nl']}")
+                    lines.append(f"      {f['message']['en']}")
+                elif value:
+                    lines.append(f"      {value}")
+            source = focus_source(node["findings"][0])
+            if source:
+                lines.append(f"      bron/source: {source}")
+        lines.append("")
+    lines.append("Per landsdeel (Violation / Warning / Info):")
+    for row in report["landsdelen"]:
+        lines.append(f"  {row['label']:<18} {row['Violation']:>4} {row['Warning']:>4} {row['Info']:>4}")
+    lines.append("")
+    verdict = "CONFORMS" if report["conforms"] else "DOES NOT CONFORM"
+    lines.append(f"{verdict}: {counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} infos.")
+    if "combined_conforms" in report:
+        lines.append(f"Store + file together: {'conforms' if report['combined_conforms'] else 'does not conform'}.")
+    lines.append(CONFORMANCE_NOTE["en"])
+    lines.append(CONFORMANCE_NOTE["nl"])
+    return "\n".join(lines) + "\n"
+
+
+def focus_source(finding: dict) -> str:
+    parts = []
+    for source in finding["sources"]:
+        section = source["section"]["label"] if source["section"] else None
+        document = source["document"]["title"] if source["document"] else None
+        parts.append(" — ".join(p for p in (section, document) if p))
+    return "; ".join(p for p in parts if p)
+
+
+FORMATTERS = {"text": lambda r: to_text(r).encode("utf-8"), "json": lambda r: to_json(r).encode("utf-8"),
+              "turtle": to_turtle}
