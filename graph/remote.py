@@ -34,13 +34,16 @@ def _prologue(prefixes: dict | None) -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
 
 
-def _values_clause(substitutions: dict | None) -> str:
-    """Bindings as a trailing VALUES block: terms written by Oxigraph, so they cannot inject."""
+def _with_values(sparql: str, substitutions: dict | None) -> str:
+    """Bindings as a VALUES block at the start of the query's WHERE group (servers differ in
+    how they apply a trailing one). The terms are written by Oxigraph, so they cannot inject."""
     if not substitutions:
-        return ""
+        return sparql
     names = list(substitutions)
-    return "\nVALUES (" + " ".join(f"?{n.value if isinstance(n, ox.Variable) else n}" for n in names) + \
-        ") { (" + " ".join(str(substitutions[n]) for n in names) + ") }"
+    block = " VALUES (" + " ".join(f"?{n.value if isinstance(n, ox.Variable) else n}" for n in names) + \
+        ") { (" + " ".join(str(substitutions[n]) for n in names) + ") } "
+    where = sparql.index("{")
+    return sparql[:where + 1] + block + sparql[where + 1:]
 
 
 class RemoteStore:
@@ -72,15 +75,16 @@ class RemoteStore:
                 raise RemoteUnavailable(f"{url} answered {error.code}: {body}") from None
             raise SyntaxError(f"{url} rejected the request ({error.code}): {body}") from None
         except SPARQLWrapperException as error:
-            if getattr(error, "code", None) == 500 or "500" in str(error)[:40]:
-                raise RemoteUnavailable(str(error)) from None
-            raise SyntaxError(str(error)) from None
+            text = str(error)[:600]
+            if "500" in text[:40] or "EndPointInternalError" in text[:40]:
+                raise RemoteUnavailable(text) from None
+            raise SyntaxError(text) from None
         except (URLError, ConnectionError, TimeoutError, OSError) as error:
             raise RemoteUnavailable(f"the SPARQL server at {url} cannot be reached: {error}") from None
 
     def query(self, sparql: str, *, prefixes=None, use_default_graph_as_union=False, default_graph=None,
               named_graphs=None, substitutions=None, base_iri=None):
-        text = _prologue(prefixes) + sparql + _values_clause(substitutions)
+        text = _prologue(prefixes) + _with_values(sparql, substitutions)
         _syntax_check(lambda empty: empty.query(text), text)
         graphs = default_graph if isinstance(default_graph, list) else ([default_graph] if default_graph else None)
         form = _form(sparql)
@@ -115,9 +119,12 @@ class RemoteStore:
         """Nothing to do: the remote server persists each update itself."""
 
     def replace_graphs(self, graphs: dict[str, list[ox.Triple]], chunk: int = 2000) -> None:
-        """Load whole graphs: drop, then insert in chunks (remote servers bound request sizes)."""
+        """Load whole graphs: drop, then insert in chunks (remote servers bound request sizes).
+        Blank nodes are skolemised (RDF 1.1 §3.5): INSERT DATA may not carry them everywhere
+        (Virtuoso refuses), and chunks must keep referring to the same node."""
         for graph, triples in graphs.items():
             self.update(f"DROP SILENT GRAPH <{graph}>")
+            triples = [ox.Triple(_skolem(t.subject), t.predicate, _skolem(t.object)) for t in triples]
             for start in range(0, len(triples), chunk):
                 body = ox.serialize(triples[start:start + chunk], format=ox.RdfFormat.N_TRIPLES).decode()
                 self.update(f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}")
@@ -132,6 +139,10 @@ class RemoteStore:
         self.update(f"DROP SILENT GRAPH <{META_GRAPH}> ; "
                     f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{DATASET}> <{VERSION_PREDICATE}> \"{version}\" }} }}")
         return version
+
+
+def _skolem(term):
+    return ox.NamedNode(f"{ID}.well-known/genid/{term.value}") if isinstance(term, ox.BlankNode) else term
 
 
 def _syntax_check(run, text: str) -> None:
