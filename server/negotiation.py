@@ -19,7 +19,8 @@ GRAPH_MEDIA = {
 # Other names clients use for the same formats.
 ALIASES = {
     "application/json": "json", "application/xml": "xml", "text/xml": "xml",
-    "application/x-turtle": "turtle", "text/plain": "ntriples", "application/json+ld": "jsonld",
+    "application/x-turtle": "turtle", "application/turtle": "turtle", "text/n3": "turtle", "text/rdf+n3": "turtle",
+    "application/n3": "turtle", "n3": "turtle", "text/plain": "ntriples", "application/json+ld": "jsonld",
     "srj": "json", "srx": "xml", "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples",
     "json-ld": "jsonld", "rdf": "rdfxml", "xml-rdf": "rdfxml", "rdf+xml": "rdfxml",
 }
@@ -41,22 +42,26 @@ def _name_for(value: str, table: dict[str, str]) -> str | None:
 
 
 def choose(accept: MIMEAccept, fmt: str | None, kind: str) -> str:
-    """A format name for a result of `kind` ('select', 'ask' or 'graph')."""
+    """A format name for a result of `kind` ('select', 'ask' or 'graph'): from the Accept
+    header when it names a type we offer, else from the `format` parameter (the fallback),
+    else the default (SPARQL JSON / Turtle)."""
     table = GRAPH_MEDIA if kind == "graph" else RESULT_MEDIA
+    specific = bool(accept) and accept.best not in (None, "*/*")
+    if specific:
+        offered = list(table.values()) + [m for m, n in ALIASES.items() if "/" in m and n in table]
+        best = accept.best_match(offered)
+        if best is not None and accept[best] > 0:
+            return _name_for(best, table)
     if fmt:
         name = _name_for(fmt, table)
         if name is None:
             raise NotAcceptable(f"format {fmt!r} does not fit a {kind.upper()} result; "
                                 f"use one of {', '.join(table)}")
         return name
-    if not accept or accept.best is None or accept.best == "*/*" and len(accept) <= 1:
-        return next(iter(table))
-    offered = list(table.values()) + [m for m, n in ALIASES.items() if "/" in m and n in table]
-    best = accept.best_match(offered)
-    if best is None:
+    if specific and not any(value in ("*/*", "application/*", "text/*") for value, _ in accept):
         raise NotAcceptable(f"none of the accepted types ({accept}) fits a {kind.upper()} result; "
                             f"this endpoint offers {', '.join(table.values())}")
-    return _name_for(best, table)
+    return next(iter(table))
 
 
 def media_type(name: str) -> str:

@@ -25,7 +25,7 @@ def _mimetype() -> str:
     return (request.mimetype or "").lower()
 
 
-@bp.route("/sparql", methods=["GET", "POST"])
+@bp.route("/sparql", methods=["GET", "POST"], provide_automatic_options=False)
 def sparql():
     query, update = _operation()
     if query is None and update is None:

@@ -49,7 +49,7 @@ def select(client, query):
 def test_union_default_graph_and_named_graphs(backend):
     _, client, _ = backend
     assert select(client, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?g a tp:Goal }")[0]["n"] == "12"
-    rows = select(client, "SELECT DISTINCT ?g WHERE { GRAPH ?g { <https://w3id.org/techniekpact/id/action/2013-17a> "
+    rows = select(client, "SELECT DISTINCT ?g WHERE { GRAPH ?g { <https://w3id.org/techniekpact/id/action/2013-12a> "
                           "<https://w3id.org/techniekpact/def#owner> ?o } }")
     assert [r["g"] for r in rows] == ["https://w3id.org/techniekpact/graph/actions-2013"]
 

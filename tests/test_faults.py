@@ -1,0 +1,106 @@
+"""Faults: a killed server keeps every acknowledged update; a failed build leaves the
+previous store serving; timeouts keep a slow client from stalling the others."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+from graph.build import BuildError, build
+from graph.namespaces import DATA_DIR
+from tests.servers import free_port
+
+TOKEN = "fault-token"
+PROBE_GRAPH = "https://w3id.org/techniekpact/graph/test-durability"
+
+
+def start_service(store: Path, port: int, timeout: float = 30) -> subprocess.Popen:
+    env = {**os.environ, "TECHNIEKPACT_UPDATE_TOKEN": TOKEN, "TECHNIEKPACT_QUERY_TIMEOUT": "2"}
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "techniekpact"), "serve", "--store", str(store),
+                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/health", timeout=1)
+            return proc
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("the service did not start")
+
+
+def count(url: str) -> int:
+    r = requests.post(url + "/sparql", data={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{PROBE_GRAPH}> {{ ?s ?p ?o }} }}"})
+    return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture()
+def own_store(store_dir, tmp_path):
+    target = tmp_path / "store"
+    shutil.copytree(store_dir, target)
+    return target
+
+
+def test_a_killed_server_loses_no_acknowledged_update(own_store):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = start_service(own_store, port)
+    try:
+        for i in range(20):
+            r = requests.post(url + "/sparql", headers={"Authorization": f"Bearer {TOKEN}"}, data={
+                "update": f"INSERT DATA {{ GRAPH <{PROBE_GRAPH}> {{ <urn:x:{i}> <urn:x:p> {i} }} }}"})
+            assert r.status_code == 204
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    proc = start_service(own_store, port)
+    try:
+        assert count(url) == 20
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def test_a_failed_build_leaves_the_previous_store_serving(own_store, tmp_path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = start_service(own_store, port)
+    try:
+        before = requests.get(url + "/health").json()
+        data = tmp_path / "data"
+        shutil.copytree(DATA_DIR, data)
+        (data / "zz-half.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> \n")
+        with pytest.raises(BuildError):
+            build(own_store, data_dir=data)
+        after = requests.get(url + "/health").json()
+        assert after == before
+        r = requests.get(url + "/sparql", params={"query": "ASK { ?g a tp:Goal }"}, headers={"Accept": "application/sparql-results+json"})
+        assert r.json()["boolean"] is True
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def test_a_slow_query_does_not_stall_other_clients(own_store):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = start_service(own_store, port)
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f FILTER(?a != ?c) }"
+    tiny = "ASK { <https://w3id.org/techniekpact/id/goal/2016-01> ?p ?o }"
+    try:
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            slow_future = pool.submit(requests.post, url + "/sparql", data={"query": slow})
+            answers = list(pool.map(lambda _: requests.post(url + "/sparql", data={"query": tiny}).status_code, range(200)))
+            slow_response = slow_future.result()
+        assert answers == [200] * 200
+        assert slow_response.status_code == 503 and "time limit is 2 s" in slow_response.text
+    finally:
+        proc.terminate()
+        proc.wait()

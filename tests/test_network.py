@@ -1,0 +1,115 @@
+"""Network views: partners, programme interlock, landsdelen, ego networks — data, analytics,
+escaping, offline rendering."""
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from graph.cli import main
+from tests.conftest import UPDATE_TOKEN
+
+AUTH = {"Authorization": f"Bearer {UPDATE_TOKEN}"}
+ID = "https://w3id.org/techniekpact/id/"
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
+
+
+def view(client, name, **params):
+    r = client.get(f"/network/{name}.json", query_string=params)
+    assert r.status_code == 200, r.get_data(as_text=True)
+    return r.get_json()
+
+
+def node_ids(data):
+    return {n["id"] for n in data["nodes"]}
+
+
+def test_partner_network_links_organisations_through_shared_work(client):
+    data = view(client, "partners")
+    ids = node_ids(data)
+    assert ID + "org/ocw" in ids
+    kinds = {n["kind"] for n in data["nodes"]}
+    assert kinds <= {"organisatie", "ministerie", "landsdeel", "topsector"}
+    top = [r["iri"] for r in data["analytics"]["degree"]]
+    assert ID + "org/ocw" in top, "OCW owns and takes part in most national actions"
+    assert data["analytics"]["components"] >= 1 and data["analytics"]["communities"]
+
+
+def test_programme_interlock_reaches_the_agendas(client):
+    data = view(client, "programmes")
+    ids = node_ids(data)
+    assert {ID + "agenda/smart-industry", ID + "agenda/hca-ict"} <= ids
+    assert any(i.startswith(ID + "goal/2016-") for i in ids)
+    legend = {item["kind"] for item in data["legend"]}
+    assert {"doel", "actie", "agenda"} <= legend
+    edge_labels = {e.get("title") for e in data["edges"]}
+    assert "dient" in edge_labels and "draagt bij aan" in edge_labels
+
+
+def test_filters_narrow_a_view_and_bad_filters_are_400(client):
+    everything = view(client, "programmes")
+    kiezen = view(client, "programmes", line="kiezen")
+    assert 0 < len(kiezen["nodes"]) < len(everything["nodes"])
+    assert client.get("/network/programmes.json", query_string={"line": "zwemmen"}).status_code == 400
+    assert client.get("/network/programmes.json", query_string={"landsdeel": "atlantis"}).status_code == 400
+
+
+def test_one_view_per_landsdeel(client):
+    for slug in ("noord", "noordwest", "oost", "zuidoost", "zuidwest"):
+        data = view(client, f"landsdeel-{slug}")
+        assert data["nodes"], slug
+    oost = node_ids(view(client, "landsdeel-oost"))
+    assert any(i.startswith(ID + "action/achterhoek-") for i in oost), "Achterhoek lies in Oost"
+    assert client.get("/network/landsdeel-atlantis.json").status_code == 404
+
+
+def test_ego_network_depth_one_and_two(client):
+    one = view(client, "ego", iri=ID + "org/vhto", depth=1)
+    two = view(client, "ego", iri=ID + "org/vhto", depth=2)
+    assert ID + "org/vhto" in node_ids(one)
+    assert len(one["nodes"]) > 1
+    assert node_ids(one) < node_ids(two)
+    assert client.get("/network/ego.json", query_string={"iri": ID + "org/vhto", "depth": 3}).status_code == 400
+    assert client.get("/network/ego.json", query_string={"iri": ID + "org/nobody"}).status_code == 404
+    assert client.get("/network/ego.json").status_code == 404
+
+
+def test_labels_with_html_are_shown_as_text(client):
+    graph = "https://w3id.org/techniekpact/graph/test-escape"
+    evil = '<img src=x onerror="alert(1)">Kwaadaardig'
+    update = f"""INSERT DATA {{ GRAPH <{graph}> {{
+        <{ID}org/test-evil> a <https://w3id.org/techniekpact/def#Company> ;
+            <http://www.w3.org/2004/02/skos/core#prefLabel> '''{evil}'''@nl .
+        <{ID}action/test-evil> a <https://w3id.org/techniekpact/def#Action> ;
+            <https://w3id.org/techniekpact/def#owner> <{ID}org/test-evil> , <{ID}org/ocw> }} }}"""
+    assert client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
+    try:
+        html = client.get("/network/ego", query_string={"iri": ID + "org/test-evil"},
+                          headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert "<img src=x" not in html
+        assert "Kwaadaardig" in html
+        entity = client.get("/id/org/test-evil", headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert "<img src=x" not in entity and "&lt;img src=x" in entity
+    finally:
+        client.post("/sparql", data={"update": f"DROP GRAPH <{graph}>"}, headers=AUTH)
+
+
+@pytest.mark.parametrize("name", ["partners", "programmes", "landsdeel-oost"])
+def test_pages_load_nothing_from_the_internet(client, name):
+    html = client.get(f"/network/{name}", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert not EXTERNAL.findall(html)
+    assert "cdn" not in html.lower()
+    assert client.get("/assets/vis-network.min.js").status_code == 200
+
+
+def test_cli_writes_a_self_contained_view(store_dir, tmp_path):
+    out = tmp_path / "partners.html"
+    result = CliRunner().invoke(main, ["network", "--store", str(store_dir), "partners", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    assert "vis.Network" in html and "org/ocw" in html
+    assert not EXTERNAL.findall(html)
+    # Nothing that would make the browser fetch from elsewhere: CSS url(), @import, fetch, script loaders.
+    assert not re.findall(r"""url\(\s*["']?https?:|@import\s+["']?https?:|fetch\(\s*["']https?:|importScripts\(""", html)
+    bad = CliRunner().invoke(main, ["network", "--store", str(store_dir), "nonsense", "--out", str(out)])
+    assert bad.exit_code == 2 and "there is no view" in bad.output

@@ -1,0 +1,107 @@
+"""The saved-query library over HTTP and the CLI: listing, parameters, formats, caching."""
+
+import csv
+import io
+
+import pytest
+from click.testing import CliRunner
+
+from graph import saved_queries
+from graph.cli import main
+from tests.conftest import UPDATE_TOKEN
+
+AUTH = {"Authorization": f"Bearer {UPDATE_TOKEN}"}
+
+
+def test_every_saved_query_has_bilingual_metadata_and_is_a_select():
+    queries = saved_queries.load_all()
+    assert len([q for q in queries if q.audience == "analyst"]) >= 15
+    assert len([q for q in queries if q.audience == "coordinator"]) >= 4
+    for q in queries:
+        assert q.meta.get("title") and q.meta.get("title@en"), q.name
+        assert q.meta.get("description") and q.meta.get("description@en"), q.name
+        assert q.audience in ("analyst", "coordinator"), q.name
+        assert "SELECT" in q.text.upper(), q.name
+        for p in q.params:
+            assert p.default, f"{q.name}: parameter {p.name} needs a default"
+            assert f"?{p.name}" in q.text, f"{q.name}: parameter {p.name} is not a variable of the query"
+
+
+def test_listing_in_html_and_json(client):
+    html = client.get("/queries", headers={"Accept": "text/html"}).get_data(as_text=True)
+    data = client.get("/queries.json").get_json()
+    names = {q["name"] for q in data["queries"]}
+    assert "actions-of-goal" in names and "goals-without-actions" in names
+    for name in names:
+        assert f'href="/queries/{name}"' in html
+
+
+def test_parameter_is_bound_as_a_typed_term(client):
+    data = client.get("/queries/actions-of-goal.json",
+                      query_string={"goal": "https://w3id.org/techniekpact/id/goal/2016-12"}).get_json()
+    assert data["rows"], "goal 12 has measures"
+    goal_column = data["columns"].index("goal")
+    assert {row[goal_column]["value"] for row in data["rows"]} == {"https://w3id.org/techniekpact/id/goal/2016-12"}
+
+
+@pytest.mark.parametrize("value", [
+    "https://w3id.org/techniekpact/id/goal/2016-01> } UNION { ?s ?p ?o",
+    "goal/2016-01",
+    "https://x.org/a b",
+    'https://x.org/"',
+])
+def test_a_value_that_tries_to_break_out_is_rejected(client, value):
+    r = client.get("/queries/actions-of-goal", query_string={"goal": value})
+    assert r.status_code == 400
+    assert "must be an absolute http(s) IRI" in r.get_data(as_text=True)
+
+
+def test_unknown_parameter_and_unknown_query(client):
+    assert client.get("/queries/actions-of-goal", query_string={"nope": "1"}).status_code == 400
+    assert client.get("/queries/no-such-query").status_code == 404
+    assert client.get("/queries/..%2Fetc%2Fpasswd").status_code == 404
+
+
+def test_csv_download(client):
+    r = client.get("/queries/actions-of-goal.csv")
+    assert r.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in r.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
+    assert rows[0][:2] == ["goal", "action"] and len(rows) > 1
+    assert all(row[1].startswith("https://w3id.org/techniekpact/id/action/2016-07-") for row in rows[1:])
+
+
+def test_html_table_has_labels_and_links(client):
+    html = client.get("/queries/actions-of-goal", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'href="/id/action/2016-07-' in html
+    assert "<table" in html
+
+
+def test_etag_gives_304_and_an_update_invalidates_it(client):
+    first = client.get("/queries/goals-without-actions.json")
+    etag = first.headers["ETag"]
+    assert client.get("/queries/goals-without-actions.json", headers={"If-None-Match": etag}).status_code == 304
+    # A new goal without actions appears after an update: the cached answer must not be served.
+    probe = "https://w3id.org/techniekpact/id/goal/test-probe"
+    graph = "https://w3id.org/techniekpact/graph/test-cache"
+    update = (f"INSERT DATA {{ GRAPH <{graph}> {{ <{probe}> a <https://w3id.org/techniekpact/def#Goal> ; "
+              f"<http://www.w3.org/2004/02/skos/core#prefLabel> \"Testdoel\"@nl }} }}")
+    assert client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
+    try:
+        again = client.get("/queries/goals-without-actions.json", headers={"If-None-Match": etag})
+        assert again.status_code == 200 and again.headers["ETag"] != etag
+        assert probe in {cell["value"] for row in again.get_json()["rows"] for cell in row if cell}
+    finally:
+        client.post("/sparql", data={"update": f"DROP GRAPH <{graph}>"}, headers=AUTH)
+    after = client.get("/queries/goals-without-actions.json").get_json()
+    assert probe not in {cell["value"] for row in after["rows"] for cell in row if cell}
+
+
+def test_cli_runs_a_saved_query_with_a_parameter(store_dir):
+    result = CliRunner().invoke(main, ["query", "--store", str(store_dir), "actions-of-goal",
+                                       "--param", "goal=https://w3id.org/techniekpact/id/goal/2016-12",
+                                       "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "https://w3id.org/techniekpact/id/action/2016-12-" in result.output
+    bad = CliRunner().invoke(main, ["query", "--store", str(store_dir), "actions-of-goal", "--param", "goal=x y"])
+    assert bad.exit_code == 2 and "absolute http(s) IRI" in bad.output

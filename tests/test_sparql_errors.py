@@ -1,0 +1,142 @@
+"""Bad input gets a clear 4xx and changes nothing; limits and safety hold."""
+
+import pytest
+
+from tests.conftest import UPDATE_TOKEN
+
+AUTH = {"Authorization": f"Bearer {UPDATE_TOKEN}"}
+PROBE = "https://w3id.org/techniekpact/id/test/probe"
+
+
+def count(client, graph=None):
+    where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    r = client.get("/sparql", query_string={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}"})
+    return int(r.get_json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_malformed_query_gets_400_with_position(client):
+    r = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p }"})
+    assert r.status_code == 400
+    assert "error at 1:" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("params", [
+    {"query": ""}, {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": "not an iri"},
+    {"query": "SELECT ?x WHERE { BIND(1 AS ?x) }", "format": "pdf"},
+])
+def test_bad_parameters_get_4xx_not_500(client, params):
+    r = client.get("/sparql", query_string=params)
+    assert 400 <= r.status_code < 500, r.get_data(as_text=True)
+
+
+def test_query_and_update_together_is_400(client):
+    r = client.post("/sparql", data={"query": "ASK {}", "update": "CLEAR ALL"}, headers=AUTH)
+    assert r.status_code == 400
+
+
+def test_unsupported_body_type_is_415(client):
+    r = client.post("/sparql", data=b"{}", headers={"Content-Type": "application/json"})
+    assert r.status_code == 415
+
+
+def test_updates_are_refused_without_token_configured(store_dir):
+    from server import create_app
+    from server.config import Config
+    read_only = create_app(Config(store=str(store_dir))).test_client()
+    before = count(read_only)
+    r = read_only.post("/sparql", data={"update": f"INSERT DATA {{ <{PROBE}> <{PROBE}> 1 }}"})
+    assert r.status_code == 403 and "disabled" in r.get_data(as_text=True)
+    assert count(read_only) == before
+
+
+def test_update_with_wrong_token_is_401_and_changes_nothing(client):
+    before = count(client)
+    r = client.post("/sparql", data={"update": f"INSERT DATA {{ <{PROBE}> <{PROBE}> 1 }}"},
+                    headers={"Authorization": "Bearer wrong"})
+    assert r.status_code == 401 and r.headers["WWW-Authenticate"].startswith("Bearer")
+    assert count(client) == before
+
+
+def test_authorised_update_applies_and_a_failing_one_changes_nothing(client, app):
+    graph = "https://w3id.org/techniekpact/graph/test-update"
+    r = client.post("/sparql", data=f"INSERT DATA {{ GRAPH <{graph}> {{ <{PROBE}> <{PROBE}> 1 }} }}".encode(),
+                    headers={**AUTH, "Content-Type": "application/sparql-update"})
+    assert r.status_code == 204 and count(client, graph) == 1
+    before = count(client)
+    # The second operation fails (adding to a literal's subject is a syntax error): nothing of it lands.
+    r = client.post("/sparql", data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ <{PROBE}> <{PROBE}> 2 }} }} ; "
+                                               "INSERT DATA { GRAPH <x> { 1 <p> <o> } }"}, headers=AUTH)
+    assert r.status_code == 400
+    assert count(client) == before
+    # An update that fails while running (not while parsing) is rolled back too.
+    r = client.post("/sparql", data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ <{PROBE}> <{PROBE}> 3 }} }} ; "
+                                               f"CREATE GRAPH <{graph}>"}, headers=AUTH)
+    assert 400 <= r.status_code < 500
+    assert count(client) == before
+    client.post("/sparql", data={"update": f"DROP GRAPH <{graph}>"}, headers=AUTH)
+    assert count(client, graph) == 0
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVICE SILENT <http://169.254.169.254/latest> { ?s ?p ?o } }",
+    "SELECT * WHERE { \\u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { BIND(<http://example.org/sparql> AS ?e) SERVICE ?e { ?s ?p ?o } }",
+])
+def test_service_to_outside_hosts_is_refused(client, query):
+    r = client.get("/sparql", query_string={"query": query})
+    assert r.status_code == 403 and "not allowed" in r.get_data(as_text=True)
+
+
+def test_load_from_outside_hosts_is_refused_even_with_token(client):
+    before = count(client)
+    r = client.post("/sparql", data={"update": "LOAD <http://example.org/data.ttl>"}, headers=AUTH)
+    assert r.status_code == 403
+    assert count(client) == before
+
+
+def test_result_limit_is_answered_clearly(client):
+    r = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o . ?x a ?t }"})
+    assert r.status_code == 400 and "more than 5000 rows" in r.get_data(as_text=True)
+    r = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o . ?x a ?t } LIMIT 5000"},
+                   headers={"Accept": "text/tab-separated-values"})
+    assert r.status_code == 200 and len(r.get_data(as_text=True).splitlines()) == 5001
+
+
+def test_query_timeout_is_answered_clearly_and_the_service_goes_on(client):
+    slow = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . "
+            "FILTER(?a != ?c && ?b != ?f) }")
+    r = client.get("/sparql", query_string={"query": slow})
+    assert r.status_code == 503 and "time limit is 3 s" in r.get_data(as_text=True)
+    r = client.get("/sparql", query_string={"query": "ASK { tpd:goal\\/2016-01 a tp:Goal }"})
+    assert r.status_code == 200 and r.get_json()["boolean"] is True
+
+
+def test_graph_store_protocol_put_get_delete(client):
+    graph = "https://w3id.org/techniekpact/graph/test-gsp"
+    turtle = f"<{PROBE}> <http://www.w3.org/2000/01/rdf-schema#label> \"probe\"@en ."
+    r = client.put("/store", query_string={"graph": graph}, data=turtle, headers={**AUTH, "Content-Type": "text/turtle"})
+    assert r.status_code == 201
+    r = client.get("/store", query_string={"graph": graph}, headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200 and '"probe"@en' in r.get_data(as_text=True)
+    r = client.put("/store", query_string={"graph": graph}, data="<a> <b> .", headers={**AUTH, "Content-Type": "text/turtle"})
+    assert r.status_code == 400
+    assert count(client, graph) == 1
+    r = client.put("/store", query_string={"graph": graph}, data=turtle, headers={"Content-Type": "text/turtle"})
+    assert r.status_code == 401
+    assert client.delete("/store", query_string={"graph": graph}, headers=AUTH).status_code == 204
+    assert client.get("/store", query_string={"graph": graph}).status_code == 404
+
+
+def test_no_500_for_odd_requests(client):
+    odd = [
+        client.get("/sparql", query_string={"update": "CLEAR ALL"}),
+        client.post("/sparql", data={}),
+        client.post("/sparql", data=b"\xff\xfe", headers={"Content-Type": "application/sparql-query"}),
+        client.get("/store"),
+        client.get("/store", query_string={"graph": "no iri"}),
+        client.put("/store", query_string={"default": ""}, data=b"x", headers={**AUTH, "Content-Type": "image/png"}),
+        client.get("/nothing-here"),
+    ]
+    for response in odd:
+        assert 400 <= response.status_code < 500, (response.status_code, response.get_data(as_text=True))

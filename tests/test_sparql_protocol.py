@@ -1,0 +1,160 @@
+"""The SPARQL 1.1 Protocol at /sparql, as real clients (requests, SPARQLWrapper) use it."""
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
+COUNT_GOALS = "SELECT (COUNT(?g) AS ?n) WHERE { ?g a tp:Goal }"
+GOALS = "SELECT ?goal ?label WHERE { ?goal a tp:Goal ; skos:prefLabel ?label FILTER(lang(?label)='nl') } ORDER BY ?goal"
+CONSTRUCT_GOALS = "CONSTRUCT { ?g skos:prefLabel ?l } WHERE { ?g a tp:Goal ; skos:prefLabel ?l }"
+
+
+def wrapper(url, query, fmt):
+    client = SPARQLWrapper(url + "/sparql")
+    client.setQuery("PREFIX tp: <https://w3id.org/techniekpact/def#>\n"
+                    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n" + query)
+    client.setReturnFormat(fmt)
+    return client.query()
+
+
+def test_sparqlwrapper_select_json_gives_the_twelve_goals(live_server):
+    data = wrapper(live_server, GOALS, JSON).convert()
+    rows = data["results"]["bindings"]
+    assert len(rows) == 12
+    assert rows[0]["goal"]["value"] == "https://w3id.org/techniekpact/id/goal/2016-01"
+    assert "basisscholen" in rows[0]["label"]["value"].lower()
+
+
+def test_sparqlwrapper_select_xml(live_server):
+    doc = wrapper(live_server, COUNT_GOALS, XML).convert()
+    values = [n.firstChild.data for n in doc.getElementsByTagName("literal")]
+    assert values == ["12"]
+
+
+@pytest.mark.parametrize("fmt, sep", [(CSV, ","), (TSV, "\t")])
+def test_sparqlwrapper_select_csv_and_tsv(live_server, fmt, sep):
+    text = wrapper(live_server, GOALS, fmt).convert().decode()
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    assert rows[0] in (["goal", "label"], ["?goal", "?label"])
+    assert len(rows) == 13
+
+
+@pytest.mark.parametrize("fmt", [TURTLE, N3, RDFXML, JSONLD])
+def test_sparqlwrapper_construct_formats(live_server, fmt):
+    graph = wrapper(live_server, CONSTRUCT_GOALS, fmt).convert()
+    if isinstance(graph, bytes):  # JSON-LD and Turtle arrive as bytes in some SPARQLWrapper versions
+        import rdflib
+        graph = rdflib.Graph().parse(data=graph, format="json-ld" if fmt == JSONLD else "turtle")
+    subjects = {str(s) for s in graph.subjects()}
+    assert "https://w3id.org/techniekpact/id/goal/2016-07" in subjects
+    assert len(subjects) == 12
+
+
+def test_ask(live_server):
+    r = requests.get(live_server + "/sparql", params={"query": "ASK { tpd:goal\\/2016-07 a tp:Goal }"},
+                     headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+def test_post_form_and_post_direct_body_agree_with_get(live_server):
+    get = requests.get(live_server + "/sparql", params={"query": COUNT_GOALS}).json()
+    form = requests.post(live_server + "/sparql", data={"query": COUNT_GOALS}).json()
+    direct = requests.post(live_server + "/sparql", data=COUNT_GOALS.encode(),
+                           headers={"Content-Type": "application/sparql-query"}).json()
+    assert get == form == direct
+    assert get["results"]["bindings"][0]["n"]["value"] == "12"
+
+
+def test_content_types_follow_accept_and_format_parameter(live_server):
+    cases = {"application/sparql-results+json": "application/sparql-results+json",
+             "application/sparql-results+xml": "application/sparql-results+xml",
+             "text/csv": "text/csv", "text/tab-separated-values": "text/tab-separated-values"}
+    for accept, media in cases.items():
+        r = requests.get(live_server + "/sparql", params={"query": COUNT_GOALS}, headers={"Accept": accept})
+        assert r.headers["Content-Type"].startswith(media)
+    r = requests.get(live_server + "/sparql", params={"query": COUNT_GOALS, "format": "csv"})
+    assert r.headers["Content-Type"].startswith("text/csv") and r.text.splitlines() == ["n", "12"]
+    r = requests.get(live_server + "/sparql", params={"query": CONSTRUCT_GOALS}, headers={"Accept": "application/n-triples"})
+    assert r.headers["Content-Type"].startswith("application/n-triples") and len(r.text.splitlines()) >= 12
+    r = requests.get(live_server + "/sparql", params={"query": COUNT_GOALS}, headers={"Accept": "image/png"})
+    assert r.status_code == 406
+
+
+def test_cors_on_get_and_preflight(live_server):
+    r = requests.get(live_server + "/sparql", params={"query": COUNT_GOALS}, headers={"Origin": "https://yasgui.example"})
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    r = requests.options(live_server + "/sparql", headers={"Origin": "https://yasgui.example",
+                                                           "Access-Control-Request-Method": "POST"})
+    assert r.status_code == 204 and "POST" in r.headers["Access-Control-Allow-Methods"]
+
+
+def test_default_graph_uri_and_named_graph_uri(live_server):
+    only_2016 = requests.get(live_server + "/sparql", params={
+        "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s a tp:Ambition }",
+        "default-graph-uri": "https://w3id.org/techniekpact/graph/pact-2016"}).json()
+    assert only_2016["results"]["bindings"][0]["n"]["value"] == "0"
+    named = requests.get(live_server + "/sparql", params={
+        "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "named-graph-uri": ["https://w3id.org/techniekpact/graph/pact-2013",
+                            "https://w3id.org/techniekpact/graph/actions-2013"]}).json()
+    assert {b["g"]["value"] for b in named["results"]["bindings"]} == {
+        "https://w3id.org/techniekpact/graph/pact-2013", "https://w3id.org/techniekpact/graph/actions-2013"}
+
+
+def test_graph_tells_which_document_said_what(live_server):
+    r = requests.get(live_server + "/sparql", params={"query": """
+        SELECT DISTINCT ?g WHERE { GRAPH ?g { tpd:action\\/2013-12a tp:owner ?o } }"""}).json()
+    assert {b["g"]["value"] for b in r["results"]["bindings"]} == {"https://w3id.org/techniekpact/graph/actions-2013"}
+
+
+def test_service_description_for_machine_clients(live_server):
+    import rdflib
+    r = requests.get(live_server + "/sparql", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=r.text, format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    service = next(graph.subjects(rdflib.RDF.type, sd.Service))
+    assert (service, sd.endpoint, rdflib.URIRef(live_server + "/sparql")) in graph
+    assert (service, sd.supportedLanguage, sd.SPARQL11Query) in graph
+    names = {str(o) for o in graph.objects(None, sd.name)}
+    assert "https://w3id.org/techniekpact/graph/pact-2013" in names
+    total = sum(int(o) for s, o in graph.subject_objects(void.triples) if (None, sd.defaultGraph, s) in graph)
+    assert total > 5000
+
+
+def test_browser_gets_the_editor(live_server):
+    r = requests.get(live_server + "/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert r.status_code == 200 and "text/html" in r.headers["Content-Type"]
+    assert 'id="query"' in r.text and "PREFIX tp: &lt;https://w3id.org/techniekpact/def#&gt;" in r.text
+    assert "https://" not in "".join(line for line in r.text.splitlines() if "src=" in line or "href=" in line
+                                    and "stylesheet" in line)
+
+
+def test_editor_assets_are_served_locally(live_server):
+    html = requests.get(live_server + "/sparql", headers={"Accept": "text/html"}).text
+    for asset in ("/static/editor.js", "/static/style.css"):
+        assert asset in html
+        assert requests.get(live_server + asset).status_code == 200
+
+
+def test_parallel_clients_get_correct_answers(live_server):
+    queries = {n: f"SELECT ?l WHERE {{ tpd:goal\\/2016-{n:02d} skos:prefLabel ?l FILTER(lang(?l)='nl') }}"
+               for n in range(1, 13)}
+
+    def ask(n):
+        r = requests.get(live_server + "/sparql", params={"query": queries[n]})
+        return n, r.status_code, r.json()["results"]["bindings"][0]["l"]["value"]
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(ask, list(range(1, 13)) * 8))
+    expected = {n: label for n, _, label in answers[:12]}
+    assert len(set(expected.values())) == 12
+    for n, status, label in answers:
+        assert status == 200 and label == expected[n]

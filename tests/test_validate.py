@@ -1,0 +1,266 @@
+"""SHACL validation: the library, `techniekpact validate`, and /validate, on the real built store.
+
+Fixtures in tests/data/ are tiny files a coordinator might want to add; each bad one must be
+caught by the right shape with the right severity, and a correct one must pass cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+from rdflib import RDF, SH
+
+from graph import validate as v
+from graph.cli import main
+from graph.namespaces import ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH, SHAPES_DIR, SHAPES_GRAPH
+
+DATA = Path(__file__).parent / "data"
+TPS = "https://w3id.org/techniekpact/shapes#"
+TEST = ID + "test/"
+
+
+@pytest.fixture(scope="session")
+def report(store):
+    return v.validate_store(store, "test")
+
+
+def file_report(store, name: str) -> dict:
+    return v.validate_file(store, DATA / name)
+
+
+def findings_for(report: dict, focus: str) -> list[tuple[str, str]]:
+    return sorted((f["shape"]["iri"], f["severity"]) for f in report["findings"] if f["focus"]["iri"] == focus)
+
+
+# -- the shapes ---------------------------------------------------------------------
+
+def test_every_class_the_data_uses_is_covered_by_a_shape(store):
+    """Shapes exist for every class the curated data uses (targeted, or checked with sh:class
+    where a property holds it, such as time:Interval under tp:timeline)."""
+    shapes = rdflib.Graph()
+    for path in SHAPES_DIR.glob("*.ttl"):
+        shapes.parse(path)
+    covered = set(shapes.objects(None, SH.targetClass)) | set(shapes.objects(None, SH["class"]))
+    data = v.data_graph(store)
+    rows = store.query(f"""SELECT DISTINCT ?c WHERE {{ GRAPH ?g {{ ?s a ?c }}
+        FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{INFERRED_GRAPH}>, <{SHAPES_GRAPH}>, <{QUERIES_GRAPH}>)) }}""")
+    used = {rdflib.URIRef(row["c"].value) for row in rows}
+    assert len(used) > 10
+    uncovered = {c for c in used
+                 if not any(t == c or t in data.transitive_objects(c, rdflib.RDFS.subClassOf) for t in covered)}
+    assert not uncovered, f"classes without a shape: {sorted(map(str, uncovered))}"
+
+
+def test_shapes_carry_dutch_and_english_messages_and_a_severity():
+    shapes = rdflib.Graph()
+    for path in SHAPES_DIR.glob("*.ttl"):
+        shapes.parse(path)
+    property_shapes = set(shapes.subjects(RDF.type, SH.PropertyShape))
+    assert len(property_shapes) > 40
+    for shape in property_shapes:
+        assert shapes.value(shape, SH.severity) in (SH.Violation, SH.Warning, SH.Info), shape
+        messages = [m for m in shapes.objects(shape, SH.message)] + \
+                   [m for c in shapes.objects(shape, SH.sparql) for m in shapes.objects(c, SH.message)]
+        assert {m.language for m in messages} >= {"nl", "en"}, shape
+        assert {label.language for label in shapes.objects(shape, rdflib.RDFS.label)} == {"nl", "en"}, shape
+    severities = {shapes.value(s, SH.severity) for s in property_shapes}
+    assert severities == {SH.Violation, SH.Warning, SH.Info}
+    assert len(set(shapes.subjects(RDF.type, SH.SPARQLConstraint))) >= 4  # SHACL-SPARQL where core cannot say it
+
+
+# -- the curated graph --------------------------------------------------------------
+
+def test_correct_curated_data_raises_no_violations(report):
+    violations = [(f["shape"]["name"], f["focus"]["iri"], f["message"]["en"]) for f in report["findings"]
+                  if f["severity"] == "Violation"]
+    assert report["conforms"] is (not violations)
+    assert not violations, "Violations on the curated data:\n" + "\n".join(map(str, violations))
+
+
+def test_every_finding_says_what_where_and_from_which_document(report):
+    assert report["total"] == len(report["findings"]) == sum(report["counts"].values())
+    assert report["counts"]["Warning"] > 0  # the documents do have gaps
+    for f in report["findings"]:
+        assert f["severity"] in v.SEVERITIES
+        assert f["shape"]["iri"].startswith(TPS) and f["shape"]["name"] and f["shape"]["name_en"]
+        assert f["message"]["nl"] and f["message"]["en"] and f["message"]["nl"] != f["message"]["en"]
+        assert f["focus"]["label"] and not f["focus"]["label"].startswith("http"), f
+        assert f["focus"]["kind"], f
+        assert f["scope"] in ("landsdeel", "national", "none")
+    actions = [f for f in report["findings"] if f["shape"]["iri"] == TPS + "Action-owner"]
+    assert actions and all(f["path"]["iri"].endswith("#owner") for f in actions)
+    assert any(s["document"] and s["section"] for f in actions for s in f["sources"])
+
+
+def test_counts_per_landsdeel_cover_the_five_landsdelen(report):
+    labels = [row["label"] for row in report["landsdelen"]]
+    assert len(labels) == 7 and labels[-2:] == [v.NATIONAL, v.NO_LANDSDEEL]
+    assert sum(row["total"] for row in report["landsdelen"]) >= report["total"]
+    oost = next(row for row in report["landsdelen"] if row["iri"] == ID + "landsdeel/oost")
+    assert oost["total"] > 0
+
+
+# National actions of the 2013 pact whose gap the documents really have: the overview
+# (Bijlage 2) lost its year colours, and the pact text states no year for actions 9, 11, 14,
+# 16 and 22; the overview names no initiator for action 10. The graph must show the gap
+# (a Warning) and must not fill it in.
+KNOWN_GAPS = [("9", "timeline"), ("11", "timeline"), ("14", "timeline"), ("16", "timeline"), ("22", "timeline"),
+              ("10", "owner")]
+
+
+@pytest.mark.parametrize("number,gap", KNOWN_GAPS)
+def test_known_gaps_of_the_documents_are_reported_not_filled(store, report, number, gap):
+    iri = f"{ID}action/2013-{number}"
+    if not any(True for _ in store.quads_for_pattern(__import__("pyoxigraph").NamedNode(iri), None, None, None)):
+        pytest.skip(f"{iri} is not in the curated data yet")
+    found = findings_for(report, iri)
+    assert (TPS + f"Action-{gap}", "Warning") in found, found
+    finding = next(f for f in report["findings"] if f["focus"]["iri"] == iri and f["shape"]["iri"] == TPS + f"Action-{gap}")
+    assert finding["focus"]["number"] == number
+
+
+# -- a file a coordinator wants to add (tests/data) ---------------------------------
+
+@pytest.mark.parametrize("name,focus,shape,severity", [
+    ("bad-action-no-owner.ttl", "action-no-owner", "Action-owner", "Warning"),
+    ("bad-inverted-timeline.ttl", "action-inverted", "Action-timeline-form", "Violation"),
+    ("bad-org-no-label.ttl", "org-nameless", "Organisation-label", "Violation"),
+    ("bad-wrong-datatype.ttl", "membership", "Membership-year", "Violation"),
+])
+def test_bad_data_is_caught_with_the_right_shape_and_severity(store, name, focus, shape, severity):
+    report = file_report(store, name)
+    assert findings_for(report, TEST + focus) == [(TPS + shape, severity)]
+    assert report["total"] == 1
+    assert report["conforms"] is (severity != "Violation")
+
+
+def test_inverted_timeline_is_explained_with_the_years(store):
+    finding = file_report(store, "bad-inverted-timeline.ttl")["findings"][0]
+    assert "2013" in finding["message"]["nl"] and "2016" in finding["message"]["nl"]
+    assert finding["value"]["text"] == "2016 – 2013"
+    assert finding["focus"]["number"] == "T3" and finding["focus"]["label"] == "Testactie met omgekeerde looptijd"
+    assert finding["sources"][0]["section"]["label"] == "Testsectie"
+    assert finding["scope"] == "national"
+
+
+def test_a_correct_file_passes_cleanly(store):
+    report = file_report(store, "good-action.ttl")
+    assert report["findings"] == [] and report["conforms"] is True
+    assert report["data_file"]["triples"] > 10
+
+
+def test_a_file_is_checked_in_memory_only(store):
+    before = len(store)
+    file_report(store, "bad-org-no-label.ttl")
+    assert len(store) == before
+
+
+def test_a_malformed_file_raises_with_file_and_line():
+    with pytest.raises(v.DataFileError) as error:
+        v.parse_data_file(DATA / "malformed.ttl")
+    assert error.value.line == 20 and error.value.path.name == "malformed.ttl"
+
+
+# -- the command line ---------------------------------------------------------------
+
+def run(*args):
+    return CliRunner().invoke(main, ["validate", *args], catch_exceptions=False)
+
+
+def test_cli_text_report_is_grouped_with_labels_and_exit_code(store_dir, report):
+    result = run("--store", str(store_dir))
+    assert result.exit_code == (0 if report["conforms"] else 1)
+    assert "Conforms means: no sh:Violation" in result.output
+    assert "[Warning] Actie: initiatiefnemer / Action: owner (tps:Action-owner)" in result.output
+    assert "Per landsdeel" in result.output
+
+
+@pytest.mark.parametrize("name,code", [("good-action.ttl", 0), ("bad-action-no-owner.ttl", 0),
+                                       ("bad-inverted-timeline.ttl", 1), ("bad-org-no-label.ttl", 1),
+                                       ("bad-wrong-datatype.ttl", 1)])
+def test_cli_data_file_exit_codes(store_dir, name, code):
+    result = run("--store", str(store_dir), "--data", str(DATA / name))
+    assert result.exit_code == code, result.output
+
+
+def test_cli_data_file_text_names_the_focus_by_label(store_dir):
+    output = run("--store", str(store_dir), "--data", str(DATA / "bad-inverted-timeline.ttl")).output
+    assert "T3 “Testactie met omgekeerde looptijd”" in output
+    assert "Omgekeerde looptijd: het eindjaar 2013 ligt vóór het beginjaar 2016." in output
+    assert "DOES NOT CONFORM: 1 violations" in output
+
+
+def test_cli_json_and_turtle(store_dir):
+    data = json.loads(run("--store", str(store_dir), "--data", str(DATA / "bad-wrong-datatype.ttl"),
+                          "--format", "json").output)
+    assert data["counts"] == {"Violation": 1, "Warning": 0, "Info": 0} and data["conforms"] is False
+    assert data["findings"][0]["value"]["text"] == '"2013"^^xsd:string'
+    turtle = run("--store", str(store_dir), "--data", str(DATA / "bad-wrong-datatype.ttl"), "--format", "turtle").output
+    graph = rdflib.Graph().parse(data=turtle, format="turtle")
+    report_node = graph.value(predicate=RDF.type, object=SH.ValidationReport)
+    assert graph.value(report_node, SH.conforms).toPython() is False
+    assert len(list(graph.objects(report_node, SH.result))) == 1
+
+
+def test_cli_errors_exit_2(tmp_path):
+    missing = run("--store", str(tmp_path / "nowhere"))
+    assert missing.exit_code == 2 and "no store" in missing.output
+    bad = CliRunner().invoke(main, ["validate", "--store", str(tmp_path / "nowhere"), "--data", str(DATA / "malformed.ttl")])
+    assert bad.exit_code == 2
+
+
+def test_cli_malformed_file_names_file_and_line(store_dir):
+    result = run("--store", str(store_dir), "--data", str(DATA / "malformed.ttl"))
+    assert result.exit_code == 2
+    assert "malformed.ttl:20: expected '.'" in result.output
+
+
+# -- /validate ----------------------------------------------------------------------
+
+def test_validate_page_shows_counts_and_links(client, report):
+    response = client.get("/validate", headers={"Accept": "text/html"})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    for heading in ("Per ernst", "Per vorm (shape)", "Per landsdeel"):
+        assert heading in html
+    assert f"{report['counts']['Warning']} warnings" in html
+    assert 'href="/id/action/' in html  # each finding links to its entity page
+    assert "Actie zonder initiatiefnemer" in html and "Landsdeel Oost" in html
+    assert 'href="/validate?severity=Warning"' in html
+
+
+def test_validate_json_and_turtle_by_negotiation(client, report):
+    by_accept = client.get("/validate", headers={"Accept": "application/json"})
+    by_suffix = client.get("/validate.json")
+    assert by_accept.mimetype == by_suffix.mimetype == "application/json"
+    assert by_accept.json["counts"] == by_suffix.json["counts"] == report["counts"]
+    assert len(by_suffix.json["findings"]) == report["total"]
+    turtle = client.get("/validate", headers={"Accept": "text/turtle"})
+    assert turtle.mimetype == "text/turtle"
+    graph = rdflib.Graph().parse(data=turtle.get_data(as_text=True), format="turtle")
+    assert len(list(graph.subjects(RDF.type, SH.ValidationResult))) == report["total"]
+    assert client.get("/validate.ttl").data == turtle.data
+    assert client.get("/validate?format=json").mimetype == "application/json"
+
+
+def test_validate_filters_and_bad_parameters(client, report):
+    warnings = client.get("/validate.json?severity=Warning").json
+    assert {f["severity"] for f in warnings["findings"]} == {"Warning"}
+    assert len(warnings["findings"]) == report["counts"]["Warning"]
+    oost = client.get(f"/validate.json?landsdeel={ID}landsdeel/oost").json["findings"]
+    assert oost and all(any(ld["label"] == "Landsdeel Oost" for ld in f["landsdelen"]) for f in oost)
+    assert client.get("/validate?severity=fatal").status_code == 400
+    assert client.get("/validate.csv").status_code == 404
+
+
+def test_validate_is_computed_once_per_store_version(app, client):
+    client.get("/validate.json")
+    first = app.extensions["techniekpact.validation"]
+    response = client.get("/validate.json")
+    assert app.extensions["techniekpact.validation"] is first
+    etag = response.headers["ETag"]
+    assert client.get("/validate.json", headers={"If-None-Match": etag}).status_code == 304
