@@ -117,6 +117,7 @@ class Engine:
         else:
             self.store = _shared_store(self.path)
             self._version = read_version(self.path)
+            self._inode = self.path.stat().st_ino
             self._snapshots = Snapshots(self.path)
             self._snapshot = self._snapshots.ensure(self.store, self._version)
             # 0 workers: evaluate in the request thread (faster for tiny queries, but a query
@@ -217,13 +218,18 @@ class Engine:
             if self.remote:
                 self._version = self.store.read_version()
             elif read_version(self.path) != self._version:
-                self._reopen()
+                self._refresh()
         return self._version
 
-    def _reopen(self) -> None:
-        """A build swapped in a new store directory: open it and snapshot it for the workers."""
+    def _refresh(self) -> None:
+        """The version on disk changed: a build swapped in a new store directory (reopen it),
+        or another engine in this process updated the shared store (take its version)."""
         with self._write_lock:
-            self.store = _shared_store(self.path, reopen=True)
+            if self.path.stat().st_ino != self._inode:
+                self.store = _shared_store(self.path, reopen=True)
+                self._inode = self.path.stat().st_ino
+            else:
+                self.store = _shared_store(self.path)
             self._version = read_version(self.path)
             self._snapshot = self._snapshots.ensure(self.store, self._version)
 

