@@ -160,7 +160,11 @@ class Peers:
         for proc in self.procs:
             proc.terminate()
         for proc in self.procs:
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # uvicorn may linger on open connections
+                proc.kill()
+                proc.wait()
 
 
 def scaled_store(scale: int) -> tuple[Path, Path, dict]:

@@ -40,6 +40,7 @@ def test_organisation_page_shows_what_it_owns_and_who_represented_it(client):
     assert "Verwijzingen naar" in html
     assert "/id/action/2013-" in html  # actions it owns or takes part in point to it
     assert "/id/membership/ocw-2013" in html
+    assert 'data-source="/network/ego.json?iri=https' in html  # the small ego network
 
 
 def test_home_page_holds_counts_goals_and_links(client):

@@ -192,6 +192,12 @@ def test_doublure_candidates(client):
     result = rows(client, "doublure-candidates")
     pairs = {(r["a"], r["b"]): r for r in result}
     assert all(0 < float(r["score"]) <= 1 and r["evidence"] for r in result)
+    # Known duplicates: the 2013 internship action reappears word for word as a 2016 measure of
+    # goal 8, and the overview gives sub-actions 6b and 6c one shared entry.
+    same = pairs[(ID + "action/2013-17a", ID + "action/2016-08-4")]
+    assert float(same["score"]) == 1.0 and "zelfde naam" in same["evidence"]
+    assert (ID + "action/2013-6b", ID + "action/2013-6c") in pairs
+    assert (ID + "action/2013-17a", ID + "action/2013-17b") not in pairs
     # Clearly different things are not paired: two different goals' measures, or Jet-Net and Technasium.
     assert (ID + "initiative/jet-net", ID + "initiative/technasium") not in pairs
 

@@ -18,21 +18,11 @@
   });
   // A stable picture stays still, so a big view does not keep the CPU busy.
   network.once("stabilizationIterationsDone", () => network.setOptions({physics: false}));
-  network.on("doubleClick", params => {
-    if (params.nodes.length) {
-      const node = nodes.get(params.nodes[0]);
-      if (node.href) window.location.href = node.href;
-    }
-  });
+  // Clicking a node opens its entity page.
   network.on("click", params => {
-    if (params.nodes.length) {
-      const node = nodes.get(params.nodes[0]);
-      if (node.href && params.event.srcEvent.detail === 1 && params.event.srcEvent.ctrlKey) window.open(node.href);
-    }
-  });
-  network.on("selectNode", params => {
+    if (!params.nodes.length) return;
     const node = nodes.get(params.nodes[0]);
-    if (node && node.href) container.title = "Dubbelklik om " + node.label + " te openen";
+    if (node && node.href) window.location.href = node.href;
   });
 
   const list = document.getElementById("node-names");
