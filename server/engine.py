@@ -20,7 +20,7 @@ from graph import query as q
 from graph.guard import check_remote_access
 from graph.namespaces import PREFIXES
 from graph.remote import RemoteStore
-from graph.store import open_store, read_version, store_path, write_version
+from graph.store import graph_counts, open_store, read_version, store_path, write_version
 from server.config import Config
 from server.workers import GRAPH, SELECT, Snapshots, WorkerError, WorkerPool, WorkerTimeout, evaluate
 
@@ -85,9 +85,6 @@ class Result:
             return self.tsv
         parsed = ox.parse_query_results(self.tsv, format=ox.QueryResultsFormat.TSV)
         return parsed.serialize(format=q.RESULT_FORMATS[fmt])
-
-    def table(self) -> q.Table:
-        return q.Table(self.variables, [[row[v] for v in self.variables] for row in self.rows])
 
 
 # One open store per directory and process: Oxigraph locks the directory it writes.
@@ -251,5 +248,4 @@ class Engine:
         return Result(GRAPH, given_triples=[quad.triple for quad in self.store.quads_for_pattern(None, None, None, node)])
 
     def counts(self) -> dict[str, int]:
-        from graph.store import graph_counts
         return graph_counts(self.store)
