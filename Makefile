@@ -36,7 +36,7 @@ test: build
 
 bench: build
 	$(BIN)/pip install --quiet -e '.[test,bench]'
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run --scales 1,10
 
 clean:
 	rm -rf $(VENV) var
