@@ -28,7 +28,6 @@ import pyshacl
 import rdflib
 from rdflib import RDF, RDFS, SH, XSD, BNode, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 from rdflib.term import Variable
 
@@ -36,6 +35,7 @@ from graph.labels import compact
 from graph.namespaces import DEF, GRAPH, ID, ONTOLOGY_GRAPH, PREFIXES, QUERIES_GRAPH, SHAPES_GRAPH, entity_path
 
 SEVERITIES = ("Violation", "Warning", "Info")
+XSD_STRING = str(XSD.string)
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
 SKOS = rdflib.Namespace(PREFIXES["skos"])
@@ -81,55 +81,100 @@ def _to_rdflib(term, bnodes: dict):
         return bnodes.setdefault(term.value, BNode(term.value))
     if term.language:
         return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:
+        # A simple literal, as rdflib writes it when it parses a file: "T7" and
+        # "T7"^^xsd:string are one term in RDF 1.1 but two in rdflib.
+        return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-class PreparedQueryGraph(rdflib.Graph):
-    """An rdflib graph that evaluates each SHACL-SPARQL constraint once, not once per node.
+def _to_ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+
+
+class DataGraph(rdflib.Graph):
+    """The data graph pyshacl walks (rdflib), with an Oxigraph twin that answers the
+    SHACL-SPARQL constraints.
 
     pyshacl runs a SPARQL constraint once per focus node, with the same text and only
-    $this pre-bound. rdflib would parse the text every time (about 20 ms) and walk the
-    graph every time. Every constraint in shapes/ binds $this in its first triple pattern
-    and selects it, so its results for one focus node are exactly its results over the
-    whole graph with ?this equal to that node: the graph evaluates the text once, keeps
-    the rows per ?this, and answers each per-node call from them. Any other query (other
-    pre-bound variables, ASK, no ?this) is evaluated as usual, parsed once."""
+    $this pre-bound, and rdflib's SPARQL engine would parse and evaluate it every time.
+    Every constraint in shapes/ binds $this in its first triple pattern and selects it, so
+    its results for one focus node are exactly its results over the whole graph with ?this
+    equal to that node: the text is evaluated once, by Oxigraph on an in-memory copy of
+    the same triples, the rows are kept per ?this, and each per-node call is answered from
+    them. Any other query (other pre-bound variables, ASK, no ?this) goes to rdflib as
+    usual. Add triples with `add_triples`, which keeps both copies the same."""
 
-    _prepared: dict = {}  # query text -> parsed algebra; texts come from the shapes, so this stays small
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self):
+        super().__init__()
+        self.twin = ox.Store()
         self._rows_by_this: dict = {}
+        self._bnodes: dict = {}
 
-    def _prepare(self, text: str):
-        prepared = PreparedQueryGraph._prepared.get(text)
-        if prepared is None:
-            prepared = PreparedQueryGraph._prepared[text] = prepareQuery(text)
-        return prepared
+    def load_quads(self, quads) -> None:
+        """Oxigraph quads (of any graph) as triples of this graph."""
+        triples = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
+        self.twin.extend(triples)
+        add, bnodes, terms = self.store.add, self._bnodes, {}
+
+        def term(t):  # each distinct term converted once: predicates and classes recur a lot
+            found = terms.get(t)
+            if found is None:
+                found = terms[t] = _to_rdflib(t, bnodes)
+            return found
+
+        for t in triples:
+            add((term(t.subject), term(t.predicate), term(t.object)), self, quoted=False)
+
+    def add_triples(self, triples) -> None:
+        """rdflib triples (a parsed file, a class closure) into both copies."""
+        triples = list(triples)
+        self.twin.extend([ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in triples])
+        for triple in triples:
+            super().add(triple)
+        self._rows_by_this.clear()
 
     def query(self, query_object, processor="sparql", result="sparql", initNs=None,  # noqa: N803
               initBindings=None, use_store_provided=True, **kwargs):  # noqa: N803
-        if not isinstance(query_object, str) or initNs:
-            return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
-        prepared = self._prepare(query_object)
-        this = Variable("this")
-        if initBindings and set(initBindings) == {"this"} and prepared.algebra.name == "SelectQuery" \
-                and this in prepared.algebra.PV:
-            rows = self._rows_by_this.get(query_object)
-            if rows is None:
-                rows = self._rows_by_this[query_object] = defaultdict(list)
-                whole = super().query(prepared, processor, result, None, None, use_store_provided, **kwargs)
-                for binding in whole.bindings:
-                    rows[binding.get(this)].append(binding)
-            answer = Result("SELECT")
-            answer.vars = list(prepared.algebra.PV)
-            answer.bindings = list(rows.get(initBindings["this"], ()))
-            return answer
-        return super().query(prepared, processor, result, None, initBindings, use_store_provided, **kwargs)
+        if isinstance(query_object, str) and not initNs and initBindings and set(initBindings) == {"this"}:
+            rows = self._rows_for_this(query_object)
+            if rows is not None:
+                answer = Result("SELECT")
+                answer.vars = rows["vars"]
+                answer.bindings = list(rows["by_this"].get(initBindings["this"], ()))
+                return answer
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+
+    def _rows_for_this(self, text: str) -> dict | None:
+        """{'vars', 'by_this'} for a SELECT that selects ?this, evaluated once; None otherwise."""
+        if text not in self._rows_by_this:
+            rows = None
+            try:
+                solutions = self.twin.query(text)
+            except SyntaxError:
+                solutions = None  # leave it to rdflib, which reports it the way pyshacl expects
+            if isinstance(solutions, ox.QuerySolutions):
+                names = [v.value for v in solutions.variables]
+                if "this" in names:
+                    variables = [Variable(n) for n in names]
+                    by_this: dict = defaultdict(list)
+                    for solution in solutions:
+                        binding = {var: _to_rdflib(solution[name], self._bnodes)
+                                   for var, name in zip(variables, names) if solution[name] is not None}
+                        by_this[binding.get(Variable("this"))].append(binding)
+                    rows = {"vars": variables, "by_this": by_this}
+            self._rows_by_this[text] = rows
+        return self._rows_by_this[text]
 
 
 def _graph_of(quads) -> rdflib.Graph:
-    graph = PreparedQueryGraph()
+    graph = rdflib.Graph()
     bnodes: dict = {}
     add = graph.add
     for quad in quads:
@@ -137,11 +182,12 @@ def _graph_of(quads) -> rdflib.Graph:
     return graph
 
 
-def data_graph(store) -> rdflib.Graph:
-    """Data + ontology + inferred triples of the store, as one rdflib graph."""
-    quads = (q for q in store.quads_for_pattern(None, None, None, None)
-             if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in NOT_DATA)
-    return _graph_of(quads)
+def data_graph(store) -> DataGraph:
+    """Data + ontology + inferred triples of the store, as one graph."""
+    graph = DataGraph()
+    graph.load_quads(q for q in store.quads_for_pattern(None, None, None, None)
+                     if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in NOT_DATA)
+    return graph
 
 
 def shapes_graph(store) -> rdflib.Graph:
@@ -194,8 +240,34 @@ def class_closure(ontology: rdflib.Graph, extra: rdflib.Graph) -> rdflib.Graph:
 
 # -- running pyshacl ----------------------------------------------------------------
 
+def _remember_valid_sparql() -> None:
+    """pyshacl checks a SPARQL constraint's text with regular expressions (no MINUS, VALUES,
+    SERVICE, no re-bound pre-bound variables) again for every focus node: about 0.6 ms a
+    node for the longest constraint in shapes/, more than the evaluation itself. The verdict
+    depends on the text and on which variables may be pre-bound only, so a text found valid
+    once is not checked again; an invalid one still raises every time."""
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    check = SPARQLQueryHelper.check_invalid_sparql
+    if getattr(check, "remembers", False):
+        return
+    valid: set = set()
+
+    def check_once(self, sparql_text, valuenode=None, extravars=None):
+        key = (sparql_text, valuenode is not None, frozenset(extravars or ()))
+        if key not in valid:
+            check(self, sparql_text, valuenode=valuenode, extravars=extravars)
+            valid.add(key)
+        return True
+
+    check_once.remembers = True
+    SPARQLQueryHelper.check_invalid_sparql = check_once
+
+
+
 def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> tuple[rdflib.Graph, float]:
     """The sh:ValidationReport graph, and the seconds pyshacl took."""
+    _remember_valid_sparql()
     started = time.perf_counter()
     _conforms, results, _text = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True, allow_infos=True,
@@ -220,10 +292,8 @@ def validate_file(store, path: str | Path, store_version: str | None = None) -> 
     started = time.perf_counter()
     data, shapes = data_graph(store), shapes_graph(store)
     closure = class_closure(ontology_graph(store), extra)
-    for triple in extra:
-        data.add(triple)
-    for triple in closure:
-        data.add(triple)
+    data.add_triples(extra)
+    data.add_triples(closure)
     loaded = time.perf_counter() - started
     results, seconds = run_pyshacl(data, shapes)
     nodes = set(extra.subjects())

@@ -73,3 +73,12 @@ def live_server(app):
             time.sleep(0.1)
     yield url
     server.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium, one per test module that asks for it."""
+    from tests.browser import chromium
+    driver = chromium()
+    yield driver
+    driver.quit()

@@ -1,18 +1,10 @@
 """The query editor in a real browser: open it, run a query, see the result table."""
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser import chromium, console_errors, external_requests
-
-
-@pytest.fixture(scope="module")
-def browser():
-    driver = chromium()
-    yield driver
-    driver.quit()
+from tests.browser import console_errors, external_requests
 
 
 def test_editor_runs_a_query_and_shows_the_table(browser, live_server):

@@ -1,18 +1,10 @@
 """Home page, an entity page and a network view in headless Chromium: they render, draw,
 log no errors and request nothing from outside the server."""
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser import chromium, console_errors, external_requests
-
-
-@pytest.fixture(scope="module")
-def browser():
-    driver = chromium()
-    yield driver
-    driver.quit()
+from tests.browser import console_errors, external_requests
 
 
 def test_home_page_renders(browser, live_server):

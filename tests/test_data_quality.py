@@ -37,7 +37,8 @@ def test_every_typed_resource_has_a_label_and_a_source(store):
         SELECT DISTINCT ?s ?t WHERE {{
           GRAPH ?g {{ ?s a ?t }} {DATA_GRAPHS}
           FILTER(STRSTARTS(STR(?s), "https://w3id.org/techniekpact/id/"))
-          FILTER(?t IN (tp:Action, tp:Initiative, tp:Goal, tp:Ambition, tp:Target, org:Membership, tp:Pact, tp:Agenda))
+          FILTER(?t IN (tp:Action, tp:Initiative, tp:Goal, tp:Ambition, tp:Target, org:Membership, tp:Pact, tp:Agenda,
+                        qb:Observation))
           FILTER NOT EXISTS {{ ?s dcterms:source ?src }}
         }}""")
     assert rows == [], "\n".join(f"{r['s']} ({r['t']}) has no dcterms:source" for r in rows)

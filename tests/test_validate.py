@@ -141,6 +141,53 @@ def test_bad_data_is_caught_with_the_right_shape_and_severity(store, name, focus
     assert report["conforms"] is (severity != "Violation")
 
 
+def test_each_sparql_constraint_catches_its_fault(store):
+    """The constraints core SHACL cannot say: a number used twice in one plan and area, a
+    scope in no landsdeel, an organisation of no kind, an observation missing a dimension."""
+    report = file_report(store, "bad-sparql-constraints.ttl")
+    assert findings_for(report, TEST + "twin-a") == [(TPS + "Action-number-unique", "Violation")]
+    assert findings_for(report, TEST + "twin-b") == [(TPS + "Action-number-unique", "Violation")]
+    assert findings_for(report, TEST + "action-nowhere") == [(TPS + "Action-landsdeel", "Info")]
+    assert findings_for(report, TEST + "org-without-kind") == [(TPS + "Organisation-kind", "Violation")]
+    assert findings_for(report, TEST + "observation") == [(TPS + "Observation-area", "Violation"),
+                                                          (TPS + "Observation-dimensions", "Violation")]
+    twin = next(f for f in report["findings"] if f["focus"]["iri"] == TEST + "twin-a")
+    assert TEST + "twin-b" in twin["message"]["en"] and "T7" in twin["message"]["en"]
+
+
+SPARQL_SHAPES = ["Action-number-unique", "Action-landsdeel", "Organisation-kind", "Observation-dimensions",
+                 "Action-timeline-form", "Plan-period"]
+
+
+def test_oxigraph_answers_the_sparql_constraints_as_rdflib_does(store):
+    """The data graph hands SHACL-SPARQL constraints to an Oxigraph copy of itself, once per
+    constraint instead of once per focus node; pyshacl on a plain rdflib graph must find
+    exactly the same results (store plus files that trip every constraint)."""
+    fast = v.data_graph(store)
+    for name in ("bad-sparql-constraints.ttl", "bad-inverted-timeline.ttl"):
+        extra = v.parse_data_file(DATA / name)
+        fast.add_triples(extra)
+        fast.add_triples(v.class_closure(v.ontology_graph(store), extra))
+    plain = rdflib.Graph()
+    for triple in fast:
+        plain.add(triple)
+    shapes = v.shapes_graph(store)
+
+    def results(graph):
+        _conforms, report, _text = v.pyshacl.validate(graph, shacl_graph=shapes, inference="none",
+                                                      allow_warnings=True, allow_infos=True,
+                                                      use_shapes=[TPS + s for s in SPARQL_SHAPES])
+        return {(report.value(r, SH.focusNode), report.value(r, SH.sourceShape), report.value(r, SH.value),
+                 frozenset(report.objects(r, SH.resultMessage))) for r in report.objects(None, SH.result)}
+
+    found = results(fast)
+    assert {str(shape).rsplit("#", 1)[-1] for _f, shape, _v, _m in found} >= {
+        "Action-number-unique", "Action-landsdeel", "Organisation-kind", "Observation-dimensions",
+        "Action-timeline-form"}
+    expected = results(plain)
+    assert found == expected, "\n".join(sorted(map(str, found ^ expected)))
+
+
 def test_inverted_timeline_is_explained_with_the_years(store):
     finding = file_report(store, "bad-inverted-timeline.ttl")["findings"][0]
     assert "2013" in finding["message"]["nl"] and "2016" in finding["message"]["nl"]
