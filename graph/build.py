@@ -1,4 +1,4 @@
-"""Build the store: ontology, shapes, curated data and query catalogue, then reasoning.
+"""Build the store: ontology, shapes, curated data and query catalogue, then reasoning and name keys.
 
 The build writes a fresh store in a sibling directory and swaps it in only when every file
 loaded; a malformed file fails the build with file, line and the parser's message and
@@ -16,7 +16,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from graph import reason, saved_queries
+from graph import name_keys, reason, saved_queries
 from graph.namespaces import (
     DATA_DIR, INFERRED_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH, QUERIES_DIR, SHAPES_DIR, SHAPES_GRAPH, graph_for_file,
 )
@@ -65,6 +65,13 @@ def load_file(store: ox.Store, path: Path, graph: str) -> None:
         raise BuildError(path, error.lineno, message.split(" (", 1)[0]) from None
 
 
+def derive(store: ox.Store) -> None:
+    """What the build computes from the loaded sources: the OWL 2 RL entailments (graph
+    `inferred`), then the name keys the doublure query joins on (graph `derived`)."""
+    reason.materialise(store)
+    name_keys.derive(store)
+
+
 def build(target: str | Path | None = None, data_dir: Path = DATA_DIR, shapes_dir: Path = SHAPES_DIR,
           queries_dir: Path = QUERIES_DIR) -> BuildReport:
     """Build a complete store into `target` (atomically replacing what was there)."""
@@ -77,7 +84,7 @@ def build(target: str | Path | None = None, data_dir: Path = DATA_DIR, shapes_di
         for path, graph in sources(data_dir, shapes_dir):
             load_file(store, path, graph)
         store.extend(saved_queries.catalogue_quads(saved_queries.load_all(queries_dir)))
-        store.extend(reason.materialise(store))
+        derive(store)
         store.flush()
         counts = graph_counts(store)
         del store  # release the directory before it is renamed

@@ -17,6 +17,7 @@ GRAPH = "https://w3id.org/techniekpact/graph/"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 SHAPES_GRAPH = GRAPH + "shapes"
 INFERRED_GRAPH = GRAPH + "inferred"
+DERIVED_GRAPH = GRAPH + "derived"  # computed at build time for queries (graph/name_keys.py)
 QUERIES_GRAPH = GRAPH + "queries"
 
 PREFIXES = {

@@ -32,7 +32,9 @@ from rdflib.query import Result
 from rdflib.term import Variable
 
 from graph.labels import compact
-from graph.namespaces import DEF, GRAPH, ID, ONTOLOGY_GRAPH, PREFIXES, QUERIES_GRAPH, SHAPES_GRAPH, entity_path
+from graph.namespaces import (
+    DEF, DERIVED_GRAPH, GRAPH, ID, ONTOLOGY_GRAPH, PREFIXES, QUERIES_GRAPH, SHAPES_GRAPH, entity_path,
+)
 
 SEVERITIES = ("Violation", "Warning", "Info")
 XSD_STRING = str(XSD.string)
@@ -44,9 +46,9 @@ FOAF = rdflib.Namespace(PREFIXES["foaf"])
 TIME = rdflib.Namespace(PREFIXES["time"])
 TP = rdflib.Namespace(DEF)
 
-# Graphs that are not data: the shapes themselves, the saved-query catalogue, and the
-# remote store's bookkeeping graph.
-NOT_DATA = {SHAPES_GRAPH, QUERIES_GRAPH, GRAPH + "meta"}
+# Graphs that are not data: the shapes themselves, the saved-query catalogue, the name keys
+# the build computes for queries, and the remote store's bookkeeping graph.
+NOT_DATA = {SHAPES_GRAPH, QUERIES_GRAPH, DERIVED_GRAPH, GRAPH + "meta"}
 
 NATIONAL = "landelijk"
 NO_LANDSDEEL = "zonder landsdeel"

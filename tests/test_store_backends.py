@@ -54,16 +54,8 @@ def test_union_default_graph_and_named_graphs(backend):
     assert [r["g"] for r in rows] == ["https://w3id.org/techniekpact/graph/actions-2013"]
 
 
-# Known differences of Virtuoso 7.2, kept visible (strict: an xfail that starts passing fails):
-# it counts fewer things in the coverage matrix (its evaluation of the DISTINCT subqueries
-# joined inside OPTIONAL differs), and it builds the doublure evidence strings differently.
-VIRTUOSO_DIFFERS = {"coverage-goal-landsdeel", "doublure-candidates"}
-
-
 @pytest.mark.parametrize("name", saved_queries.names())
-def test_every_saved_query_gives_the_same_rows_as_the_embedded_store(backend, embedded, name, request):
-    if backend[0] == "virtuoso" and name in VIRTUOSO_DIFFERS:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="Virtuoso 7.2 evaluates this query differently"))
+def test_every_saved_query_gives_the_same_rows_as_the_embedded_store(backend, embedded, name):
     _, client, _ = backend
     expected = embedded.get(f"/queries/{name}.json").get_json()
     got = client.get(f"/queries/{name}.json")
