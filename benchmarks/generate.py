@@ -1,11 +1,37 @@
-"""A synthetic graph with the curated graph's shape at N× its size.
+"""A synthetic graph with the curated graph's shape at N× its size: N regions' worth of pacts.
 
-Copy k of the curated data gets its own IRIs (…/id/action/2013-17a → …/id/action/2013-17a-x7)
-for everything that is not shared reference data (concepts, landsdelen, provinces, source
-documents), so there are N× as many actions, initiatives, organisations, people and
-observations, with the same degrees and the same kinds of links. One in five links to an
-organisation is rewired to the same organisation in another copy, so partner networks
-connect across copies the way real regions share partners.
+Copy 0 is the curated data, unchanged. Copy k ≥ 1 stands for one more region, R_k
+(`tpd:region/regio-x{k}`, a `tp:Subregion` within landsdeel L_k, the five landsdelen in
+turn), with its own pacts, actions, goals, initiatives, organisations, people, memberships,
+targets, datasets and observations:
+
+* **IRIs.** Everything that is not shared reference data gets its own IRI
+  (…/id/action/2013-17a → …/id/action/2013-17a-x7), blank nodes their own labels; shared are
+  the concepts, landsdelen, provinces, `area/nederland`, documents and sections, roles,
+  topsectors and indicators (`SHARED`). Triples about shared resources (a concept's label, a
+  section's title) are written once, in copy 0, not again in every copy; a copy's triples
+  that link a shared resource to one of the copy's own resources are kept.
+* **Labels.** Name literals of a copy's resources (`skos:prefLabel`, `skos:altLabel`,
+  `skos:hiddenLabel`, `rdfs:label`, `foaf:name`, `dcterms:title`, `schema:name`) carry the
+  region: "Jet-Net" → "Jet-Net (regio 7, Oost)". The suffix ends in a word, so no copy's
+  normalised name is contained in another copy's ("regio 7, …" is not inside "regio 70, …");
+  a curated name is contained in its copies' names, as "Techniekpact" is in "Techniekpact
+  Twente".
+* **Scope and statistics.** What the curated data scopes to `area/nederland` is scoped to R_k
+  in copy k (a region's own pact, not another national one); scopes to a landsdeel or a
+  region stay as they are (copied regions get their own IRIs). A copy's observations are
+  regional: `tp:refArea area/nederland` becomes R_k and `tp:refArea landsdeel/L` becomes the
+  district `region/regio-x{k}-{L}` (a `tp:Subregion` within L), so the national series and
+  the landsdeel tables exist once, and each copy adds its own regional figures for the same
+  shared indicators and years.
+* **Partners.** One in five links to an organisation is rewired to the same organisation in
+  another copy (chosen at random, seeded), so partner networks connect across copies the way
+  real regions share partners.
+* **Graphs.** Copy k writes to the curated named graphs with the suffix `-x{k mod 50}`; the
+  synthetic regions go to `reference-x{k mod 50}`.
+
+Deterministic for a given seed (blank nodes are relabelled in order), written as N-Quads one
+copy at a time (memory stays that of one copy): 1000× is ≈ 15 M quads.
 
     python -m benchmarks.generate --scale 10 --out benchmarks/out/scale-10.nq
 """
@@ -20,9 +46,23 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.namespaces import DATA_DIR, GRAPH, ID, graph_for_file
+from graph.namespaces import DATA_DIR, DEF, GRAPH, ID, PREFIXES, graph_for_file
 
 SHARED = ("concept/", "landsdeel/", "province/", "area/", "doc/", "role/", "topsector/", "indicator/")
+LABELS = {PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel", PREFIXES["skos"] + "hiddenLabel",
+          PREFIXES["rdfs"] + "label", PREFIXES["foaf"] + "name", PREFIXES["dcterms"] + "title",
+          PREFIXES["schema"] + "name"}
+SCOPE, REF_AREA = DEF + "scope", DEF + "refArea"
+NATION = ID + "area/nederland"
+LANDSDELEN = ("noord", "noordwest", "oost", "zuidoost", "zuidwest")
+LANDSDEEL_NAMES = {"noord": "Noord", "noordwest": "Noordwest", "oost": "Oost", "zuidoost": "Zuidoost",
+                   "zuidwest": "Zuidwest"}
+REWIRE = 0.2
+
+# How a term of copy k is written: FIXED as is; OWN with the copy's suffix (an IRI or a blank
+# node of the copy); ORG like OWN, but one in five rewired to another copy; LABEL a literal
+# with the region's suffix; NATION_SCOPE / AREA an area mapped to the copy's region.
+FIXED, OWN, ORG, LABEL, NATION_SCOPE, AREA = range(6)
 
 
 def progress(done: int, total: int, started: float, label: str) -> None:
@@ -36,43 +76,128 @@ def progress(done: int, total: int, started: float, label: str) -> None:
 
 
 def curated_quads() -> list[ox.Quad]:
-    quads = []
+    """The curated data in file order, blank nodes relabelled b0, b1, … (deterministic)."""
+    quads, blanks = [], {}
+
+    def fix(term):
+        if isinstance(term, ox.BlankNode):
+            return blanks.setdefault(term.value, ox.BlankNode(f"b{len(blanks)}"))
+        return term
+
     for path in sorted(DATA_DIR.glob("*.ttl")):
         graph = ox.NamedNode(graph_for_file(path))
-        quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
+        quads.extend(ox.Quad(fix(t.subject), t.predicate, fix(t.object), graph)
                      for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     return quads
 
 
-def _rename(term, k: int, rng: random.Random, copies: int, rewire_org: bool):
-    if isinstance(term, ox.NamedNode) and term.value.startswith(ID):
-        local = term.value[len(ID):]
-        if local.startswith(SHARED) or k == 0:
-            return term
-        if rewire_org and local.startswith("org/") and rng.random() < 0.2:
-            other = rng.randrange(copies)
-            return ox.NamedNode(term.value if other == 0 else f"{term.value}-x{other}")
-        return ox.NamedNode(f"{term.value}-x{k}")
-    if isinstance(term, ox.BlankNode) and k:
-        return ox.BlankNode(f"{term.value}x{k}")
-    return term
+def _own(term) -> bool:
+    """Does each copy have its own version of this term?"""
+    if isinstance(term, ox.BlankNode):
+        return True
+    return isinstance(term, ox.NamedNode) and term.value.startswith(ID) and not term.value[len(ID):].startswith(SHARED)
+
+
+def _region(k: int) -> str:
+    return f"{ID}region/regio-x{k}"
+
+
+def _district(k: int, landsdeel: str) -> str:
+    return f"{ID}region/regio-x{k}-{landsdeel}"
+
+
+def _template(quad: ox.Quad, observations: set) -> tuple | None:
+    """(subject, predicate, object, graph) as (kind, text) pieces for copies k ≥ 1; None if
+    the quad is about shared data only (written once, in copy 0)."""
+    s, p, o = quad.subject, quad.predicate, quad.object
+    if not _own(s) and not _own(o):
+        return None
+    subject = (OWN, str(s)[:-1] if isinstance(s, ox.NamedNode) else str(s)) if _own(s) else (FIXED, str(s))
+    if _own(o):
+        text = str(o)[:-1] if isinstance(o, ox.NamedNode) else str(o)
+        obj = (ORG if o.value.startswith(ID + "org/") else OWN, text)
+    elif isinstance(o, ox.Literal) and p.value in LABELS:
+        text = str(o)
+        cut = text.rindex('"')
+        obj = (LABEL, (text[:cut], text[cut:]))
+    elif p.value == SCOPE and o.value == NATION:
+        obj = (NATION_SCOPE, None)
+    elif p.value == REF_AREA and s in observations:
+        obj = (AREA, o.value)
+    else:
+        obj = (FIXED, str(o))
+    return subject, str(p), obj, quad.graph_name.value
+
+
+def _regions(k: int) -> list[str]:
+    """N-Quads declaring copy k's synthetic region and its districts."""
+    g = f"<{GRAPH}reference-x{k % 50}>"
+    rdf_type, label, within = f"<{PREFIXES['rdf']}type>", f"<{PREFIXES['skos']}prefLabel>", f"<{DEF}within>"
+    home = LANDSDELEN[k % len(LANDSDELEN)]
+    lines = [f"<{_region(k)}> {rdf_type} <{DEF}Subregion> {g} .\n",
+             f"<{_region(k)}> {label} \"Regio {k} ({LANDSDEEL_NAMES[home]})\"@nl {g} .\n",
+             f"<{_region(k)}> {within} <{ID}landsdeel/{home}> {g} .\n"]
+    for landsdeel in LANDSDELEN:
+        district = _district(k, landsdeel)
+        lines += [f"<{district}> {rdf_type} <{DEF}Subregion> {g} .\n",
+                  f"<{district}> {label} \"Regio {k}, district {LANDSDEEL_NAMES[landsdeel]}\"@nl {g} .\n",
+                  f"<{district}> {within} <{ID}landsdeel/{landsdeel}> {g} .\n"]
+    return lines
+
+
+def _copy(templates: list[tuple], k: int, copies: int, rng: random.Random) -> list[str]:
+    """N-Quads lines of copy k ≥ 1."""
+    suffix = f"-x{k}"
+    blank_suffix = f"x{k}"
+    label_suffix = f" (regio {k}, {LANDSDEEL_NAMES[LANDSDELEN[k % len(LANDSDELEN)]]})"
+    region = f"<{_region(k)}>"
+    areas = {NATION: region, **{f"{ID}landsdeel/{l}": f"<{_district(k, l)}>" for l in LANDSDELEN}}
+    graph_suffix = f"-x{k % 50}> .\n"
+    lines = _regions(k)
+    for (skind, stext), p, (okind, otext), g in templates:
+        if skind == OWN:
+            s = stext + (blank_suffix if stext[0] == "_" else suffix + ">")
+        else:
+            s = stext
+        if okind == FIXED:
+            o = otext
+        elif okind == OWN:
+            o = otext + (blank_suffix if otext[0] == "_" else suffix + ">")
+        elif okind == ORG:
+            if rng.random() < REWIRE:
+                other = rng.randrange(copies)
+                o = otext + (f"-x{other}>" if other else ">")
+            else:
+                o = otext + suffix + ">"
+        elif okind == LABEL:
+            o = otext[0] + label_suffix + otext[1]
+        elif okind == NATION_SCOPE:
+            o = region
+        else:  # AREA
+            o = areas.get(otext, f"<{otext}>")
+        lines.append(f"{s} {p} {o} <{g}{graph_suffix}")
+    return lines
 
 
 def generate(scale: int, out: Path, seed: int = 42) -> int:
     rng = random.Random(seed)
     base = curated_quads()
-    total = len(base) * scale
+    observations = {q.subject for q in base
+                    if q.predicate.value == PREFIXES["rdf"] + "type" and q.object.value == PREFIXES["qb"] + "Observation"}
+    templates = [t for t in (_template(q, observations) for q in base) if t is not None]
+    per_copy = len(templates) + len(_regions(1))
+    total = len(base) + (scale - 1) * per_copy
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     written = 0
     with out.open("wb") as sink:
-        for k in range(scale):
-            copy = [ox.Quad(_rename(q.subject, k, rng, scale, False), q.predicate,
-                            _rename(q.object, k, rng, scale, True),
-                            q.graph_name if k == 0 else ox.NamedNode(f"{q.graph_name.value}-x{k % 50}"))
-                    for q in base]
-            sink.write(ox.serialize(copy, format=ox.RdfFormat.N_QUADS))
-            written += len(copy)
+        sink.write(ox.serialize(base, format=ox.RdfFormat.N_QUADS))
+        written += len(base)
+        progress(written, total, started, f"{scale}×")
+        for k in range(1, scale):
+            lines = _copy(templates, k, scale, rng)
+            sink.write("".join(lines).encode())
+            written += len(lines)
             progress(written, total, started, f"{scale}×")
     return written
 
@@ -81,9 +206,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
-    n = generate(args.scale, args.out)
-    print(f"wrote {n} quads to {args.out}")
+    started = time.perf_counter()
+    n = generate(args.scale, args.out, args.seed)
+    print(f"wrote {n} quads to {args.out} in {time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":

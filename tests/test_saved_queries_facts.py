@@ -72,6 +72,15 @@ def test_targets_distance(client):
     assert any(float(r["targetValue"]) == 30000 for r in result)  # 30.000 extra technici per jaar
 
 
+def test_targets_distance_compares_with_national_observations(client, store):
+    from tests.conftest import select
+    national = {(r["i"], float(r["v"]), r["p"]) for r in select(store, """
+        SELECT ?i ?v ?p WHERE { ?o a qb:Observation ; tp:refArea <https://w3id.org/techniekpact/id/area/nederland> ;
+                                   tp:indicator ?i ; tp:value ?v ; tp:refPeriod ?p }""")}
+    measured = [r for r in rows(client, "targets-distance") if r["observed"] is not None]
+    assert measured and all((r["indicator"], float(r["observed"]), r["observedPeriod"]) in national for r in measured)
+
+
 def test_representatives_2013_2016(client):
     result = {r["org"].rsplit("/", 1)[-1]: r for r in rows(client, "representatives-2013-2016")}
     assert result["vhto"]["status"] == "dezelfde" and result["vhto"]["rep2013"] == "Cocky Booij"
@@ -129,7 +138,9 @@ def test_owners_ranking(client):
 
 
 def test_regional_pacts(client):
-    result = {r["plan"]: r for r in rows(client, "regional-pacts")}
+    listed = rows(client, "regional-pacts")
+    assert len({tuple(r.values()) for r in listed}) == len(listed), "a plan two documents declare is listed once"
+    result = {r["plan"]: r for r in listed}
     assert result[ID + "pact/twente"]["landsdeel"] == ID + "landsdeel/oost"
     assert result[ID + "pact/achterhoek-de-liemers"]["landsdeel"] == ID + "landsdeel/oost"
 

@@ -1,0 +1,138 @@
+"""Every saved query on the raw pyoxigraph engine at several scales: median of a few runs.
+
+For each scale N, generates `benchmarks/out/scale-N.nq` (benchmarks.generate) unless it is
+there already, bulk-loads it with the ontology into `benchmarks/out/saved-store-N`, and times
+each saved query in a child process (query + JSON serialisation, the union default graph and
+the project's prefixes, as benchmarks/run.py does; parameters bound by substitution as the
+service binds them). A query that runs past `--timeout` is killed and shown as `> T s`.
+Prints a Markdown table: median / fastest run in ms (rows).
+
+    python -m benchmarks.saved_at_scale --scales 1,10,100 [--runs 3] [--timeout 20]
+        [--queries a,b] [--queries-dir DIR] [--trailing-values] [--regenerate]
+
+`--queries-dir` times the `.rq` files of another directory (e.g. an older revision's
+queries, to compare before and after on the same data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from benchmarks.generate import generate
+from graph import saved_queries
+from graph.namespaces import ONTOLOGY_FILE, ONTOLOGY_GRAPH, QUERIES_DIR, sparql_prefixes
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+
+
+def prepared(query: saved_queries.SavedQuery, trailing_values: bool) -> tuple[str, dict]:
+    """The query text with the project's prefixes, and its default parameters: bound by
+    substitution as the service binds them (/queries/<name>), or with `trailing_values` as a
+    VALUES block after the query, as benchmarks/run.py sends them to the HTTP peers."""
+    bound = saved_queries.bind(query, {})
+    text = query.text
+    if bound and trailing_values:
+        text += "\nVALUES (" + " ".join(f"?{k}" for k in bound) + ") { (" + \
+            " ".join(str(v) for v in bound.values()) + ") }"
+        bound = {}
+    return sparql_prefixes() + text, bound
+
+
+def store_for(scale: int, regenerate: bool) -> Path:
+    nquads = OUT / f"scale-{scale}.nq"
+    store_dir = OUT / f"saved-store-{scale}"
+    if regenerate or not nquads.exists():
+        started = time.perf_counter()
+        n = generate(scale, nquads)
+        print(f"generated {scale}×: {n:,} quads in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        shutil.rmtree(store_dir, ignore_errors=True)
+    stamp = store_dir / "LOADED"
+    if not stamp.exists() or stamp.read_text() != str(nquads.stat().st_mtime_ns):
+        shutil.rmtree(store_dir, ignore_errors=True)
+        code = ("import sys, time, pyoxigraph as ox\n"
+                "t = time.perf_counter(); s = ox.Store(sys.argv[1])\n"
+                "s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS)\n"
+                "s.bulk_load(path=sys.argv[3], format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(sys.argv[4]))\n"
+                "s.flush(); s.optimize(); print(f'{time.perf_counter() - t:.1f} s, {len(s):,} quads')\n")
+        out = subprocess.run([sys.executable, "-c", code, str(store_dir), str(nquads), str(ONTOLOGY_FILE),
+                              ONTOLOGY_GRAPH], capture_output=True, text=True, check=True).stdout.strip()
+        print(f"loaded {scale}× in {out}", file=sys.stderr)
+        stamp.write_text(str(nquads.stat().st_mtime_ns))
+    return store_dir
+
+
+def _child(store_dir: str, text: str, bound: dict, runs: int, conn) -> None:
+    store = ox.Store.read_only(store_dir)
+    kwargs = {"substitutions": {ox.Variable(k): v for k, v in bound.items()}} if bound else {}
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = store.query(text, use_default_graph_as_union=True, **kwargs)
+        data = result.serialize(format=ox.QueryResultsFormat.JSON) if isinstance(result, ox.QuerySolutions) else b""
+        elapsed = time.perf_counter() - started
+        conn.send((elapsed, len(json.loads(data)["results"]["bindings"]) if data else 0))
+
+
+def time_query(store_dir: Path, text: str, bound: dict, runs: int, timeout: float) -> tuple[list[float], int] | None:
+    """Run times and row count; None if a run took longer than `timeout` seconds."""
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(str(store_dir), text, bound, runs, child))
+    proc.start()
+    child.close()
+    times, rows = [], 0
+    try:
+        for _ in range(runs):
+            if not parent.poll(timeout):
+                return None
+            elapsed, rows = parent.recv()
+            times.append(elapsed)
+        return times, rows
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,10,100")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=20.0, help="seconds per run before a query is cut")
+    parser.add_argument("--queries", default="", help="comma-separated names (default: all)")
+    parser.add_argument("--queries-dir", type=Path, default=QUERIES_DIR)
+    parser.add_argument("--trailing-values", action="store_true",
+                        help="bind parameters as a trailing VALUES block (as run.py does) instead of substitution")
+    parser.add_argument("--regenerate", action="store_true", help="generate the data even if the file exists")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    scales = [int(s) for s in args.scales.split(",")]
+    wanted = [q for q in args.queries.split(",") if q]
+    queries = [q for q in saved_queries.load_all(args.queries_dir) if not wanted or q.name in wanted]
+    stores = {scale: store_for(scale, args.regenerate) for scale in scales}
+    print("| query | " + " | ".join(f"{s}×: median / min ms (rows)" for s in scales) + " |")
+    print("|---" * (len(scales) + 1) + "|")
+    for query in queries:
+        cells = []
+        for scale in scales:
+            measured = time_query(stores[scale], *prepared(query, args.trailing_values), args.runs, args.timeout)
+            if measured is None:
+                cells.append(f"> {args.timeout:g} s")
+            else:
+                times, rows = measured
+                cells.append(f"{1000 * statistics.median(times):.0f} / {1000 * min(times):.0f} ({rows})")
+        print(f"| {query.name} | " + " | ".join(cells) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
