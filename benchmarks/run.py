@@ -28,8 +28,9 @@ import pyoxigraph as ox
 import requests
 
 from benchmarks.generate import generate
+from graph.remote import bind_as_values
 from graph import saved_queries
-from graph.namespaces import ONTOLOGY_FILE, ONTOLOGY_GRAPH, PREFIXES, sparql_prefixes
+from graph.namespaces import sparql_prefixes
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -56,12 +57,10 @@ def wait_for(url: str, seconds: float = 120) -> None:
 
 
 def with_values(text: str, query: saved_queries.SavedQuery) -> str:
-    """A saved query with its default parameters as a trailing VALUES block (for HTTP peers)."""
-    bound = saved_queries.bind(query, {})
-    if not bound:
-        return text
-    return text + "\nVALUES (" + " ".join(f"?{k}" for k in bound) + ") { (" + \
-        " ".join(str(v) for v in bound.values()) + ") }"
+    """A saved query with its default parameters bound for the HTTP peers: a VALUES block at the
+    start of the WHERE group, as the service sends them to a remote store (a trailing VALUES
+    block is joined last, after every FILTER and without narrowing anything)."""
+    return bind_as_values(text, {ox.Variable(k): v for k, v in saved_queries.bind(query, {}).items()})
 
 
 def workload() -> dict[str, str]:
@@ -142,8 +141,6 @@ class Peers:
             shutil.rmtree(location, ignore_errors=True)
             subprocess.run([oxigraph, "load", "--location", str(location), "--file", str(nquads)], check=True,
                            capture_output=True)
-            subprocess.run([oxigraph, "load", "--location", str(location), "--file", str(ONTOLOGY_FILE),
-                            "--graph", ONTOLOGY_GRAPH], check=True, capture_output=True)
             port = free_port()
             self._start("oxigraph server", [oxigraph, "serve-read-only", "--location", str(location), "--bind",
                                             f"127.0.0.1:{port}", "--union-default-graph"],
@@ -175,23 +172,23 @@ class Peers:
 
 
 def scaled_store(scale: int) -> tuple[Path, Path, dict]:
-    """Generate the data, load it with the ontology into a fresh store; time and memory."""
+    """Generate the data and load it as a build would (benchmarks.generate.load_store); time and
+    memory. Returns the store, an N-Quads dump of it for the other peers, and the figures."""
     nquads = OUT / f"scale-{scale}.nq"
     if not nquads.exists():
         generate(scale, nquads)
     store_dir = OUT / f"store-{scale}"
-    shutil.rmtree(store_dir, ignore_errors=True)
+    dump = OUT / f"store-{scale}.nq"  # everything the store holds, derived graphs too: what the peers load
     code = ("import sys, time, resource, pyoxigraph as ox\n"
-            "t = time.perf_counter(); s = ox.Store(sys.argv[1])\n"
-            "s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS)\n"
-            "s.bulk_load(path=sys.argv[3], format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(sys.argv[4]))\n"
-            "from graph.build import derive; derive(s)\n"
-            "s.flush(); n = len(s)\n"
-            "print(time.perf_counter() - t, n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
-    out = subprocess.run([sys.executable, "-c", code, str(store_dir), str(nquads), str(ONTOLOGY_FILE), ONTOLOGY_GRAPH],
-                         capture_output=True, text=True, check=True).stdout.split()
+            "from pathlib import Path\n"
+            "from benchmarks.generate import load_store\n"
+            "t = time.perf_counter(); s = load_store(Path(sys.argv[2]), Path(sys.argv[1])); n = len(s)\n"
+            "print(time.perf_counter() - t, n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+            "s.dump(output=sys.argv[3], format=ox.RdfFormat.N_QUADS)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(store_dir), str(nquads), str(dump)],
+                         capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
     (store_dir / "VERSION").write_text(f"bench-{scale}\n")
-    return store_dir, nquads, {"load_s": float(out[0]), "triples": int(out[1]), "peak_mb": int(out[2]) / 1024}
+    return store_dir, dump, {"load_s": float(out[0]), "triples": int(out[1]), "peak_mb": int(out[2]) / 1024}
 
 
 def network_timings(store: ox.Store) -> str:
@@ -209,7 +206,7 @@ def network_timings(store: ox.Store) -> str:
 
 
 def run(scales: list[int], seconds: int, repeat: int) -> str:
-    lines = [f"# Benchmarks", "", f"Run {datetime.date.today().isoformat()} on {platform.node()}: "
+    lines = ["# Benchmarks", "", f"Run {datetime.date.today().isoformat()} on {platform.node()}: "
              f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
              f"pyoxigraph {ox.__version__ if hasattr(ox, '__version__') else '0.5'}. "
              "Latency: median / p95 in ms over repeated POSTs from one client; throughput: wrk -t2 -c8.", ""]

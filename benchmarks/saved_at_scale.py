@@ -1,14 +1,15 @@
 """Every saved query on the raw pyoxigraph engine at several scales: median of a few runs.
 
 For each scale N, generates `benchmarks/out/scale-N.nq` (benchmarks.generate) unless it is
-there already, bulk-loads it with the ontology into `benchmarks/out/saved-store-N`, and times
+there already, loads it as a build would (benchmarks.generate.load_store) into
+`benchmarks/out/saved-store-N`, and times
 each saved query in a child process (query + JSON serialisation, the union default graph and
 the project's prefixes, as benchmarks/run.py does; parameters bound by substitution as the
 service binds them). A query that runs past `--timeout` is killed and shown as `> T s`.
 Prints a Markdown table: median / fastest run in ms (rows).
 
     python -m benchmarks.saved_at_scale --scales 1,10,100 [--runs 3] [--timeout 20]
-        [--queries a,b] [--queries-dir DIR] [--trailing-values] [--regenerate]
+        [--queries a,b] [--queries-dir DIR] [--regenerate]
 
 `--queries-dir` times the `.rq` files of another directory (e.g. an older revision's
 queries, to compare before and after on the same data).
@@ -30,23 +31,16 @@ import pyoxigraph as ox
 
 from benchmarks.generate import generate
 from graph import saved_queries
-from graph.namespaces import ONTOLOGY_FILE, ONTOLOGY_GRAPH, QUERIES_DIR, sparql_prefixes
+from graph.namespaces import QUERIES_DIR, sparql_prefixes
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 
 
-def prepared(query: saved_queries.SavedQuery, trailing_values: bool) -> tuple[str, dict]:
-    """The query text with the project's prefixes, and its default parameters: bound by
-    substitution as the service binds them (/queries/<name>), or with `trailing_values` as a
-    VALUES block after the query, as benchmarks/run.py sends them to the HTTP peers."""
-    bound = saved_queries.bind(query, {})
-    text = query.text
-    if bound and trailing_values:
-        text += "\nVALUES (" + " ".join(f"?{k}" for k in bound) + ") { (" + \
-            " ".join(str(v) for v in bound.values()) + ") }"
-        bound = {}
-    return sparql_prefixes() + text, bound
+def prepared(query: saved_queries.SavedQuery) -> tuple[str, dict]:
+    """The query text with the project's prefixes, and its default parameters, bound by
+    substitution as the service binds them (/queries/<name>)."""
+    return sparql_prefixes() + query.text, saved_queries.bind(query, {})
 
 
 def store_for(scale: int, regenerate: bool) -> Path:
@@ -59,15 +53,12 @@ def store_for(scale: int, regenerate: bool) -> Path:
         shutil.rmtree(store_dir, ignore_errors=True)
     stamp = store_dir / "LOADED"
     if not stamp.exists() or stamp.read_text() != str(nquads.stat().st_mtime_ns):
-        shutil.rmtree(store_dir, ignore_errors=True)
-        code = ("import sys, time, pyoxigraph as ox\n"
-                "t = time.perf_counter(); s = ox.Store(sys.argv[1])\n"
-                "s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS)\n"
-                "s.bulk_load(path=sys.argv[3], format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(sys.argv[4]))\n"
-                "s.flush(); s.optimize(); print(f'{time.perf_counter() - t:.1f} s, {len(s):,} quads')\n")
-        out = subprocess.run([sys.executable, "-c", code, str(store_dir), str(nquads), str(ONTOLOGY_FILE),
-                              ONTOLOGY_GRAPH], capture_output=True, text=True, check=True).stdout.strip()
-        print(f"loaded {scale}× in {out}", file=sys.stderr)
+        code = ("import sys, time\nfrom pathlib import Path\nfrom benchmarks.generate import load_store\n"
+                "t = time.perf_counter(); s = load_store(Path(sys.argv[2]), Path(sys.argv[1])); s.optimize()\n"
+                "print(f'{time.perf_counter() - t:.1f} s, {len(s):,} quads')\n")
+        out = subprocess.run([sys.executable, "-c", code, str(store_dir), str(nquads)], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout.strip()
+        print(f"loaded {scale}× (with the build's derived graphs) in {out}", file=sys.stderr)
         stamp.write_text(str(nquads.stat().st_mtime_ns))
     return store_dir
 
@@ -111,8 +102,6 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds per run before a query is cut")
     parser.add_argument("--queries", default="", help="comma-separated names (default: all)")
     parser.add_argument("--queries-dir", type=Path, default=QUERIES_DIR)
-    parser.add_argument("--trailing-values", action="store_true",
-                        help="bind parameters as a trailing VALUES block (as run.py does) instead of substitution")
     parser.add_argument("--regenerate", action="store_true", help="generate the data even if the file exists")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -125,7 +114,7 @@ def main() -> None:
     for query in queries:
         cells = []
         for scale in scales:
-            measured = time_query(stores[scale], *prepared(query, args.trailing_values), args.runs, args.timeout)
+            measured = time_query(stores[scale], *prepared(query), args.runs, args.timeout)
             if measured is None:
                 cells.append(f"> {args.timeout:g} s")
             else:

@@ -4,8 +4,8 @@ For each scale, in a fresh process (so peak memory is that scale's own): generat
 synthetic graph (benchmarks/generate.py), bulk-load it with the ontology and the shapes
 into an on-disk Oxigraph store, run the build's OWL 2 RL materialisation and name keys, validate it with
 pyshacl (the same code as `techniekpact validate`), build the partner and programme network
-views, and time a set of saved queries on the raw engine. Peak memory is the process's
-maximum resident set after each step.
+views. Peak memory is the process's maximum resident set after each step. (The saved queries
+at each scale: benchmarks.saved_at_scale on the raw engine, benchmarks.run through HTTP.)
 
     python -m benchmarks.scale_profile --scales 1,10,100,1000 [--validate-up-to 100]
 
@@ -24,7 +24,6 @@ import platform
 import re
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -44,12 +43,9 @@ def step(name: str, seconds: float) -> None:
 
 def profile(scale: int, validate: bool) -> dict:
     """Every step at one scale, in this process."""
-    import pyoxigraph as ox
-
-    from benchmarks.generate import generate
-    from graph import name_keys, network, reason, saved_queries
+    from benchmarks.generate import generate, load_asserted, load_shapes
+    from graph import name_keys, network, reason
     from graph import validate as v
-    from graph.namespaces import ONTOLOGY_FILE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_DIR, SHAPES_GRAPH
 
     row: dict = {"scale": scale}
     nquads = OUT / f"scale-{scale}.nq"
@@ -58,13 +54,9 @@ def profile(scale: int, validate: bool) -> dict:
         generate(scale, nquads)
         row["generate_s"] = time.perf_counter() - started
     store_dir = OUT / f"profile-{scale}"
-    shutil.rmtree(store_dir, ignore_errors=True)
 
     started = time.perf_counter()
-    store = ox.Store(str(store_dir))
-    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    for path, graph in [(ONTOLOGY_FILE, ONTOLOGY_GRAPH)] + [(p, SHAPES_GRAPH) for p in sorted(SHAPES_DIR.glob("*.ttl"))]:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+    store = load_asserted(nquads, store_dir)
     store.flush()
     row["load_s"], row["asserted"], row["peak_load_mb"] = time.perf_counter() - started, len(store), _peak_mb()
 
@@ -78,6 +70,7 @@ def profile(scale: int, validate: bool) -> dict:
     store.flush()
     row["name_keys_s"], row["peak_reason_mb"] = time.perf_counter() - started, _peak_mb()
     step("name keys", row["name_keys_s"])
+    load_shapes(store)
 
     if validate:
         cpu = time.process_time()
@@ -101,23 +94,6 @@ def profile(scale: int, validate: bool) -> dict:
     row["peak_network_mb"] = _peak_mb()
     step("network views", row["network_partners_s"] + row["network_programmes_s"])
 
-    # The saved queries on the raw engine (the floor; HTTP peers are in benchmarks.run).
-    times = {}
-    for query in saved_queries.load_all():
-        bound = saved_queries.bind(query, {})
-        samples = []
-        for _ in range(3):
-            started = time.perf_counter()
-            result = store.query(query.text, prefixes=PREFIXES, use_default_graph_as_union=True,
-                                 substitutions={ox.Variable(k): val for k, val in bound.items()} or None)
-            if isinstance(result, ox.QuerySolutions):
-                result.serialize(format=ox.QueryResultsFormat.JSON)
-            samples.append(time.perf_counter() - started)
-            if samples[-1] > 10:
-                break
-        times[query.name] = statistics.median(samples)
-        step(query.name, times[query.name])
-    row["queries_s"] = times
     row["peak_mb"] = _peak_mb()
     del store
     shutil.rmtree(store_dir, ignore_errors=True)
@@ -152,12 +128,6 @@ def report(rows: list[dict], validate_up_to: int) -> str:
         lines.append(f"| {r['scale']}× | {r['asserted']:,} | {r['inferred']:,} | {_s(r['load_s'])} | "
                      f"{_s(r['reason_s'])} | {_s(r['name_keys_s'])} | {validation} | {r.get('findings', '—')} | "
                      f"{_s(r['network_partners_s'])} / {_s(r['network_programmes_s'])} | {r['peak_mb']:,.0f} |")
-    names = list(rows[0]["queries_s"])
-    lines += ["", "Saved queries on the raw engine (median of 3, ms):", "",
-              "| query | " + " | ".join(f"{r['scale']}×" for r in rows) + " |",
-              "|---" * (len(rows) + 1) + "|"]
-    for name in names:
-        lines.append(f"| {name} | " + " | ".join(f"{1000 * r['queries_s'][name]:,.1f}" for r in rows) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -183,7 +153,7 @@ def main() -> None:
     for scale in (int(s) for s in args.scales.split(",")):
         print(f"scale {scale}×", flush=True)
         rows.append(_run_one(scale, scale <= args.validate_up_to))
-        print(json.dumps({k: v for k, v in rows[-1].items() if k != "queries_s"}), flush=True)
+        print(json.dumps(rows[-1]), flush=True)
         write_section(report(rows, args.validate_up_to))  # after each scale: a long run keeps what it measured
     print(f"wrote {ROOT / 'benchmarks' / 'RESULTS.md'}")
 

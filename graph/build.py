@@ -66,8 +66,9 @@ def load_file(store: ox.Store, path: Path, graph: str) -> None:
 
 
 def derive(store: ox.Store) -> None:
-    """What the build computes from the loaded sources: the OWL 2 RL entailments (graph
-    `inferred`), then the name keys the doublure query joins on (graph `derived`)."""
+    """What the build computes from the ontology and the data (the store holds nothing else
+    yet): the OWL 2 RL entailments (graph `inferred`), then the name keys the doublure query
+    joins on (graph `derived`)."""
     reason.materialise(store)
     name_keys.derive(store)
 
@@ -81,10 +82,15 @@ def build(target: str | Path | None = None, data_dir: Path = DATA_DIR, shapes_di
     work = target.with_name(f".{target.name}.building-{uuid.uuid4().hex[:8]}")
     try:
         store = ox.Store(str(work))
-        for path, graph in sources(data_dir, shapes_dir):
-            load_file(store, path, graph)
+        loaded = list(sources(data_dir, shapes_dir))
+        for path, graph in loaded:
+            if graph != SHAPES_GRAPH:
+                load_file(store, path, graph)
+        derive(store)  # over ontology and data alone: shapes and catalogue come after
+        for path, graph in loaded:
+            if graph == SHAPES_GRAPH:
+                load_file(store, path, graph)
         store.extend(saved_queries.catalogue_quads(saved_queries.load_all(queries_dir)))
-        derive(store)
         store.flush()
         counts = graph_counts(store)
         del store  # release the directory before it is renamed

@@ -34,7 +34,7 @@ def _prologue(prefixes: dict | None) -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
 
 
-def _with_values(sparql: str, substitutions: dict | None) -> str:
+def bind_as_values(sparql: str, substitutions: dict | None) -> str:
     """Bindings as a VALUES block at the start of the query's WHERE group (servers differ in
     how they apply a trailing one). The terms are written by Oxigraph, so they cannot inject."""
     if not substitutions:
@@ -84,7 +84,7 @@ class RemoteStore:
 
     def query(self, sparql: str, *, prefixes=None, use_default_graph_as_union=False, default_graph=None,
               named_graphs=None, substitutions=None, base_iri=None):
-        text = _prologue(prefixes) + _with_values(sparql, substitutions)
+        text = _prologue(prefixes) + bind_as_values(sparql, substitutions)
         _syntax_check(lambda empty: empty.query(text), text)
         graphs = default_graph if isinstance(default_graph, list) else ([default_graph] if default_graph else None)
         form = _form(sparql)

@@ -1,6 +1,5 @@
 """People's pages and their machine twins: entity pages, home, search, timeline, downloads."""
 
-import json
 
 import rdflib
 

@@ -2,8 +2,6 @@
 
 import csv
 import io
-import json
-import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
