@@ -1,5 +1,5 @@
 """Network views of the pact: who works with whom, and how goals, actions, initiatives and
-agendas interlock. networkx does the analysis; pyvis turns the graph into vis-network data.
+agendas interlock. networkx does the analysis; `vis_data` turns the graph into vis-network data.
 
 Every view is built by one function from SPARQL on the store and returns a `View`: the
 networkx graph plus what the reader needs (title, legend, filters, analytics).
@@ -78,33 +78,36 @@ def _rows(store: ox.Store, sparql: str):
         yield {n: row[n] for n in names}
 
 
+_DESCRIBE = {  # one small query a property: joined in one query they multiply into each other
+    "label": 'SELECT ?n ?v WHERE {{ VALUES ?n {{ {values} }} ?n skos:prefLabel ?v BIND(LANG(?v) AS ?lang) '
+             'FILTER(?lang = "nl") }}',
+    "types": "SELECT ?n ?v WHERE {{ VALUES ?n {{ {values} }} ?n a ?v }}",
+    "lines": "SELECT ?n ?v WHERE {{ VALUES ?n {{ {values} }} ?n tp:actionLine ?v }}",
+    "landsdelen": "SELECT DISTINCT ?n ?v WHERE {{ VALUES ?n {{ {values} }} ?n tp:scope ?s . ?s (tp:within)? ?v . "
+                  "?v a tp:Landsdeel }}",
+    "graphs": "SELECT DISTINCT ?n ?v WHERE {{ VALUES ?n {{ {values} }} GRAPH ?v {{ ?n ?p ?o }} }}",
+}
+
+
 def _describe_nodes(store: ox.Store, graph: nx.Graph) -> None:
     """Give every node a label (nl), a kind and the landsdelen, action lines and graphs it belongs to."""
     iris = [n for n in graph.nodes if n.startswith("http")]
+    found: dict = {key: {} for key in _DESCRIBE}
     for start in range(0, len(iris), 400):
         values = " ".join(f"<{i}>" for i in iris[start:start + 400])
-        for row in _rows(store, f"""
-            SELECT ?n (SAMPLE(?l) AS ?label) (GROUP_CONCAT(DISTINCT STR(?t); SEPARATOR=" ") AS ?types)
-                   (GROUP_CONCAT(DISTINCT STR(?line); SEPARATOR=" ") AS ?lines)
-                   (GROUP_CONCAT(DISTINCT STR(?ld); SEPARATOR=" ") AS ?landsdelen)
-                   (GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs)
-            WHERE {{ VALUES ?n {{ {values} }}
-              OPTIONAL {{ ?n skos:prefLabel ?l FILTER(lang(?l) = "nl") }}
-              OPTIONAL {{ ?n a ?t }}
-              OPTIONAL {{ ?n tp:actionLine ?line }}
-              OPTIONAL {{ ?n tp:scope ?s . ?s (tp:within)? ?ld . ?ld a tp:Landsdeel }}
-              OPTIONAL {{ GRAPH ?g {{ ?n ?p ?o }} }}
-            }} GROUP BY ?n"""):
-            node = graph.nodes[row["n"].value]
-            text = lambda name: row[name].value if row[name] is not None else ""  # noqa: E731
-            types = text("types").split()
-            kind = next((name for name, curie, _, _ in KINDS if _expand(curie) in types), "overig")
-            label = row["label"].value if row["label"] is not None else _short(row["n"].value)
-            if row["n"].value.startswith(ID + "landsdeel/"):
-                node["landsdelen"] = [row["n"].value]
-            node.update(label=label, kind=kind, lines=text("lines").split(),
-                        landsdelen=node.get("landsdelen") or text("landsdelen").split(),
-                        graphs=[g.rsplit("/", 1)[-1] for g in text("graphs").split() if not g.endswith("/inferred")])
+        for key, sparql in _DESCRIBE.items():
+            for row in _rows(store, sparql.format(values=values)):
+                found[key].setdefault(row["n"].value, []).append(row["v"].value)
+    for iri in iris:
+        node = graph.nodes[iri]
+        types = set(found["types"].get(iri, ()))
+        kind = next((name for name, curie, _, _ in KINDS if _expand(curie) in types), "overig")
+        labels = found["label"].get(iri)
+        landsdelen = [iri] if iri.startswith(ID + "landsdeel/") else sorted(set(found["landsdelen"].get(iri, ())))
+        node.update(label=labels[0] if labels else _short(iri), kind=kind,
+                    lines=sorted(set(found["lines"].get(iri, ()))), landsdelen=landsdelen,
+                    graphs=sorted(g.rsplit("/", 1)[-1] for g in set(found["graphs"].get(iri, ()))
+                                  if not g.endswith(("/inferred", "/derived"))))
 
 
 def _short(iri: str) -> str:
@@ -279,22 +282,26 @@ def analytics(view: View, top: int = 10) -> dict:
 
 
 def vis_data(view: View) -> dict:
-    """Nodes and edges as vis-network expects them (through pyvis), plus the legend."""
-    from pyvis.network import Network
-
-    net = Network(directed=False)
+    """Nodes and edges as vis-network's DataSets take them, plus the legend. (Written here
+    rather than through pyvis.Network, whose add_edge looks through every edge it has for a
+    duplicate: quadratic, seconds for a summarised view of a large graph.)"""
     degrees = dict(view.graph.degree)
+    nodes = []
     for node, data in view.graph.nodes(data=True):
         kind = data.get("kind", "overig")
         colour, shape = STYLE.get(kind, ("#94a3b8", "dot"))
-        net.add_node(node, label=data.get("label", node)[:60], title=f"{data.get('label', node)} ({kind})",
-                     color=colour, shape=shape, size=10 + 3 * min(degrees.get(node, 0), 15),
-                     kind=kind, lines=data.get("lines", []), landsdelen=data.get("landsdelen", []),
-                     graphs=data.get("graphs", []), href=entity_path(node), borderWidth=4 if data.get("focus") else 1)
+        nodes.append({"id": node, "label": data.get("label", node)[:60], "title": f"{data.get('label', node)} ({kind})",
+                      "color": colour, "shape": shape, "size": 10 + 3 * min(degrees.get(node, 0), 15),
+                      "kind": kind, "lines": data.get("lines", []), "landsdelen": data.get("landsdelen", []),
+                      "graphs": data.get("graphs", []), "href": entity_path(node),
+                      "borderWidth": 4 if data.get("focus") else 1})
+    labelled = len(view.graph) < 80  # edge labels only where they stay readable
+    edges = []
     for a, b, data in view.graph.edges(data=True):
-        net.add_edge(a, b, title=data.get("relation", ""), label=data.get("relation", "") if len(view.graph) < 80 else None,
-                     value=data.get("weight", 1))
-    nodes, edges, *_ = net.get_network_data()
+        edge = {"from": a, "to": b, "title": data.get("relation", ""), "value": data.get("weight", 1)}
+        if labelled and data.get("relation"):
+            edge["label"] = data["relation"]
+        edges.append(edge)
     used = {n["kind"] for n in nodes}
     legend = [{"kind": name, "colour": colour, "shape": shape} for name, _, colour, shape in KINDS if name in used]
-    return {"nodes": nodes, "edges": [{k: v for k, v in e.items() if v is not None} for e in edges], "legend": legend}
+    return {"nodes": nodes, "edges": edges, "legend": legend}
