@@ -7,10 +7,11 @@ pyshacl (the same code as `techniekpact validate`), build the partner and progra
 views. Peak memory is the process's maximum resident set after each step. (The saved queries
 at each scale: benchmarks.saved_at_scale on the raw engine, benchmarks.run through HTTP.)
 
-    python -m benchmarks.scale_profile --scales 1,10,100,1000 [--validate-up-to 100]
+    python -m benchmarks.scale_profile --scales 1,10,100,1000 [--validate-up-to 100] [--views-up-to 100]
 
 Validation works on an in-memory rdflib copy of the data (about 1 kB a triple), so beyond
---validate-up-to it is left out and the table says so. The figures go to the section
+--validate-up-to it is left out and the table says so; likewise the network views beyond
+--views-up-to. The figures go to the section
 '## Scale profile' of benchmarks/RESULTS.md.
 """
 
@@ -41,7 +42,7 @@ def step(name: str, seconds: float) -> None:
     print(f"  {name}: {seconds:.2f} s, peak {_peak_mb():,.0f} MB", file=sys.stderr, flush=True)
 
 
-def profile(scale: int, validate: bool) -> dict:
+def profile(scale: int, validate: bool, views: bool) -> dict:
     """Every step at one scale, in this process."""
     from benchmarks.generate import generate, load_asserted, load_shapes
     from graph import name_keys, network, reason
@@ -84,15 +85,16 @@ def profile(scale: int, validate: bool) -> dict:
         step("validated", row["validate_cpu_s"])
         del report
 
-    for name in ("partners", "programmes"):
+    for name in ("partners", "programmes") if views else ():
         started = time.perf_counter()
         view = network.build_view(store, name)
         network.analytics(view)
         network.vis_data(view)
         row[f"network_{name}_s"] = time.perf_counter() - started
         row[f"network_{name}_nodes"] = view.total_nodes
-    row["peak_network_mb"] = _peak_mb()
-    step("network views", row["network_partners_s"] + row["network_programmes_s"])
+    if views:
+        row["peak_network_mb"] = _peak_mb()
+        step("network views", row["network_partners_s"] + row["network_programmes_s"])
 
     row["peak_mb"] = _peak_mb()
     del store
@@ -100,9 +102,9 @@ def profile(scale: int, validate: bool) -> dict:
     return row
 
 
-def _run_one(scale: int, validate: bool) -> dict:
+def _run_one(scale: int, validate: bool, views: bool) -> dict:
     out = subprocess.run([sys.executable, "-m", "benchmarks.scale_profile", "--one", str(scale)]
-                         + (["--validate"] if validate else []),
+                         + (["--validate"] if validate else []) + (["--views"] if views else []),
                          cwd=ROOT, stdout=subprocess.PIPE, text=True)  # progress goes to stderr as it comes
     if out.returncode:
         raise RuntimeError(f"scale {scale} failed")
@@ -113,11 +115,11 @@ def _s(value) -> str:
     return "—" if value is None else (f"{value:.2f}" if value < 100 else f"{value:,.0f}")
 
 
-def report(rows: list[dict], validate_up_to: int) -> str:
+def report(rows: list[dict], validate_up_to: int, views_up_to: int) -> str:
     lines = ["## Scale profile", "",
              f"Run {datetime.date.today().isoformat()} on {platform.node()}: {os.cpu_count()} cores, "
              f"Python {platform.python_version()}; `python -m benchmarks.scale_profile --scales "
-             f"{','.join(str(r['scale']) for r in rows)} --validate-up-to {validate_up_to}`. "
+             f"{','.join(str(r['scale']) for r in rows)} --validate-up-to {validate_up_to} --views-up-to {views_up_to}`. "
              "Seconds; memory is the peak resident set of the process at that scale.", "",
              "| scale | asserted triples | inferred | load s | reasoning s | name keys s "
              "| validation: load / pyshacl / report s | findings | network partners / programmes s | peak MB |",
@@ -125,9 +127,11 @@ def report(rows: list[dict], validate_up_to: int) -> str:
     for r in rows:
         validation = (f"{_s(r['validate_load_s'])} / {_s(r['validate_s'])} / {_s(r['validate_report_s'])}"
                       if "validate_s" in r else f"not run (> {validate_up_to}×)")
+        views = (f"{_s(r['network_partners_s'])} / {_s(r['network_programmes_s'])}" if "network_partners_s" in r
+                 else f"not run (> {views_up_to}×)")
         lines.append(f"| {r['scale']}× | {r['asserted']:,} | {r['inferred']:,} | {_s(r['load_s'])} | "
                      f"{_s(r['reason_s'])} | {_s(r['name_keys_s'])} | {validation} | {r.get('findings', '—')} | "
-                     f"{_s(r['network_partners_s'])} / {_s(r['network_programmes_s'])} | {r['peak_mb']:,.0f} |")
+                     f"{views} | {r['peak_mb']:,.0f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -144,17 +148,19 @@ def main() -> None:
     parser.add_argument("--validate-up-to", type=int, default=100)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--validate", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--views", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--views-up-to", type=int, default=100)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     if args.one is not None:
-        print(json.dumps(profile(args.one, args.validate)))
+        print(json.dumps(profile(args.one, args.validate, args.views)))
         return
     rows = []
     for scale in (int(s) for s in args.scales.split(",")):
         print(f"scale {scale}×", flush=True)
-        rows.append(_run_one(scale, scale <= args.validate_up_to))
+        rows.append(_run_one(scale, scale <= args.validate_up_to, scale <= args.views_up_to))
         print(json.dumps(rows[-1]), flush=True)
-        write_section(report(rows, args.validate_up_to))  # after each scale: a long run keeps what it measured
+        write_section(report(rows, args.validate_up_to, args.views_up_to))  # after each scale: a long run keeps what it measured
     print(f"wrote {ROOT / 'benchmarks' / 'RESULTS.md'}")
 
 

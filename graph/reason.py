@@ -19,6 +19,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 
 from graph.namespaces import DEF, DERIVED_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH, SHAPES_GRAPH
+from graph.terms import to_ox, to_rdflib
 
 # Entailments OWL 2 RL always produces that tell a reader nothing.
 _TRIVIAL_OBJECTS = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, OWL.Class, RDF.Property}
@@ -107,8 +108,8 @@ def materialise(store: ox.Store) -> int:
         raise ValueError(f"reason over ontology and data only; the store already holds {sorted(present)}")
     ontology_graph = rdflib.Graph()
     for quad in store.quads_for_pattern(None, None, None, ontology):
-        ontology_graph.add((_to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object)))
-    store.extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), inferred)
+        ontology_graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), inferred)
                  for s, p, o in tbox_closure(ontology_graph) if (s, p, o) not in ontology_graph
                  and isinstance(s, URIRef) and not isinstance(o, BNode))
 
@@ -125,7 +126,7 @@ def materialise(store: ox.Store) -> int:
     while apply(_CLASS_RULES):
         pass
     unwanted = [q for q in store.quads_for_pattern(None, None, None, inferred)
-                if not _worth_keeping(_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object))]
+                if not _worth_keeping(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))]
     for quad in unwanted:
         store.remove(quad)
     return sum(1 for _ in store.quads_for_pattern(None, None, None, inferred))
@@ -140,30 +141,8 @@ def owlrl_closure(store: ox.Store) -> set[ox.Quad]:
         closure.add(triple)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
     graph = ox.NamedNode(INFERRED_GRAPH)
-    return {ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), graph)
+    return {ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)
             for s, p, o in closure if (s, p, o) not in asserted and _worth_keeping(s, p, o)}
-
-
-def _to_rdflib(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-def _to_ox(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot store {term!r}")
 
 
 @dataclass

@@ -32,12 +32,12 @@ from rdflib.query import Result
 from rdflib.term import Variable
 
 from graph.labels import compact
+from graph.terms import to_ox, to_rdflib
 from graph.namespaces import (
     DEF, DERIVED_GRAPH, GRAPH, ID, ONTOLOGY_GRAPH, PREFIXES, QUERIES_GRAPH, SHAPES_GRAPH, entity_path,
 )
 
 SEVERITIES = ("Violation", "Warning", "Info")
-XSD_STRING = str(XSD.string)
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
 SKOS = rdflib.Namespace(PREFIXES["skos"])
@@ -75,31 +75,6 @@ class DataFileError(ValidationFailed):
 
 # -- inputs -------------------------------------------------------------------------
 
-def _to_rdflib(term, bnodes: dict):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        # Keep one rdflib blank node per Oxigraph blank node, so structure survives.
-        return bnodes.setdefault(term.value, BNode(term.value))
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == XSD_STRING:
-        # A simple literal, as rdflib writes it when it parses a file: "T7" and
-        # "T7"^^xsd:string are one term in RDF 1.1 but two in rdflib.
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-def _to_ox(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-
-
 class DataGraph(rdflib.Graph):
     """The data graph pyshacl walks (rdflib), with an Oxigraph twin that answers the
     SHACL-SPARQL constraints.
@@ -117,18 +92,17 @@ class DataGraph(rdflib.Graph):
         super().__init__()
         self.twin = ox.Store()
         self._rows_by_this: dict = {}
-        self._bnodes: dict = {}
 
     def load_quads(self, quads) -> None:
         """Oxigraph quads (of any graph) as triples of this graph."""
         triples = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
         self.twin.extend(triples)
-        add, bnodes, terms = self.store.add, self._bnodes, {}
+        add, terms = self.store.add, {}
 
         def term(t):  # each distinct term converted once: predicates and classes recur a lot
             found = terms.get(t)
             if found is None:
-                found = terms[t] = _to_rdflib(t, bnodes)
+                found = terms[t] = to_rdflib(t)
             return found
 
         for t in triples:
@@ -137,7 +111,7 @@ class DataGraph(rdflib.Graph):
     def add_triples(self, triples) -> None:
         """rdflib triples (a parsed file, a class closure) into both copies."""
         triples = list(triples)
-        self.twin.extend([ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in triples])
+        self.twin.extend([ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples])
         for triple in triples:
             super().add(triple)
         self._rows_by_this.clear()
@@ -167,7 +141,7 @@ class DataGraph(rdflib.Graph):
                     variables = [Variable(n) for n in names]
                     by_this: dict = defaultdict(list)
                     for solution in solutions:
-                        binding = {var: _to_rdflib(solution[name], self._bnodes)
+                        binding = {var: to_rdflib(solution[name])
                                    for var, name in zip(variables, names) if solution[name] is not None}
                         by_this[binding.get(Variable("this"))].append(binding)
                     rows = {"vars": variables, "by_this": by_this}
@@ -177,10 +151,9 @@ class DataGraph(rdflib.Graph):
 
 def _graph_of(quads) -> rdflib.Graph:
     graph = rdflib.Graph()
-    bnodes: dict = {}
     add = graph.add
     for quad in quads:
-        add((_to_rdflib(quad.subject, bnodes), _to_rdflib(quad.predicate, bnodes), _to_rdflib(quad.object, bnodes)))
+        add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
 
 

@@ -1,0 +1,35 @@
+"""RDF terms between Oxigraph and rdflib: rdflib where pyshacl and owlrl need it, Oxigraph
+everywhere else."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import XSD, BNode, Literal, URIRef
+
+XSD_STRING = str(XSD.string)
+
+
+def to_rdflib(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:
+        # A simple literal, as rdflib writes it when it parses a file: "T7" and
+        # "T7"^^xsd:string are one term in RDF 1.1 but two in rdflib.
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def to_ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    raise TypeError(f"cannot store {term!r}")
