@@ -5,9 +5,9 @@ in one of a few worker processes; on timeout the worker is killed and replaced. 
 read a snapshot of the store (an Oxigraph backup: hard links, taken once per store
 version), so no process ever opens a database that another process is writing.
 
-A worker takes at most one row more than the limit, and answers with TSV for solutions
-(cells are N-Triples terms) or N-Triples for graphs, which the server turns into the format
-the client asked for.
+A worker answers with TSV for solutions (cells are N-Triples terms) or N-Triples for graphs,
+written by Oxigraph and stopped as soon as it passes the row limit; the server turns them
+into the format the client asked for.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import queue
 import shutil
 import threading
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -39,6 +38,30 @@ class WorkerError(Exception):
         self.kind = kind
 
 
+class _TooLarge(Exception):
+    pass
+
+
+class _BoundedSink:
+    """Where Oxigraph's serializer writes: stops it (by raising) once more than `lines` lines
+    came. TSV and N-Triples write one line a row or triple, so this bounds the result size
+    while the rows are still turned into text by Oxigraph, not one by one in Python."""
+
+    def __init__(self, lines: int):
+        self.allowed, self.lines, self.chunks = lines, 0, []
+
+    def write(self, chunk) -> int:
+        chunk = bytes(chunk)
+        self.chunks.append(chunk)
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.allowed:
+            raise _TooLarge()
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
 def evaluate(store: ox.Store, request: dict, prefixes: dict) -> Answer:
     """Evaluate one query request on a store. Raises WorkerError for every failure."""
     kwargs = {"prefixes": prefixes}
@@ -50,25 +73,24 @@ def evaluate(store: ox.Store, request: dict, prefixes: dict) -> Answer:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
     if request["substitutions"]:
         kwargs["substitutions"] = {ox.Variable(k): v for k, v in request["substitutions"].items()}
+    limit = request["limit"]
     try:
         result = store.query(request["query"], **kwargs)
         if isinstance(result, ox.QueryBoolean):
             return Answer(ASK, bool(result))
-        # Take one more than the limit: enough to know it is too large, without
-        # evaluating (or sending) the rest.
-        items = list(islice(result, request["limit"] + 1))
+        if isinstance(result, ox.QuerySolutions):
+            sink = _BoundedSink(limit + 1)  # the header line and `limit` rows
+            result.serialize(sink, format=ox.QueryResultsFormat.TSV)
+            return Answer(SELECT, b"".join(sink.chunks))
+        sink = _BoundedSink(limit)
+        result.serialize(sink, format=ox.RdfFormat.N_TRIPLES)
+        return Answer(GRAPH, b"".join(sink.chunks))
+    except _TooLarge:
+        raise WorkerError("ResultTooLarge", str(limit)) from None
     except SyntaxError as error:
         raise WorkerError("SyntaxError", str(error)) from None
     except Exception as error:  # noqa: BLE001 — Oxigraph's evaluation errors, reported to the client
         raise WorkerError(type(error).__name__, str(error)) from None
-    if len(items) > request["limit"]:
-        raise WorkerError("ResultTooLarge", str(request["limit"]))
-    if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        lines = ["\t".join("?" + n for n in names)]
-        lines += ["\t".join("" if row[n] is None else str(row[n]) for n in names) for row in items]
-        return Answer(SELECT, ("\n".join(lines) + "\n").encode())
-    return Answer(GRAPH, ox.serialize(items, format=ox.RdfFormat.N_TRIPLES) or b"")
 
 
 def _serve(conn, prefixes: dict) -> None:

@@ -95,6 +95,23 @@ def test_load_from_outside_hosts_is_refused_even_with_token(client):
     assert count(client) == before
 
 
+@pytest.mark.parametrize("form,accept", [
+    ("SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT {n}", "application/sparql-results+json"),
+    # distinct triples: a triple stated in two documents is one triple of the result
+    ("CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT {n} }} }}",
+     "application/n-triples"),
+])
+def test_exactly_the_result_limit_is_answered_and_one_more_is_refused(client, app, form, accept):
+    limit = app.config["TECHNIEKPACT"].result_limit
+    full = client.post("/sparql", data={"query": form.format(n=limit)}, headers={"Accept": accept})
+    assert full.status_code == 200, full.get_data(as_text=True)
+    body = full.get_data(as_text=True)
+    count = len(full.get_json()["results"]["bindings"]) if "json" in accept else len(body.strip().splitlines())
+    assert count == limit
+    over = client.post("/sparql", data={"query": form.format(n=limit + 1)}, headers={"Accept": accept})
+    assert over.status_code == 400 and "LIMIT" in over.get_data(as_text=True)
+
+
 def test_result_limit_is_answered_clearly(client):
     r = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o . ?x a ?t }"})
     assert r.status_code == 400 and "more than 5000 rows" in r.get_data(as_text=True)
