@@ -263,7 +263,7 @@ def write_results(report: str) -> None:
     results = ROOT / "benchmarks" / "RESULTS.md"
     kept = ""
     if results.exists():  # keep sections other benchmarks wrote (e.g. '## Validation')
-        kept = "\n".join(re.findall(r"(?ms)^## (?:Validation|Load|Scale profile).*?(?=^## |\Z)", results.read_text()))
+        kept = "\n".join(re.findall(r"(?ms)^## (?:Validation|Load|Scale profile|Notes).*?(?=^## |\Z)", results.read_text()))
     results.write_text(report + ("\n" + kept if kept else ""))
 
 
