@@ -1,4 +1,5 @@
-"""Reasoning: OWL 2 RL materialisation (owlrl) at build time, and a HermiT check (owlready2).
+"""Reasoning: OWL 2 RL materialisation at build time (owlrl for the ontology, SPARQL rules in
+Oxigraph for the data), and a HermiT check (owlready2).
 
 Materialised triples go to their own named graph, so a query can tell asserted from
 inferred facts (`GRAPH tpg:inferred`) and the union still answers e.g. "all
