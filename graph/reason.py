@@ -20,7 +20,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 
 from graph.namespaces import DEF, DERIVED_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH, SHAPES_GRAPH
-from graph.terms import to_ox, to_rdflib
+from graph.terms import rdflib_graph, to_ox, to_rdflib
 
 # Entailments OWL 2 RL always produces that tell a reader nothing.
 _TRIVIAL_OBJECTS = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, OWL.Class, RDF.Property}
@@ -85,12 +85,12 @@ _CLASS_RULES = (
 _RULE_PREFIXES = {"rdfs": str(RDFS), "owl": str(OWL)}
 
 
-def tbox_closure(ontology: rdflib.Graph) -> rdflib.Graph:
-    """What OWL 2 RL adds to the ontology alone: subclass and sub-property chains, inherited
-    domains and ranges. Small and fast, whatever the size of the data."""
+def rl_closure(*graphs: rdflib.Graph) -> rdflib.Graph:
+    """owlrl's OWL 2 RL closure of the graphs together, in a new rdflib graph."""
     closure = rdflib.Graph()
-    for triple in ontology:
-        closure.add(triple)
+    for graph in graphs:
+        for triple in graph:
+            closure.add(triple)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
     return closure
 
@@ -107,11 +107,11 @@ def materialise(store: ox.Store) -> int:
     present = {g.value for g in store.named_graphs()} & {SHAPES_GRAPH, QUERIES_GRAPH, DERIVED_GRAPH}
     if present:
         raise ValueError(f"reason over ontology and data only; the store already holds {sorted(present)}")
-    ontology_graph = rdflib.Graph()
-    for quad in store.quads_for_pattern(None, None, None, ontology):
-        ontology_graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    # The TBox: what OWL 2 RL adds to the ontology alone (subclass and sub-property chains,
+    # inherited domains and ranges), small and fast whatever the size of the data.
+    ontology_graph = rdflib_graph(store.quads_for_pattern(None, None, None, ontology))
     store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), inferred)
-                 for s, p, o in tbox_closure(ontology_graph) if (s, p, o) not in ontology_graph
+                 for s, p, o in rl_closure(ontology_graph) if (s, p, o) not in ontology_graph
                  and isinstance(s, URIRef) and not isinstance(o, BNode))
 
     def apply(rules) -> int:
@@ -137,13 +137,9 @@ def owlrl_closure(store: ox.Store) -> set[ox.Quad]:
     """The same entailments computed by owlrl over everything at once (rdflib, in memory):
     the reference `materialise` is checked against."""
     asserted = reasoning_input(store)
-    closure = rdflib.Graph()
-    for triple in asserted:
-        closure.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
     graph = ox.NamedNode(INFERRED_GRAPH)
     return {ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)
-            for s, p, o in closure if (s, p, o) not in asserted and _worth_keeping(s, p, o)}
+            for s, p, o in rl_closure(asserted) if (s, p, o) not in asserted and _worth_keeping(s, p, o)}
 
 
 @dataclass

@@ -4,6 +4,7 @@ everywhere else."""
 from __future__ import annotations
 
 import pyoxigraph as ox
+import rdflib
 from rdflib import XSD, BNode, Literal, URIRef
 
 XSD_STRING = str(XSD.string)
@@ -33,3 +34,11 @@ def to_ox(term):
             return ox.Literal(str(term), language=term.language)
         return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
     raise TypeError(f"cannot store {term!r}")
+
+
+def rdflib_graph(quads) -> rdflib.Graph:
+    """Oxigraph quads (of any graph) as the triples of one rdflib graph."""
+    graph = rdflib.Graph()
+    for quad in quads:
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph

@@ -22,7 +22,6 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import owlrl
 import pyoxigraph as ox
 import pyshacl
 import rdflib
@@ -32,10 +31,10 @@ from rdflib.query import Result
 from rdflib.term import Variable
 
 from graph.labels import compact
-from graph.terms import to_ox, to_rdflib
 from graph.namespaces import (
     DEF, DERIVED_GRAPH, GRAPH, ID, ONTOLOGY_GRAPH, PREFIXES, QUERIES_GRAPH, SHAPES_GRAPH, entity_path,
 )
+from graph.terms import rdflib_graph, to_ox, to_rdflib
 
 SEVERITIES = ("Violation", "Warning", "Info")
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
@@ -149,14 +148,6 @@ class DataGraph(rdflib.Graph):
         return self._rows_by_this[text]
 
 
-def _graph_of(quads) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    add = graph.add
-    for quad in quads:
-        add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    return graph
-
-
 def data_graph(store) -> DataGraph:
     """Data + ontology + inferred triples of the store, as one graph."""
     graph = DataGraph()
@@ -167,14 +158,14 @@ def data_graph(store) -> DataGraph:
 
 def shapes_graph(store) -> rdflib.Graph:
     """The shapes the store was built with (shapes/*.ttl, loaded by `techniekpact build`)."""
-    graph = _graph_of(store.quads_for_pattern(None, None, None, ox.NamedNode(SHAPES_GRAPH)))
+    graph = rdflib_graph(store.quads_for_pattern(None, None, None, ox.NamedNode(SHAPES_GRAPH)))
     if not len(graph):
         raise ValidationFailed("the store holds no SHACL shapes: rebuild it with `techniekpact build`")
     return graph
 
 
 def ontology_graph(store) -> rdflib.Graph:
-    return _graph_of(store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)))
+    return rdflib_graph(store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)))
 
 
 def parse_data_file(path: str | Path) -> rdflib.Graph:
@@ -198,16 +189,10 @@ def class_closure(ontology: rdflib.Graph, extra: rdflib.Graph) -> rdflib.Graph:
     """What OWL 2 RL adds to ontology + `extra` alone: cheap (a few hundred triples), and it
     gives the new file's nodes the classes the store's inferred graph gives the rest (with
     the same filter the build applies to its inferred graph)."""
-    from graph.reason import _worth_keeping
+    from graph.reason import _worth_keeping, rl_closure
 
-    work = rdflib.Graph()
-    for triple in ontology:
-        work.add(triple)
-    for triple in extra:
-        work.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(work)
     added = rdflib.Graph()
-    for s, p, o in work:
+    for s, p, o in rl_closure(ontology, extra):
         if (s, p, o) not in ontology and (s, p, o) not in extra and _worth_keeping(s, p, o):
             added.add((s, p, o))
     return added
@@ -237,7 +222,6 @@ def _remember_valid_sparql() -> None:
 
     check_once.remembers = True
     SPARQLQueryHelper.check_invalid_sparql = check_once
-
 
 
 def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> tuple[rdflib.Graph, float]:
