@@ -43,8 +43,11 @@ benchmarks measure.
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import resource
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -52,8 +55,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.namespaces import (
-    DATA_DIR, DEF, GRAPH, ID, ONTOLOGY_FILE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_DIR, SHAPES_GRAPH, graph_for_file,
+    DATA_DIR, DEF, GRAPH, ID, ONTOLOGY_FILE, ONTOLOGY_GRAPH, PREFIXES, ROOT, SHAPES_DIR, SHAPES_GRAPH, graph_for_file,
 )
+
+OUT = ROOT / "benchmarks" / "out"
 
 SHARED = ("concept/", "landsdeel/", "province/", "area/", "doc/", "role/", "topsector/", "indicator/")
 LABELS = {PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel", PREFIXES["skos"] + "hiddenLabel",
@@ -235,12 +240,52 @@ def load_store(nquads: Path, store_dir: Path) -> ox.Store:
     return store
 
 
+def generated(scale: int, regenerate: bool = False) -> Path:
+    """benchmarks/out/scale-N.nq, generated first unless it is there already."""
+    nquads = OUT / f"scale-{scale}.nq"
+    if regenerate or not nquads.exists():
+        generate(scale, nquads)
+    return nquads
+
+
+def load_in_child(nquads: Path, store_dir: Path, dump: Path | None = None, optimize: bool = False) -> dict:
+    """`load_store` in a fresh process, so that the peak memory is the load's own:
+    {'seconds', 'quads', 'peak_mb'}. With `dump`, the store is also written there as N-Quads."""
+    argv = [sys.executable, "-m", "benchmarks.generate", "--load", str(nquads), "--store", str(store_dir)]
+    argv += (["--dump", str(dump)] if dump else []) + (["--optimize"] if optimize else [])
+    out = subprocess.run(argv, capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _load_here(args) -> None:
+    started = time.perf_counter()
+    store = load_store(args.load, args.store)
+    if args.optimize:
+        store.optimize()
+    figures = {"seconds": time.perf_counter() - started, "quads": len(store),
+               "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    if args.dump:
+        store.dump(output=str(args.dump), format=ox.RdfFormat.N_QUADS)
+    print(json.dumps(figures))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, required=True)
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--scale", type=int)
+    parser.add_argument("--out", type=Path)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--load", type=Path, help="load this generated file into --store instead (load_store)")
+    parser.add_argument("--store", type=Path)
+    parser.add_argument("--dump", type=Path, help="with --load: also dump the loaded store here as N-Quads")
+    parser.add_argument("--optimize", action="store_true", help="with --load: optimise the store after loading")
     args = parser.parse_args()
+    if args.load:
+        if not args.store:
+            parser.error("--load needs --store")
+        _load_here(args)
+        return
+    if args.scale is None or args.out is None:
+        parser.error("give --scale and --out (or --load and --store)")
     started = time.perf_counter()
     n = generate(args.scale, args.out, args.seed)
     print(f"wrote {n} quads to {args.out} in {time.perf_counter() - started:.1f} s")

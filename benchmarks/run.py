@@ -27,13 +27,12 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import requests
 
-from benchmarks.generate import generate
+from benchmarks.generate import OUT, generated, load_in_child
 from graph.remote import bind_as_values
 from graph import saved_queries
 from graph.namespaces import sparql_prefixes
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "benchmarks" / "out"
 BIN = Path(sys.executable).parent
 TINY = "SELECT ?p ?o WHERE { <https://w3id.org/techniekpact/id/org/ocw> ?p ?o }"
 GROUP_BY = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"
@@ -174,21 +173,11 @@ class Peers:
 def scaled_store(scale: int) -> tuple[Path, Path, dict]:
     """Generate the data and load it as a build would (benchmarks.generate.load_store); time and
     memory. Returns the store, an N-Quads dump of it for the other peers, and the figures."""
-    nquads = OUT / f"scale-{scale}.nq"
-    if not nquads.exists():
-        generate(scale, nquads)
     store_dir = OUT / f"store-{scale}"
     dump = OUT / f"store-{scale}.nq"  # everything the store holds, derived graphs too: what the peers load
-    code = ("import sys, time, resource, pyoxigraph as ox\n"
-            "from pathlib import Path\n"
-            "from benchmarks.generate import load_store\n"
-            "t = time.perf_counter(); s = load_store(Path(sys.argv[2]), Path(sys.argv[1])); n = len(s)\n"
-            "print(time.perf_counter() - t, n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
-            "s.dump(output=sys.argv[3], format=ox.RdfFormat.N_QUADS)\n")
-    out = subprocess.run([sys.executable, "-c", code, str(store_dir), str(nquads), str(dump)],
-                         capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
+    loaded = load_in_child(generated(scale), store_dir, dump=dump)
     (store_dir / "VERSION").write_text(f"bench-{scale}\n")
-    return store_dir, dump, {"load_s": float(out[0]), "triples": int(out[1]), "peak_mb": int(out[2]) / 1024}
+    return store_dir, dump, {"load_s": loaded["seconds"], "triples": loaded["quads"], "peak_mb": loaded["peak_mb"]}
 
 
 def network_timings(store: ox.Store) -> str:

@@ -20,21 +20,17 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from benchmarks.generate import generate
+from benchmarks.generate import OUT, generated, load_in_child
 from graph import saved_queries
 from graph.namespaces import QUERIES_DIR, sparql_prefixes
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "benchmarks" / "out"
 
 
 def prepared(query: saved_queries.SavedQuery) -> tuple[str, dict]:
@@ -44,21 +40,13 @@ def prepared(query: saved_queries.SavedQuery) -> tuple[str, dict]:
 
 
 def store_for(scale: int, regenerate: bool) -> Path:
-    nquads = OUT / f"scale-{scale}.nq"
+    nquads = generated(scale, regenerate)
     store_dir = OUT / f"saved-store-{scale}"
-    if regenerate or not nquads.exists():
-        started = time.perf_counter()
-        n = generate(scale, nquads)
-        print(f"generated {scale}×: {n:,} quads in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-        shutil.rmtree(store_dir, ignore_errors=True)
     stamp = store_dir / "LOADED"
     if not stamp.exists() or stamp.read_text() != str(nquads.stat().st_mtime_ns):
-        code = ("import sys, time\nfrom pathlib import Path\nfrom benchmarks.generate import load_store\n"
-                "t = time.perf_counter(); s = load_store(Path(sys.argv[2]), Path(sys.argv[1])); s.optimize()\n"
-                "print(f'{time.perf_counter() - t:.1f} s, {len(s):,} quads')\n")
-        out = subprocess.run([sys.executable, "-c", code, str(store_dir), str(nquads)], cwd=ROOT,
-                             capture_output=True, text=True, check=True).stdout.strip()
-        print(f"loaded {scale}× (with the build's derived graphs) in {out}", file=sys.stderr)
+        loaded = load_in_child(nquads, store_dir, optimize=True)
+        print(f"loaded {scale}× (with the build's derived graphs) in {loaded['seconds']:.1f} s, "
+              f"{loaded['quads']:,} quads", file=sys.stderr)
         stamp.write_text(str(nquads.stat().st_mtime_ns))
     return store_dir
 
