@@ -34,6 +34,10 @@ _IRI = re.compile(r"^https?://[^\s<>\"{}|^`\\]+$")
 _YEAR = re.compile(r"^\d{4}$")
 _INTEGER = re.compile(r"^[+-]?\d{1,18}$")
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "year")
+# Query-string names the service keeps for itself (format and paging), never a parameter's.
+RESERVED = ("format", "page", "size")
+# A query's own LIMIT or OFFSET at its end: the service appends the page's, so none may be there.
+_TRAILING_SLICE = re.compile(r"\b(LIMIT|OFFSET)\s+\d+\s*(\b(LIMIT|OFFSET)\s+\d+\s*)?$", re.I)
 
 
 class ParameterError(ValueError):
@@ -112,11 +116,28 @@ def parse(name: str, text: str) -> SavedQuery:
             spec = _PARAM.match(value)
             if not spec or spec.group("type") not in PARAM_TYPES:
                 raise ValueError(f"{name}.rq: bad parameter line {line!r}")
+            if key.split()[1] in RESERVED:
+                raise ValueError(f"{name}.rq: {key.split()[1]!r} is reserved for the service, not a parameter name")
             query.params.append(Parameter(key.split()[1], spec.group("type"), spec.group("default"),
                                           (spec.group("doc") or "").strip()))
         else:
             query.meta[key] = value
+    if _TRAILING_SLICE.search(_without_comments(text)):
+        raise ValueError(f"{name}.rq: ends with LIMIT or OFFSET; the service pages saved queries itself")
     return query
+
+
+def _without_comments(text: str) -> str:
+    """The query text without comments, enough for the trailing-slice check: a '#' followed
+    by no '<', '>' or quote up to the end of the line (so not the '#' of an IRI)."""
+    return "\n".join(re.sub(r"#[^<>\"']*$", "", line) for line in text.splitlines())
+
+
+def page_text(query: SavedQuery, page: int, size: int) -> str:
+    """The query text for one page of its answer: its rows (page-1)·size + 1 … page·size, and
+    one more, which tells whether there is a next page. The saved query's ORDER BY makes the
+    pages a partition of the whole answer."""
+    return f"{query.text.rstrip()}\nLIMIT {size + 1} OFFSET {(page - 1) * size}\n"
 
 
 def names(directory: Path = QUERIES_DIR) -> list[str]:

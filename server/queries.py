@@ -1,20 +1,27 @@
 """The saved query library at /queries and /queries/<name> (HTML, JSON, CSV).
 
-Parameters come from the query string and are bound as typed RDF terms. Results carry an
-ETag tied to the store version; repeated requests are answered from a small cache that
-every update or build invalidates (the version changes).
+Parameters come from the query string and are bound as typed RDF terms. Answers come in
+pages (`page`, from 1, and `size`, rows a page, up to the endpoint's result limit), so a
+saved query answers at any scale instead of running into the result limit; every page links
+the next and previous ones (`Link` header, RFC 8288, and in the HTML and JSON). Results
+carry an ETag tied to the store version; repeated requests are answered from a small cache
+that every update or build invalidates (the version changes).
 """
 
 from __future__ import annotations
 
 import json
-from flask import Blueprint, Response, abort, current_app, render_template, request
+import re
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from graph import saved_queries
 from server.rendering import conditional, csv_bytes, etag_for, not_modified, table_data
 
 bp = Blueprint("queries", __name__)
 FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
+PAGE_SIZE = 1000
+MAX_PAGE = 1_000_000
 
 
 def _engine():
@@ -62,20 +69,48 @@ def index(suffix=None):
     return render_template("queries.html", queries=items)
 
 
-def run_saved(query: saved_queries.SavedQuery, values: dict[str, str]) -> dict:
-    """Evaluate a saved query and build the one data dict every rendering uses."""
+def _positive(name: str, default: int, largest: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not re.fullmatch(r"\s*\d{1,9}\s*", raw) or not 1 <= int(raw) <= largest:
+        raise saved_queries.ParameterError(f"{name} must be a whole number from 1 to {largest:,}, got {raw!r}")
+    return int(raw)
+
+
+def paging() -> tuple[int, int]:
+    """(page, size) from the query string; ParameterError (400) if either is not a whole
+    number in range. A page is at most the endpoint's result limit."""
+    largest = _engine().config.result_limit
+    return _positive("page", 1, MAX_PAGE), _positive("size", min(PAGE_SIZE, largest), largest)
+
+
+def run_saved(query: saved_queries.SavedQuery, values: dict[str, str], page: int = 1,
+              size: int = PAGE_SIZE) -> dict:
+    """Evaluate one page of a saved query and build the one data dict every rendering uses."""
     engine = _engine()
     bound = saved_queries.bind(query, values)
-    result = engine.query(query.text, substitutions=bound)
+    result = engine.query(saved_queries.page_text(query, page, size), substitutions=bound, limit=size + 1)
     if result.kind != "select":
         abort(500, "saved queries are SELECT queries")
-    table = table_data(engine.store, result.variables, result.rows)
+    rows = result.rows
+    table = table_data(engine.store, result.variables, rows[:size])
     return {"name": query.name, "title": query.label("nl"), "title_en": query.label("en"),
             "description": query.description("nl"), "description_en": query.description("en"),
             "audience": query.audience, "query": query.text,
             "parameters": [{"name": p.name, "type": p.type, "doc": p.doc,
                             "value": values.get(p.name, p.default)} for p in query.params],
+            "page": page, "size": size, "first_row": (page - 1) * size + 1,
+            "next": page + 1 if len(rows) > size else None, "previous": page - 1 if page > 1 else None,
             **table}
+
+
+def _page_links(name: str, suffix: str | None, data: dict) -> dict[str, str]:
+    """URLs of the next and previous pages (link relations "next", "prev"), keeping the
+    parameters, format and size."""
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return {rel: url_for("queries.show", name=name, suffix=suffix, page=data[key], **args)
+            for rel, key in (("next", "next"), ("prev", "previous")) if data[key]}
 
 
 @bp.route("/queries/<name>")
@@ -83,26 +118,33 @@ def run_saved(query: saved_queries.SavedQuery, values: dict[str, str]) -> dict:
 def show(name, suffix=None):
     query = _saved(name)
     fmt = _format(suffix)
-    values = {k: v for k, v in request.args.items() if k != "format"}
+    values = {k: v for k, v in request.args.items() if k not in saved_queries.RESERVED}
+    page, size = paging()
     engine = _engine()
-    key = (engine.version, name, tuple(sorted(values.items())), fmt)
+    key = (engine.version, name, tuple(sorted(values.items())), page, size, fmt)
     etag = etag_for(*key)
     if not_modified(etag):
         return conditional(Response(), etag)
     cache = current_app.extensions["techniekpact.cache"]
-    body = cache.get(key)
-    if body is None:
-        data = run_saved(query, values)
+    cached = cache.get(key)
+    if cached is None:
+        data = run_saved(query, values, page, size)
+        links = _page_links(name, suffix, data)
         if fmt == "json":
-            body = json.dumps(data, ensure_ascii=False).encode()
+            body = json.dumps({**data, "links": links}, ensure_ascii=False).encode()
         elif fmt == "csv":
             body = csv_bytes(data)
         else:
-            body = render_template("query.html", q=data, extra=_extra_view(data)).encode()
-        cache.put(key, body, len(body))
-    headers = {"Access-Control-Allow-Origin": "*"}
+            body = render_template("query.html", q=data, links=links, extra=_extra_view(data)).encode()
+        cached = (body, links)
+        cache.put(key, cached, len(body))
+    body, links = cached
+    headers = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Link"}
+    if links:
+        headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
     if fmt == "csv":
-        headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        suffix_page = f"-page-{page}" if page > 1 or links.get("next") else ""
+        headers["Content-Disposition"] = f'attachment; filename="{name}{suffix_page}.csv"'
     return conditional(Response(body, headers={**headers, "Content-Type": FORMATS[fmt]}), etag)
 
 

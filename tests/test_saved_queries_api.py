@@ -1,7 +1,10 @@
 """The saved-query library over HTTP and the CLI: listing, parameters, formats, caching."""
 
 import csv
+import html as html_lib
 import io
+import re
+from urllib.parse import parse_qsl
 
 import pytest
 from click.testing import CliRunner
@@ -105,3 +108,90 @@ def test_cli_runs_a_saved_query_with_a_parameter(store_dir):
     assert "https://w3id.org/techniekpact/id/action/2016-12-" in result.output
     bad = CliRunner().invoke(main, ["query", "--store", str(store_dir), "actions-of-goal", "--param", "goal=x y"])
     assert bad.exit_code == 2 and "absolute http(s) IRI" in bad.output
+
+
+def _pages(client, path: str, **args) -> list[dict]:
+    """Every page of a saved query's JSON answer, following the rel="next" links."""
+    pages, url = [], path
+    response = client.get(url, query_string=args)
+    while True:
+        assert response.status_code == 200, response.get_data(as_text=True)
+        pages.append(response.get_json())
+        link = response.headers.get("Link", "")
+        if 'rel="next"' not in link:
+            return pages
+        url = next(part.split(">")[0].strip(" <") for part in link.split(",") if 'rel="next"' in part)
+        response = client.get(url)
+
+
+def test_pages_partition_the_whole_answer(client):
+    whole = client.get("/queries/actions-with-gaps.json", query_string={"size": 5000}).get_json()
+    assert whole["next"] is None and len(whole["rows"]) > 250, "the curated graph has hundreds of gaps"
+    pages = _pages(client, "/queries/actions-with-gaps.json", size=100)
+    assert len(pages) == -(-len(whole["rows"]) // 100)
+    assert all(len(p["rows"]) == 100 for p in pages[:-1]) and 0 < len(pages[-1]["rows"]) <= 100
+    assert [row for p in pages for row in p["rows"]] == whole["rows"]
+    assert pages[0]["previous"] is None and pages[1]["previous"] == 1 and pages[-1]["next"] is None
+    assert pages[1]["first_row"] == 101
+
+
+def _link(html: str, rel: str) -> tuple[str, dict]:
+    href = html_lib.unescape(re.search(rf'<a rel="{rel}" href="([^"]+)"', html).group(1))
+    return href.split("?")[0], dict(parse_qsl(href.split("?")[1]))
+
+
+def test_html_page_links_keep_the_parameters(client):
+    html = client.get("/queries/actions-in-year", query_string={"year": "2016", "size": "5"},
+                      headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert _link(html, "next") == ("/queries/actions-in-year", {"year": "2016", "size": "5", "page": "2"})
+    assert "resultaten 1–5" in html and 'rel="prev"' not in html
+    second = client.get("/queries/actions-in-year?year=2016&size=5&page=2", headers={"Accept": "text/html"})
+    html = second.get_data(as_text=True)
+    assert _link(html, "prev") == ("/queries/actions-in-year", {"year": "2016", "size": "5", "page": "1"})
+    assert "resultaten 6–10" in html
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"page": "0"}, "page must be a whole number from 1"),
+    ({"page": "-2"}, "page must be a whole number from 1"),
+    ({"page": "twee"}, "page must be a whole number from 1"),
+    ({"size": "0"}, "size must be a whole number from 1 to 5,000"),
+    ({"size": "5001"}, "size must be a whole number from 1 to 5,000"),
+    ({"size": "1e3"}, "size must be a whole number from 1 to 5,000"),
+])
+def test_bad_paging_is_a_400_that_says_why(client, args, message):
+    r = client.get("/queries/actions-with-gaps.json", query_string=args)
+    assert r.status_code == 400
+    assert message in r.get_data(as_text=True)
+
+
+def test_a_saved_query_larger_than_the_result_limit_answers_in_pages(store_dir):
+    from server import create_app
+    from server.config import Config
+    small = create_app(Config(store=str(store_dir), result_limit=40)).test_client()
+    first = small.get("/queries/actions-with-gaps.json")
+    assert first.status_code == 200, first.get_data(as_text=True)
+    assert len(first.get_json()["rows"]) == 40 and first.get_json()["next"] == 2
+    second = small.get("/queries/actions-with-gaps.csv?page=2")
+    assert '</queries/actions-with-gaps.csv?page=1>; rel="prev"' in second.headers["Link"]
+    assert 'filename="actions-with-gaps-page-2.csv"' in second.headers["Content-Disposition"]
+    assert len(list(csv.reader(io.StringIO(second.get_data(as_text=True))))) == 41
+    # a plain SPARQL query for the same answer is refused: the limit still bounds it
+    text = saved_queries.load("actions-with-gaps").text
+    assert small.post("/sparql", data={"query": text}).status_code == 400
+
+
+def test_saved_queries_may_not_claim_the_service_names_or_slice_themselves():
+    with pytest.raises(ValueError, match="reserved"):
+        saved_queries.parse("x", "# param page: integer = 1\nSELECT ?page WHERE {} ORDER BY ?page")
+    with pytest.raises(ValueError, match="ends with LIMIT or OFFSET"):
+        saved_queries.parse("x", "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s\nLIMIT 10 # the first ten")
+    for query in saved_queries.load_all():
+        assert "ORDER BY" in query.text, f"{query.name}: pages need a fixed order"
+
+
+def test_no_saved_query_lists_a_row_twice(client):
+    for query in saved_queries.load_all():
+        rows = client.get(f"/queries/{query.name}.json").get_json()["rows"]
+        keys = [tuple((cell or {}).get("value") for cell in row) for row in rows]
+        assert len(keys) == len(set(keys)), f"{query.name} repeats rows"
