@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from graph.store import StoreMissing, open_store, store_path
+from graph.store import StoreMissing, open_for_reading, store_path
 
 STORE_OPTION = click.option(
     "--store", "store_dir", envvar="TECHNIEKPACT_STORE", default="var/store", show_default=True,
@@ -101,7 +101,7 @@ def query(store_dir, source, fmt, params):
         raise click.BadParameter("parameters are KEY=VALUE", param_hint="--param")
     try:
         substitutions = saved_queries.bind(saved, values) if saved else None
-        result = q.execute(open_store(store_dir, read_only=True), text, substitutions=substitutions)
+        result = q.execute(open_for_reading(store_dir), text, substitutions=substitutions)
         kind = q.result_kind(result)
         if fmt == "table":
             if kind == "select":
@@ -131,7 +131,7 @@ def reason(store_dir):
     from graph.reason import check_consistency, reasoning_input
 
     try:
-        graph = reasoning_input(open_store(store_dir, read_only=True))
+        graph = reasoning_input(open_for_reading(store_dir))
     except StoreMissing as error:
         click.echo(str(error), err=True)
         sys.exit(2)
@@ -158,7 +158,7 @@ def validate(store_dir, extra, fmt):
     from graph.store import read_version
 
     try:
-        store = open_store(store_dir, read_only=True)
+        store = open_for_reading(store_dir)
         version = read_version(store_dir)
         report = v.validate_file(store, extra, version) if extra else v.validate_store(store, version)
     except (StoreMissing, v.ValidationFailed) as error:
@@ -181,7 +181,7 @@ def network(store_dir, view, out, iri, depth):
     from server.network import standalone_html  # the page template lives with the web views
 
     try:
-        html = standalone_html(open_store(store_dir, read_only=True), view, iri=iri, depth=depth)
+        html = standalone_html(open_for_reading(store_dir), view, iri=iri, depth=depth)
     except (UnknownView, StoreMissing) as error:
         click.echo(str(error.args[0] if error.args else error), err=True)
         sys.exit(2)

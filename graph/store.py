@@ -36,6 +36,26 @@ def open_store(path: str | os.PathLike | None = None, read_only: bool = False) -
     return ox.Store(str(directory))
 
 
+def open_for_reading(path: str | os.PathLike | None = None) -> ox.Store:
+    """The store for a command that only reads it (the CLI's query, validate, network).
+
+    RocksDB leaves opening a store read-only while another process writes it undefined (a
+    compaction can delete files under the reader), and a running server holds the store's
+    lock. So: open the store itself when nobody holds it; else read the snapshot the
+    server's query workers read, which is the current version (`<store>.snapshots/<version>`,
+    see server/workers.py); only without one, a read-only open."""
+    directory = store_path(path)
+    try:
+        return open_store(directory)
+    except OSError as error:
+        if "lock" not in str(error).lower():
+            raise
+    snapshot = directory.with_name(directory.name + ".snapshots") / read_version(directory)
+    if snapshot.is_dir():
+        return ox.Store.read_only(str(snapshot))
+    return open_store(directory, read_only=True)
+
+
 def read_version(path: str | os.PathLike | None = None) -> str:
     return (store_path(path) / VERSION_FILE).read_text().strip()
 
