@@ -13,17 +13,21 @@ targets, datasets and observations:
   that link a shared resource to one of the copy's own resources are kept.
 * **Labels.** Name literals of a copy's resources (`skos:prefLabel`, `skos:altLabel`,
   `skos:hiddenLabel`, `rdfs:label`, `foaf:name`, `dcterms:title`, `schema:name`) carry the
-  region: "Jet-Net" → "Jet-Net (regio 7, Oost)". The suffix ends in a word, so no copy's
-  normalised name is contained in another copy's ("regio 7, …" is not inside "regio 70, …");
-  a curated name is contained in its copies' names, as "Techniekpact" is in "Techniekpact
-  Twente".
-* **Scope and statistics.** What the curated data scopes to `area/nederland` is scoped to R_k
-  in copy k (a region's own pact, not another national one); scopes to a landsdeel or a
-  region stay as they are (copied regions get their own IRIs). A copy's observations are
-  regional: `tp:refArea area/nederland` becomes R_k and `tp:refArea landsdeel/L` becomes the
-  district `region/regio-x{k}-{L}` (a `tp:Subregion` within L), so the national series and
-  the landsdeel tables exist once, and each copy adds its own regional figures for the same
-  shared indicators and years.
+  region, mostly around the name: "Jet-Net" → "Regio 7: Jet-Net (Oost)", a region's own
+  initiative under its own name. One name in ten (`BRANCH`, chosen by a hash of the name and
+  the copy) is a regional branch of the curated one instead, "Jet-Net (regio 7, Oost)", as
+  "Techniekpact Twente" is of "Techniekpact": its normalised name begins with the curated
+  one, which the doublure query rightly lists. Names within one copy are the same as in the
+  curated data, so its equal-name doublures recur in every copy; names never coincide across
+  copies ("regio 7" is not "regio 70").
+* **Scope and statistics.** Copy k is region R_k's own pacts and plans, so what the curated
+  data scopes to `area/nederland` is scoped to R_k (not another national plan), and what it
+  scopes to landsdeel L to the district `region/regio-x{k}-{L}` (a `tp:Subregion` within L,
+  so coverage per landsdeel still counts it); scopes to a region stay as they are (copied
+  regions get their own IRIs). A copy's observations are regional the same way:
+  `tp:refArea area/nederland` becomes R_k and `tp:refArea landsdeel/L` the district, so the
+  national series and the landsdeel tables exist once, and each copy adds its own regional
+  figures for the same shared indicators and years.
 * **Partners.** One in five links to an organisation is rewired to the same organisation in
   another copy (chosen at random, seeded), so partner networks connect across copies the way
   real regions share partners.
@@ -50,6 +54,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -70,10 +75,11 @@ LANDSDELEN = ("noord", "noordwest", "oost", "zuidoost", "zuidwest")
 LANDSDEEL_NAMES = {"noord": "Noord", "noordwest": "Noordwest", "oost": "Oost", "zuidoost": "Zuidoost",
                    "zuidwest": "Zuidwest"}
 REWIRE = 0.2
+BRANCH = 10  # one name in BRANCH is a regional branch of the curated name (see Labels)
 
 # How a term of copy k is written: FIXED as is; OWN with the copy's suffix (an IRI or a blank
 # node of the copy); ORG like OWN, but one in five rewired to another copy; LABEL a literal
-# with the region's suffix; NATION_SCOPE / AREA an area mapped to the copy's region.
+# with the region's suffix; NATION_SCOPE / AREA an area mapped to the copy's region or district.
 FIXED, OWN, ORG, LABEL, NATION_SCOPE, AREA = range(6)
 
 
@@ -134,6 +140,8 @@ def _template(quad: ox.Quad, observations: set) -> tuple | None:
         obj = (LABEL, (text[:cut], text[cut:]))
     elif p.value == SCOPE and o.value == NATION:
         obj = (NATION_SCOPE, None)
+    elif p.value == SCOPE and o.value.startswith(ID + "landsdeel/"):
+        obj = (AREA, o.value)
     elif p.value == REF_AREA and s in observations:
         obj = (AREA, o.value)
     else:
@@ -157,11 +165,18 @@ def _regions(k: int) -> list[str]:
     return lines
 
 
+def regional_label(quoted: str, k: int, landsdeel: str) -> str:
+    """Copy k's version of a name (the N-Triples text of a literal up to its closing quote)."""
+    if zlib.crc32(f"{k} {quoted}".encode()) % BRANCH == 0:
+        return f"{quoted} (regio {k}, {landsdeel})"
+    return f'"Regio {k}: {quoted[1:]} ({landsdeel})'
+
+
 def _copy(templates: list[tuple], k: int, copies: int, rng: random.Random) -> list[str]:
     """N-Quads lines of copy k ≥ 1."""
     suffix = f"-x{k}"
     blank_suffix = f"x{k}"
-    label_suffix = f" (regio {k}, {LANDSDEEL_NAMES[LANDSDELEN[k % len(LANDSDELEN)]]})"
+    landsdeel = LANDSDEEL_NAMES[LANDSDELEN[k % len(LANDSDELEN)]]
     region = f"<{_region(k)}>"
     areas = {NATION: region, **{f"{ID}landsdeel/{l}": f"<{_district(k, l)}>" for l in LANDSDELEN}}
     graph_suffix = f"-x{k % 50}> .\n"
@@ -182,7 +197,7 @@ def _copy(templates: list[tuple], k: int, copies: int, rng: random.Random) -> li
             else:
                 o = otext + suffix + ">"
         elif okind == LABEL:
-            o = otext[0] + label_suffix + otext[1]
+            o = regional_label(otext[0], k, landsdeel) + otext[1]
         elif okind == NATION_SCOPE:
             o = region
         else:  # AREA
