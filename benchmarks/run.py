@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TINY = "SELECT ?p ?o WHERE { <https://w3id.org/techniekpact/id/org/ocw> ?p ?o }"
 GROUP_BY = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"
+RDFLIB_ALL_UP_TO = 100  # from this scale on, rdflib-endpoint gets only the tiny lookup
+RDFLIB_MAX_SCALE = 100  # beyond, an in-memory rdflib graph of the data does not fit in memory
 
 
 def free_port() -> int:
@@ -109,6 +111,21 @@ def time_http(url: str, text: str, repeat: int, budget: float = 60.0, unique: bo
     return times
 
 
+def time_saved_page(sparql_url: str, name: str, repeat: int, budget: float = 20.0) -> list[float] | None:
+    """Latencies of a saved query's first page through /queries/{name}.json, default
+    parameters, page sizes 1000, 999, …: each a new cache key, so each is evaluated."""
+    url = sparql_url.rsplit("/sparql", 1)[0] + f"/queries/{name}.json"
+    session, times, started_all = requests.Session(), [], time.perf_counter()
+    for i in range(repeat):
+        started = time.perf_counter()
+        if session.get(url, params={"size": 1000 - i}, timeout=120).status_code != 200:
+            return None
+        times.append(time.perf_counter() - started)
+        if time.perf_counter() - started_all > budget:
+            break
+    return times
+
+
 def wrk(url: str, text: str, seconds: int, unique: bool = False) -> float | None:
     """Requests/s; with `unique`, every request's query differs (no cache can answer)."""
     if not shutil.which("wrk"):
@@ -123,10 +140,11 @@ def wrk(url: str, text: str, seconds: int, unique: bool = False) -> float | None
 
 
 class Peers:
-    """Start the HTTP peers on one scale's data and stop them afterwards."""
+    """Start the HTTP peers on one scale's data and stop them afterwards. `started` holds how
+    long each took to come up (for rdflib-endpoint: parsing the data into memory)."""
 
     def __init__(self, store_dir: Path, nquads: Path, with_rdflib: bool):
-        self.procs, self.urls = [], {}
+        self.procs, self.urls, self.started, self._argv = {}, {}, {}, {}
         port = free_port()
         self._start("service", [str(BIN / "techniekpact"), "serve", "--store", str(store_dir), "--port", str(port)],
                     f"http://127.0.0.1:{port}/sparql", env={"TECHNIEKPACT_RESULT_LIMIT": "1000000",
@@ -150,24 +168,46 @@ class Peers:
                                             str(port)], f"http://127.0.0.1:{port}/")
 
     def _start(self, name, argv, url, env=None):
+        self._argv[name] = (argv, url, env)
+        started = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **(env or {})},
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.procs.append(proc)
+        self.procs[name] = proc
         try:
-            wait_for(url)
+            wait_for(url, seconds=1800)
             self.urls[name] = url
+            self.started[name] = time.perf_counter() - started
         except RuntimeError:
             print(f"  ({name} did not start; left out)")
 
+    def peak_mb(self, name: str) -> float | None:
+        """A peer's peak resident memory so far (Linux: VmHWM), in MB."""
+        try:
+            status = Path(f"/proc/{self.procs[name].pid}/status").read_text()
+        except (KeyError, OSError):
+            return None
+        match = re.search(r"VmHWM:\s+(\d+) kB", status)
+        return int(match.group(1)) / 1024 if match else None
+
+    def restart(self, name: str) -> None:
+        """Kill a peer and start it again: rdflib-endpoint goes on evaluating a query its
+        client gave up on, which would slow every later request down."""
+        self._stop(self.procs.pop(name))
+        self.urls.pop(name, None)
+        self._start(name, *self._argv[name])
+
+    @staticmethod
+    def _stop(proc) -> None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # uvicorn may linger on open connections
+            proc.kill()
+            proc.wait()
+
     def stop(self):
-        for proc in self.procs:
-            proc.terminate()
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:  # uvicorn may linger on open connections
-                proc.kill()
-                proc.wait()
+        for proc in self.procs.values():
+            self._stop(proc)
 
 
 def scaled_store(scale: int) -> tuple[Path, Path, dict]:
@@ -195,36 +235,55 @@ def network_timings(store: ox.Store) -> str:
 
 
 def run(scales: list[int], seconds: int, repeat: int) -> str:
-    lines = ["# Benchmarks", "", f"Run {datetime.date.today().isoformat()} on {platform.node()}: "
-             f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
-             f"pyoxigraph {ox.__version__ if hasattr(ox, '__version__') else '0.5'}. "
-             "Latency: median / p95 in ms over repeated POSTs from one client; throughput: wrk -t2 -c8.", ""]
+    lines = ["# Benchmarks", "", "`python -m benchmarks.run`: latency is the median / p95 in ms over repeated "
+             "POSTs from one client; throughput comes from wrk -t2 -c8. Each scale's section says when and where it ran.", ""]
+    machine = (f"Run {datetime.date.today().isoformat()} on {platform.node()}: {os.cpu_count()} cores, "
+               f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+               f"pyoxigraph {ox.__version__ if hasattr(ox, '__version__') else '0.5'}.")
     queries = workload()
+    saved = set(saved_queries.names())
     for scale in scales:
         print(f"scale {scale}×")
         store_dir, nquads, build = scaled_store(scale)
-        lines += [f"## {scale}× the curated graph ({build['triples']:,} triples)", "",
+        lines += [f"## {scale}× the curated graph ({build['triples']:,} triples)", "", machine, "",
                   f"Load into Oxigraph, with the OWL 2 RL step and name keys: {build['load_s']:.2f} s, peak memory {build['peak_mb']:.0f} MB.", ""]
         store = ox.Store.read_only(str(store_dir))
         lines += [network_timings(store), ""]
-        peers = Peers(store_dir, nquads, with_rdflib=scale <= 1)  # rdflib needs minutes per query beyond 1×
+        peers = Peers(store_dir, nquads, with_rdflib=scale <= RDFLIB_MAX_SCALE)
         try:
             names = ["raw pyoxigraph"] + list(peers.urls)
+            if scale > RDFLIB_MAX_SCALE:
+                lines += [f"rdflib-endpoint is not run at {scale}×: its in-memory graph of the data needs more "
+                          f"memory than this machine has (see its peak memory at {RDFLIB_MAX_SCALE}×).", ""]
+            if "rdflib-endpoint" in peers.started:
+                lines += [f"rdflib-endpoint parsed the data into memory in {peers.started['rdflib-endpoint']:.1f} s, "
+                          f"peak memory {peers.peak_mb('rdflib-endpoint') or 0:,.0f} MB "
+                          f"(the service's store was loaded above). A request it does not answer within 15 s is "
+                          f"given up and the peer restarted{'' if scale < RDFLIB_ALL_UP_TO else f'; beyond {RDFLIB_ALL_UP_TO - 1}× it gets only the tiny lookup, as a restart takes minutes'}.", ""]
             lines += ["Median / p95 latency in ms, each request a new query text (no cache can answer); "
-                      "'service, repeated' is the same query sent again (answered from the service's cache).", "",
-                      "| query | " + " | ".join(names) + " | service, repeated | service ÷ raw |",
-                      "|---" * (len(names) + 3) + "|"]
+                      "'service, repeated' is the same query sent again (answered from the service's cache); "
+                      "'saved page 1' is the saved query's first page (1,000 rows) as a user opens it, "
+                      "`GET /queries/{name}.json`, with a page size that differs by a row each time so no cache "
+                      "answers.", "",
+                      "| query | " + " | ".join(names) + " | service, repeated | saved page 1 | service ÷ raw |",
+                      "|---" * (len(names) + 4) + "|"]
             for qname, text in queries.items():
                 row, medians = [], {}
                 raw = time_raw(store, text, repeat)
                 medians["raw pyoxigraph"] = statistics.median(raw)
                 row.append(f"{1000 * statistics.median(raw):.1f} / {1000 * percentile(raw, 95):.1f}")
-                for peer, url in peers.urls.items():
+                for peer in names[1:]:
                     slow_peer = peer == "rdflib-endpoint"
-                    times = time_http(url, text, 3 if slow_peer else repeat, budget=20.0,
-                                      timeout=15.0 if slow_peer else 60.0)
-                    if times is None:
+                    if slow_peer and scale >= RDFLIB_ALL_UP_TO and qname != "tiny lookup":
+                        row.append("not run")
+                        continue
+                    url = peers.urls.get(peer)
+                    times = url and time_http(url, text, 3 if slow_peer else repeat, budget=20.0,
+                                              timeout=15.0 if slow_peer else 60.0)
+                    if not times:
                         row.append("> 15 s" if slow_peer else "> 60 s")
+                        if slow_peer:
+                            peers.restart(peer)
                         continue
                     medians[peer] = statistics.median(times)
                     row.append(f"{1000 * statistics.median(times):.1f} / {1000 * percentile(times, 95):.1f}")
@@ -232,13 +291,19 @@ def run(scales: list[int], seconds: int, repeat: int) -> str:
                 cached = time_http(peers.urls["service"], text, repeat, budget=20.0, unique=False, timeout=60.0) \
                     if "service" in peers.urls else None
                 row.append(f"{1000 * statistics.median(cached):.1f}" if cached else "n/a")
+                page = time_saved_page(peers.urls["service"], qname, repeat) \
+                    if "service" in peers.urls and qname in saved else None
+                row.append(f"{1000 * statistics.median(page):.1f} / {1000 * percentile(page, 95):.1f}" if page else "")
                 lines.append(f"| {qname} | " + " | ".join(row) + f" | {ratio:.1f} |")
                 print(f"  {qname}: " + ", ".join(f"{k} {1000 * v:.1f} ms" for k, v in medians.items()))
-            lines += ["", "Throughput (requests/s, wrk):", "", "| query | " + " | ".join(peers.urls) + " |",
-                      "|---" * (len(peers.urls) + 1) + "|"]
+            lines += ["", "Throughput (requests/s, wrk):", "", "| query | " + " | ".join(names[1:]) + " |",
+                      "|---" * len(names) + "|"]
             for qname in ("tiny lookup", "group by all"):
                 for unique in (False, True):
-                    figures = [wrk(url, queries[qname], seconds, unique) for url in peers.urls.values()]
+                    figures = [wrk(peers.urls[peer], queries[qname], seconds, unique)
+                               if peer in peers.urls and (qname == "tiny lookup" or peer != "rdflib-endpoint"
+                                                          or scale < RDFLIB_ALL_UP_TO) else None
+                               for peer in names[1:]]
                     label = f"{qname}, {'every query different' if unique else 'the same query repeated'}"
                     lines.append(f"| {label} | " + " | ".join("n/a" if f is None else f"{f:,.0f}" for f in figures) + " |")
             lines.append("")
@@ -249,11 +314,19 @@ def run(scales: list[int], seconds: int, repeat: int) -> str:
 
 
 def write_results(report: str) -> None:
+    """Write this run's sections, keeping the other sections of RESULTS.md: other scales
+    (a run of `--scales 100` keeps the 1× and 10× figures) and what other benchmarks wrote
+    (e.g. '## Validation'). Scale sections end up in order of scale."""
     results = ROOT / "benchmarks" / "RESULTS.md"
-    kept = ""
-    if results.exists():  # keep sections other benchmarks wrote (e.g. '## Validation')
-        kept = "\n".join(re.findall(r"(?ms)^## (?:Validation|Load|Scale profile|Notes).*?(?=^## |\Z)", results.read_text()))
-    results.write_text(report + ("\n" + kept if kept else ""))
+    sections = lambda text: re.findall(r"(?ms)^## .*?(?=^## |\Z)", text)
+    scale_of = lambda section: int(re.match(r"## (\d+)×", section).group(1))
+    new = sections(report)
+    ran = {scale_of(s) for s in new}
+    old = sections(results.read_text()) if results.exists() else []
+    scales = sorted([s for s in old if re.match(r"## \d+×", s) and scale_of(s) not in ran] + new, key=scale_of)
+    others = [s for s in old if not re.match(r"## \d+×", s)]
+    head = report[:report.index("## ")] if "## " in report else report
+    results.write_text(head + "".join(section.rstrip("\n") + "\n\n" for section in scales + others).rstrip("\n") + "\n")
 
 
 def main() -> None:
