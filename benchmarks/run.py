@@ -28,9 +28,10 @@ import pyoxigraph as ox
 import requests
 
 from benchmarks.generate import OUT, generated, load_in_child
-from graph.remote import bind_as_values
+from graph.query import bind_as_values
 from graph import saved_queries
 from graph.namespaces import sparql_prefixes
+from graph.store import write_version
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -216,7 +217,9 @@ def scaled_store(scale: int) -> tuple[Path, Path, dict]:
     store_dir = OUT / f"store-{scale}"
     dump = OUT / f"store-{scale}.nq"  # everything the store holds, derived graphs too: what the peers load
     loaded = load_in_child(generated(scale), store_dir, dump=dump)
-    (store_dir / "VERSION").write_text(f"bench-{scale}\n")
+    # A new version each load: the service's query workers read a snapshot per version
+    # (server/workers.py), and a reused version would serve the snapshot of an older load.
+    write_version(store_dir)
     return store_dir, dump, {"load_s": loaded["seconds"], "triples": loaded["quads"], "peak_mb": loaded["peak_mb"]}
 
 

@@ -4,8 +4,8 @@ For each scale N, generates `benchmarks/out/scale-N.nq` (benchmarks.generate) un
 there already, loads it as a build would (benchmarks.generate.load_store) into
 `benchmarks/out/saved-store-N`, and times
 each saved query in a child process (query + JSON serialisation, the union default graph and
-the project's prefixes, as benchmarks/run.py does; parameters bound by substitution as the
-service binds them). A query that runs past `--timeout` is killed and shown as `> T s`.
+the project's prefixes, as benchmarks/run.py does; parameters bound as a VALUES block, as
+the service binds them). A query that runs past `--timeout` is killed and shown as `> T s`.
 Prints a Markdown table: median / fastest run in ms (rows).
 
     python -m benchmarks.saved_at_scale --scales 1,10,100 [--runs 3] [--timeout 20]
@@ -30,13 +30,14 @@ import pyoxigraph as ox
 from benchmarks.generate import OUT, generated, load_in_child
 from graph import saved_queries
 from graph.namespaces import QUERIES_DIR, sparql_prefixes
+from graph.query import bind_as_values
 
 
 
-def prepared(query: saved_queries.SavedQuery) -> tuple[str, dict]:
-    """The query text with the project's prefixes, and its default parameters, bound by
-    substitution as the service binds them (/queries/<name>)."""
-    return sparql_prefixes() + query.text, saved_queries.bind(query, {})
+def prepared(query: saved_queries.SavedQuery) -> str:
+    """The query text with the project's prefixes and its default parameters bound as the
+    service binds them (/queries/<name>)."""
+    return sparql_prefixes() + bind_as_values(query.text, saved_queries.bind(query, {}))
 
 
 def store_for(scale: int, regenerate: bool) -> Path:
@@ -51,22 +52,21 @@ def store_for(scale: int, regenerate: bool) -> Path:
     return store_dir
 
 
-def _child(store_dir: str, text: str, bound: dict, runs: int, conn) -> None:
+def _child(store_dir: str, text: str, runs: int, conn) -> None:
     store = ox.Store.read_only(store_dir)
-    kwargs = {"substitutions": {ox.Variable(k): v for k, v in bound.items()}} if bound else {}
     for _ in range(runs):
         started = time.perf_counter()
-        result = store.query(text, use_default_graph_as_union=True, **kwargs)
+        result = store.query(text, use_default_graph_as_union=True)
         data = result.serialize(format=ox.QueryResultsFormat.JSON) if isinstance(result, ox.QuerySolutions) else b""
         elapsed = time.perf_counter() - started
         conn.send((elapsed, len(json.loads(data)["results"]["bindings"]) if data else 0))
 
 
-def time_query(store_dir: Path, text: str, bound: dict, runs: int, timeout: float) -> tuple[list[float], int] | None:
+def time_query(store_dir: Path, text: str, runs: int, timeout: float) -> tuple[list[float], int] | None:
     """Run times and row count; None if a run took longer than `timeout` seconds."""
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(str(store_dir), text, bound, runs, child))
+    proc = ctx.Process(target=_child, args=(str(store_dir), text, runs, child))
     proc.start()
     child.close()
     times, rows = [], 0
@@ -102,7 +102,7 @@ def main() -> None:
     for query in queries:
         cells = []
         for scale in scales:
-            measured = time_query(stores[scale], *prepared(query), args.runs, args.timeout)
+            measured = time_query(stores[scale], prepared(query), args.runs, args.timeout)
             if measured is None:
                 cells.append(f"> {args.timeout:g} s")
             else:

@@ -24,9 +24,37 @@ GRAPH_FORMATS = {
 }
 
 
+def bind_as_values(sparql: str, substitutions: dict | None) -> str:
+    """Parameter bindings ({name: term}) as a VALUES block at the start of the query's WHERE
+    group. The terms are written by Oxigraph, so they cannot inject. Not Oxigraph's own
+    substitution: it evaluates the pattern first and binds afterwards (actions-of-goal at
+    100×: 245 ms against 2 ms), and remote servers have none; a trailing VALUES block would
+    be joined last, after every FILTER, by some servers."""
+    if not substitutions:
+        return sparql
+    names = list(substitutions)
+    block = " VALUES (" + " ".join(f"?{n.value if isinstance(n, ox.Variable) else n}" for n in names) + \
+        ") { (" + " ".join(str(substitutions[n]) for n in names) + ") } "
+    where = _first_brace(sparql)
+    return sparql[:where + 1] + block + sparql[where + 1:]
+
+
+def _first_brace(sparql: str) -> int:
+    """Where the WHERE group opens: the first '{' that is not in a comment."""
+    offset = 0
+    for line in sparql.splitlines(keepends=True):
+        code = line.split("#", 1)[0] if "<" not in line else line  # a '#' inside an IRI is not a comment
+        if "{" in code:
+            return offset + code.index("{")
+        offset += len(line)
+    raise SyntaxError("the query has no WHERE group")
+
+
 def execute(store: ox.Store, sparql: str, *, substitutions: dict | None = None,
             default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
-    """Evaluate a query over the union of all graphs (or the given dataset). Raises SyntaxError."""
+    """Evaluate a query over the union of all graphs (or the given dataset), with parameter
+    bindings as a VALUES block (bind_as_values). Raises SyntaxError."""
+    sparql = bind_as_values(sparql, substitutions)
     kwargs: dict = {"prefixes": PREFIXES}
     if default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
@@ -34,8 +62,6 @@ def execute(store: ox.Store, sparql: str, *, substitutions: dict | None = None,
         kwargs["use_default_graph_as_union"] = True
     if named_graphs:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    if substitutions:
-        kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
     return store.query(sparql, **kwargs)
 
 

@@ -34,18 +34,6 @@ def _prologue(prefixes: dict | None) -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
 
 
-def bind_as_values(sparql: str, substitutions: dict | None) -> str:
-    """Bindings as a VALUES block at the start of the query's WHERE group (servers differ in
-    how they apply a trailing one). The terms are written by Oxigraph, so they cannot inject."""
-    if not substitutions:
-        return sparql
-    names = list(substitutions)
-    block = " VALUES (" + " ".join(f"?{n.value if isinstance(n, ox.Variable) else n}" for n in names) + \
-        ") { (" + " ".join(str(substitutions[n]) for n in names) + ") } "
-    where = sparql.index("{")
-    return sparql[:where + 1] + block + sparql[where + 1:]
-
-
 class RemoteStore:
     def __init__(self, query_url: str, update_url: str | None = None, timeout: float = 30.0):
         self.query_url = query_url
@@ -83,8 +71,8 @@ class RemoteStore:
             raise RemoteUnavailable(f"the SPARQL server at {url} cannot be reached: {error}") from None
 
     def query(self, sparql: str, *, prefixes=None, use_default_graph_as_union=False, default_graph=None,
-              named_graphs=None, substitutions=None, base_iri=None):
-        text = _prologue(prefixes) + bind_as_values(sparql, substitutions)
+              named_graphs=None, base_iri=None):
+        text = _prologue(prefixes) + sparql
         _syntax_check(lambda empty: empty.query(text), text)
         graphs = default_graph if isinstance(default_graph, list) else ([default_graph] if default_graph else None)
         form = _form(sparql)

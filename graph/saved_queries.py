@@ -11,8 +11,8 @@ Header lines start with `#` and carry `key: value` pairs before the query text:
     # param goal: iri = https://w3id.org/techniekpact/id/goal/2016-07 -- het doel / the goal
 
 A parameter `goal` is the variable `?goal` of the query, which must be in its SELECT
-projection (Oxigraph substitutes only projected variables). Values are bound as typed RDF
-terms through SPARQL substitution (SEP-0007), never pasted into the query text.
+projection. Values are checked against their type, made typed RDF terms, and bound as a
+VALUES block that Oxigraph writes (graph.query.bind_as_values): a value cannot inject.
 """
 
 from __future__ import annotations

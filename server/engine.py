@@ -128,11 +128,12 @@ class Engine:
         """Evaluate within the time and size bounds. Raises SyntaxError, QueryTimeout,
         ResultTooLarge, RemoteAccessRefused or RemoteUnavailable."""
         check_remote_access(sparql, self.config.allowed_services)
+        sparql = q.bind_as_values(sparql, substitutions)
         limit = self.config.result_limit if limit is None else limit
         if self.remote:
-            return self._query_remote(sparql, substitutions, default_graphs, named_graphs, limit)
+            return self._query_remote(sparql, default_graphs, named_graphs, limit)
         self.version  # notices a rebuilt store before the query runs
-        request = {"query": sparql, "substitutions": substitutions, "default_graphs": default_graphs,
+        request = {"query": sparql, "default_graphs": default_graphs,
                    "named_graphs": named_graphs, "limit": limit, "snapshot": self._snapshot}
         try:
             if self._pool is None:
@@ -157,9 +158,8 @@ class Engine:
         return ResultTooLarge(f"the result has more than {limit} rows or triples, the limit of this endpoint; "
                               "add LIMIT (and OFFSET to page through it)")
 
-    def _query_remote(self, sparql, substitutions, default_graphs, named_graphs, limit) -> Result:
-        result = q.execute(self.store, sparql, substitutions=substitutions,
-                           default_graphs=default_graphs, named_graphs=named_graphs)
+    def _query_remote(self, sparql, default_graphs, named_graphs, limit) -> Result:
+        result = q.execute(self.store, sparql, default_graphs=default_graphs, named_graphs=named_graphs)
         kind = q.result_kind(result)
         if kind == "ask":
             return Result("ask", boolean=bool(result))

@@ -71,8 +71,6 @@ def evaluate(store: ox.Store, request: dict, prefixes: dict) -> Answer:
         kwargs["use_default_graph_as_union"] = True
     if request["named_graphs"]:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
-    if request["substitutions"]:
-        kwargs["substitutions"] = {ox.Variable(k): v for k, v in request["substitutions"].items()}
     limit = request["limit"]
     try:
         result = store.query(request["query"], **kwargs)

@@ -195,3 +195,13 @@ def test_no_saved_query_lists_a_row_twice(client):
         rows = client.get(f"/queries/{query.name}.json").get_json()["rows"]
         keys = [tuple((cell or {}).get("value") for cell in row) for row in rows]
         assert len(keys) == len(set(keys)), f"{query.name} repeats rows"
+
+
+def test_bound_values_cannot_break_out_of_the_query(store):
+    from graph.query import bind_as_values, execute
+    import pyoxigraph as ox
+    nasty = 'x" } ?s ?p ?o { "'
+    text = bind_as_values("# a comment with { in it\nSELECT ?v WHERE { BIND(STRLEN(?v) AS ?n) }",
+                          {"v": ox.Literal(nasty)})
+    rows = list(execute(store, text))
+    assert len(rows) == 1 and rows[0]["v"].value == nasty
