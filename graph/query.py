@@ -43,7 +43,10 @@ def _first_brace(sparql: str) -> int:
     """Where the WHERE group opens: the first '{' that is not in a comment."""
     offset = 0
     for line in sparql.splitlines(keepends=True):
-        code = line.split("#", 1)[0] if "<" not in line else line  # a '#' inside an IRI is not a comment
+        if line.lstrip().startswith("#"):
+            code = ""
+        else:  # a trailing comment, unless the '#' may be inside an IRI
+            code = line.split("#", 1)[0] if "<" not in line else line
         if "{" in code:
             return offset + code.index("{")
         offset += len(line)
