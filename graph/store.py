@@ -36,21 +36,27 @@ def open_store(path: str | os.PathLike | None = None, read_only: bool = False) -
     return ox.Store(str(directory))
 
 
+def snapshots_root(directory: Path) -> Path:
+    """Where the read-only snapshots of a store live, one per version:
+    `<store>.snapshots/<version>` (taken by the server for its query workers, server/workers.py)."""
+    return directory.with_name(directory.name + ".snapshots")
+
+
 def open_for_reading(path: str | os.PathLike | None = None) -> ox.Store:
     """The store for a command that only reads it (the CLI's query, validate, network).
 
     RocksDB leaves opening a store read-only while another process writes it undefined (a
     compaction can delete files under the reader), and a running server holds the store's
     lock. So: open the store itself when nobody holds it; else read the snapshot the
-    server's query workers read, which is the current version (`<store>.snapshots/<version>`,
-    see server/workers.py); only without one, a read-only open."""
+    server's query workers read, which is the current version (`snapshots_root`); only
+    without one, a read-only open."""
     directory = store_path(path)
     try:
         return open_store(directory)
     except OSError as error:
         if "lock" not in str(error).lower():
             raise
-    snapshot = directory.with_name(directory.name + ".snapshots") / read_version(directory)
+    snapshot = snapshots_root(directory) / read_version(directory)
     if snapshot.is_dir():
         return ox.Store.read_only(str(snapshot))
     return open_store(directory, read_only=True)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.store import snapshots_root
+
 ASK, SELECT, GRAPH = "ask", "select", "graph"
 
 
@@ -177,7 +179,7 @@ class Snapshots:
     """Read-only copies of the store per version (Oxigraph backups: hard links, cheap)."""
 
     def __init__(self, store_dir: Path):
-        self.root = store_dir.with_name(store_dir.name + ".snapshots")
+        self.root = snapshots_root(store_dir)
 
     def ensure(self, store: ox.Store, version: str) -> str:
         target = self.root / version
