@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -39,14 +40,19 @@ def bind_as_values(sparql: str, substitutions: dict | None) -> str:
     return sparql[:where + 1] + block + sparql[where + 1:]
 
 
+def without_comment(line: str) -> str:
+    """A line of SPARQL without its comment: nothing of a comment line, else the line up to
+    a '#' that no '<', '>' or quote follows (so not the '#' of an IRI or a string)."""
+    if line.lstrip().startswith("#"):
+        return ""
+    return re.sub(r"#[^<>\"']*$", "", line)
+
+
 def _first_brace(sparql: str) -> int:
     """Where the WHERE group opens: the first '{' that is not in a comment."""
     offset = 0
     for line in sparql.splitlines(keepends=True):
-        if line.lstrip().startswith("#"):
-            code = ""
-        else:  # a trailing comment, unless the '#' may be inside an IRI
-            code = line.split("#", 1)[0] if "<" not in line else line
+        code = without_comment(line)
         if "{" in code:
             return offset + code.index("{")
         offset += len(line)

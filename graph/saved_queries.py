@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.namespaces import ID, QUERIES_DIR, QUERIES_GRAPH
+from graph.query import without_comment
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER = re.compile(r"^#\s*([\w@.-]+(?:\s+\w+)?)\s*:\s*(.*)$")
@@ -122,15 +123,9 @@ def parse(name: str, text: str) -> SavedQuery:
                                           (spec.group("doc") or "").strip()))
         else:
             query.meta[key] = value
-    if _TRAILING_SLICE.search(_without_comments(text)):
+    if _TRAILING_SLICE.search("\n".join(without_comment(line) for line in text.splitlines())):
         raise ValueError(f"{name}.rq: ends with LIMIT or OFFSET; the service pages saved queries itself")
     return query
-
-
-def _without_comments(text: str) -> str:
-    """The query text without comments, enough for the trailing-slice check: a '#' followed
-    by no '<', '>' or quote up to the end of the line (so not the '#' of an IRI)."""
-    return "\n".join(re.sub(r"#[^<>\"']*$", "", line) for line in text.splitlines())
 
 
 def page_text(query: SavedQuery, page: int, size: int) -> str:
