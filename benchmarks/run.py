@@ -90,41 +90,39 @@ def time_raw(store: ox.Store, text: str, repeat: int, budget: float = 20.0) -> l
     return times
 
 
-def time_http(url: str, text: str, repeat: int, budget: float = 60.0, unique: bool = True,
-              timeout: float = 120.0) -> list[float] | None:
-    """Latencies of POSTed queries. With `unique` (the default) each request's text differs by
-    a trailing comment, so no peer can answer from a cache: this measures evaluation."""
-    session = requests.Session()
+def _timed(send, repeat: int, budget: float) -> list[float] | None:
+    """Latencies of `send(i)` for i = 0, 1, … (up to `repeat`, or until `budget` seconds
+    passed); None as soon as one request times out or is not answered 200."""
     times, started_all = [], time.perf_counter()
     for i in range(repeat):
-        body = text + (f"\n# {i} {time.perf_counter()}" if unique else "")
         started = time.perf_counter()
         try:
-            r = session.post(url, data={"query": body}, headers={"Accept": "application/sparql-results+json"},
-                             timeout=timeout)
+            if send(i).status_code != 200:
+                return None
         except requests.Timeout:
-            return None
-        if r.status_code != 200:
             return None
         times.append(time.perf_counter() - started)
         if time.perf_counter() - started_all > budget:
             break
     return times
+
+
+def time_http(url: str, text: str, repeat: int, budget: float = 60.0, unique: bool = True,
+              timeout: float = 120.0) -> list[float] | None:
+    """Latencies of POSTed queries. With `unique` (the default) each request's text differs by
+    a trailing comment, so no peer can answer from a cache: this measures evaluation."""
+    session = requests.Session()
+    return _timed(lambda i: session.post(url, data={"query": text + (f"\n# {i} {time.perf_counter()}" if unique else "")},
+                                         headers={"Accept": "application/sparql-results+json"}, timeout=timeout),
+                  repeat, budget)
 
 
 def time_saved_page(sparql_url: str, name: str, repeat: int, budget: float = 20.0) -> list[float] | None:
     """Latencies of a saved query's first page through /queries/{name}.json, default
     parameters, page sizes 1000, 999, …: each a new cache key, so each is evaluated."""
     url = sparql_url.rsplit("/sparql", 1)[0] + f"/queries/{name}.json"
-    session, times, started_all = requests.Session(), [], time.perf_counter()
-    for i in range(repeat):
-        started = time.perf_counter()
-        if session.get(url, params={"size": 1000 - i}, timeout=120).status_code != 200:
-            return None
-        times.append(time.perf_counter() - started)
-        if time.perf_counter() - started_all > budget:
-            break
-    return times
+    session = requests.Session()
+    return _timed(lambda i: session.get(url, params={"size": 1000 - i}, timeout=120), repeat, budget)
 
 
 def wrk(url: str, text: str, seconds: int, unique: bool = False) -> float | None:
