@@ -36,9 +36,24 @@ def to_ox(term):
     raise TypeError(f"cannot store {term!r}")
 
 
+def rdflib_triples(quads):
+    """Oxigraph quads (of any graph) as rdflib triples, each distinct term converted once
+    (predicates and classes recur on every other triple)."""
+    terms: dict = {}
+
+    def term(t):
+        found = terms.get(t)
+        if found is None:
+            found = terms[t] = to_rdflib(t)
+        return found
+
+    for quad in quads:
+        yield term(quad.subject), term(quad.predicate), term(quad.object)
+
+
 def rdflib_graph(quads) -> rdflib.Graph:
     """Oxigraph quads (of any graph) as the triples of one rdflib graph."""
     graph = rdflib.Graph()
-    for quad in quads:
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    for triple in rdflib_triples(quads):
+        graph.add(triple)
     return graph

@@ -34,7 +34,7 @@ from graph.labels import compact
 from graph.namespaces import (
     DEF, DERIVED_GRAPH, GRAPH, ID, ONTOLOGY_GRAPH, PREFIXES, QUERIES_GRAPH, SHAPES_GRAPH, entity_path,
 )
-from graph.terms import rdflib_graph, to_ox, to_rdflib
+from graph.terms import rdflib_graph, rdflib_triples, to_ox, to_rdflib
 
 SEVERITIES = ("Violation", "Warning", "Info")
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
@@ -96,16 +96,9 @@ class DataGraph(rdflib.Graph):
         """Oxigraph quads (of any graph) as triples of this graph."""
         triples = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
         self.twin.extend(triples)
-        add, terms = self.store.add, {}
-
-        def term(t):  # each distinct term converted once: predicates and classes recur a lot
-            found = terms.get(t)
-            if found is None:
-                found = terms[t] = to_rdflib(t)
-            return found
-
-        for t in triples:
-            add((term(t.subject), term(t.predicate), term(t.object)), self, quoted=False)
+        add = self.store.add
+        for triple in rdflib_triples(triples):
+            add(triple, self, quoted=False)
 
     def add_triples(self, triples) -> None:
         """rdflib triples (a parsed file, a class closure) into both copies."""
