@@ -28,6 +28,7 @@ import pyoxigraph as ox
 import requests
 
 from benchmarks.generate import OUT, generated, load_in_child
+from benchmarks.views import timed_views
 from graph.query import bind_as_values
 from graph import saved_queries
 from graph.namespaces import sparql_prefixes
@@ -223,15 +224,9 @@ def scaled_store(scale: int) -> tuple[Path, Path, dict]:
 
 def network_timings(store: ox.Store) -> str:
     """Build time of the network views (SPARQL → networkx → analytics → vis data)."""
-    from graph import network
-    parts = []
-    for name in ("partners", "programmes"):
-        started = time.perf_counter()
-        view = network.build_view(store, name)
-        network.analytics(view)
-        network.vis_data(view)
-        parts.append(f"{name} {time.perf_counter() - started:.2f} s ({view.total_nodes:,} nodes"
-                     f"{', drawn: ' + str(view.graph.number_of_nodes()) if view.summarised else ''})")
+    parts = [f"{name} {seconds:.2f} s ({view.total_nodes:,} nodes"
+             f"{', drawn: ' + str(view.graph.number_of_nodes()) if view.summarised else ''})"
+             for name, (seconds, view) in timed_views(store).items()]
     return "Network views built in: " + "; ".join(parts) + "."
 
 

@@ -46,7 +46,8 @@ def step(name: str, seconds: float) -> None:
 def profile(scale: int, validate: bool, views: bool) -> dict:
     """Every step at one scale, in this process."""
     from benchmarks.generate import generated, load_asserted, load_shapes
-    from graph import name_keys, network, reason
+    from benchmarks.views import timed_views
+    from graph import name_keys, reason
     from graph import validate as v
 
     row: dict = {"scale": scale}
@@ -84,14 +85,10 @@ def profile(scale: int, validate: bool, views: bool) -> dict:
         step("validated", row["validate_cpu_s"])
         del report
 
-    for name in ("partners", "programmes") if views else ():
-        started = time.perf_counter()
-        view = network.build_view(store, name)
-        network.analytics(view)
-        network.vis_data(view)
-        row[f"network_{name}_s"] = time.perf_counter() - started
-        row[f"network_{name}_nodes"] = view.total_nodes
     if views:
+        for name, (seconds, view) in timed_views(store).items():
+            row[f"network_{name}_s"] = seconds
+            row[f"network_{name}_nodes"] = view.total_nodes
         row["peak_network_mb"] = _peak_mb()
         step("network views", row["network_partners_s"] + row["network_programmes_s"])
 
