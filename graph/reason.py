@@ -95,6 +95,13 @@ def rl_closure(*graphs: rdflib.Graph) -> rdflib.Graph:
     return closure
 
 
+def entailments(*graphs: rdflib.Graph):
+    """The triples OWL 2 RL adds to the graphs together, minus trivial ones (`_worth_keeping`)."""
+    for s, p, o in rl_closure(*graphs):
+        if not any((s, p, o) in graph for graph in graphs) and _worth_keeping(s, p, o):
+            yield s, p, o
+
+
 def materialise(store: ox.Store) -> int:
     """Write the OWL 2 RL entailments of ontology + data into the inferred graph of `store`
     (minus trivial ones and those about blank nodes); returns how many were kept.
@@ -136,10 +143,8 @@ def materialise(store: ox.Store) -> int:
 def owlrl_closure(store: ox.Store) -> set[ox.Quad]:
     """The same entailments computed by owlrl over everything at once (rdflib, in memory):
     the reference `materialise` is checked against."""
-    asserted = reasoning_input(store)
     graph = ox.NamedNode(INFERRED_GRAPH)
-    return {ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)
-            for s, p, o in rl_closure(asserted) if (s, p, o) not in asserted and _worth_keeping(s, p, o)}
+    return {ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in entailments(reasoning_input(store))}
 
 
 @dataclass

@@ -182,12 +182,11 @@ def class_closure(ontology: rdflib.Graph, extra: rdflib.Graph) -> rdflib.Graph:
     """What OWL 2 RL adds to ontology + `extra` alone: cheap (a few hundred triples), and it
     gives the new file's nodes the classes the store's inferred graph gives the rest (with
     the same filter the build applies to its inferred graph)."""
-    from graph.reason import _worth_keeping, rl_closure
+    from graph.reason import entailments
 
     added = rdflib.Graph()
-    for s, p, o in rl_closure(ontology, extra):
-        if (s, p, o) not in ontology and (s, p, o) not in extra and _worth_keeping(s, p, o):
-            added.add((s, p, o))
+    for triple in entailments(ontology, extra):
+        added.add(triple)
     return added
 
 
