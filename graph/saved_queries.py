@@ -25,7 +25,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.namespaces import ID, QUERIES_DIR, QUERIES_GRAPH
-from graph.query import without_comment
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER = re.compile(r"^#\s*([\w@.-]+(?:\s+\w+)?)\s*:\s*(.*)$")
@@ -37,8 +36,6 @@ _INTEGER = re.compile(r"^[+-]?\d{1,18}$")
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "year")
 # Query-string names the service keeps for itself (format and paging), never a parameter's.
 RESERVED = ("format", "page", "size")
-# A query's own LIMIT or OFFSET at its end: the service appends the page's, so none may be there.
-_TRAILING_SLICE = re.compile(r"\b(LIMIT|OFFSET)\s+\d+\s*(\b(LIMIT|OFFSET)\s+\d+\s*)?$", re.I)
 
 
 class ParameterError(ValueError):
@@ -123,16 +120,7 @@ def parse(name: str, text: str) -> SavedQuery:
                                           (spec.group("doc") or "").strip()))
         else:
             query.meta[key] = value
-    if _TRAILING_SLICE.search("\n".join(without_comment(line) for line in text.splitlines())):
-        raise ValueError(f"{name}.rq: ends with LIMIT or OFFSET; the service pages saved queries itself")
     return query
-
-
-def page_text(query: SavedQuery, page: int, size: int) -> str:
-    """The query text for one page of its answer: its rows (page-1)·size + 1 … page·size, and
-    one more, which tells whether there is a next page. The saved query's ORDER BY makes the
-    pages a partition of the whole answer."""
-    return f"{query.text.rstrip()}\nLIMIT {size + 1} OFFSET {(page - 1) * size}\n"
 
 
 def names(directory: Path = QUERIES_DIR) -> list[str]:

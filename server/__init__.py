@@ -10,13 +10,15 @@ from server.config import Config
 def create_app(config: Config | None = None) -> Flask:
     """Application factory: the configuration flows in here and nowhere else."""
     from server import entities, errors, graph_store, network, pages, queries, sparql, validate
+    from server.answers import Answers
     from server.cache import ResultCache
     from server.engine import Engine
 
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config["TECHNIEKPACT"] = config
-    app.extensions["techniekpact.engine"] = Engine(config)
+    engine = app.extensions["techniekpact.engine"] = Engine(config)
+    app.extensions["techniekpact.answers"] = Answers(engine, config.prepare_timeout)
     app.extensions["techniekpact.cache"] = ResultCache()
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graph_store.bp)

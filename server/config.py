@@ -29,6 +29,7 @@ class Config:
     query_timeout: float = 5.0               # seconds
     result_limit: int = 10_000               # rows (SELECT) or triples (CONSTRUCT/DESCRIBE)
     query_workers: int = 4                   # processes that evaluate user queries
+    prepare_timeout: float = 60.0            # seconds; bounds preparing saved queries' answers, 0: off
     allowed_services: tuple[str, ...] = field(default_factory=tuple)  # IRI prefixes SERVICE/LOAD may reach
     sparql_endpoint: str | None = None       # remote mode: query URL of a SPARQL 1.1 server
     update_endpoint: str | None = None       # its update URL, when it differs
@@ -41,6 +42,7 @@ class Config:
             query_timeout=_float("TECHNIEKPACT_QUERY_TIMEOUT", 5.0),
             result_limit=_int("TECHNIEKPACT_RESULT_LIMIT", 10_000),
             query_workers=_int("TECHNIEKPACT_QUERY_WORKERS", 4),
+            prepare_timeout=_float("TECHNIEKPACT_PREPARE_TIMEOUT", 60.0),
             allowed_services=tuple(s.strip() for s in os.environ.get("TECHNIEKPACT_ALLOWED_SERVICES", "").split(",")
                                    if s.strip()),
             sparql_endpoint=os.environ.get("TECHNIEKPACT_SPARQL_ENDPOINT") or None,

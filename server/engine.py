@@ -124,12 +124,14 @@ class Engine:
     # -- queries ---------------------------------------------------------------------
     def query(self, sparql: str, *, substitutions: dict | None = None,
               default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-              limit: int | None = None) -> Result:
-        """Evaluate within the time and size bounds. Raises SyntaxError, QueryTimeout,
-        ResultTooLarge, RemoteAccessRefused or RemoteUnavailable."""
+              limit: int | None = None, timeout: float | None = None) -> Result:
+        """Evaluate within the time and size bounds (by default the configured ones; a remote
+        store is bounded by its HTTP timeout, the configured one). Raises SyntaxError,
+        QueryTimeout, ResultTooLarge, RemoteAccessRefused or RemoteUnavailable."""
         check_remote_access(sparql, self.config.allowed_services)
         sparql = q.bind_as_values(sparql, substitutions)
         limit = self.config.result_limit if limit is None else limit
+        timeout = self.config.query_timeout if timeout is None else timeout
         if self.remote:
             return self._query_remote(sparql, default_graphs, named_graphs, limit)
         self.version  # notices a rebuilt store before the query runs
@@ -139,9 +141,9 @@ class Engine:
             if self._pool is None:
                 answer = evaluate(self.store, request, PREFIXES)
             else:
-                answer = self._pool.run(request, self.config.query_timeout)
+                answer = self._pool.run(request, timeout)
         except WorkerTimeout as error:
-            raise QueryTimeout(f"{error}: the time limit is {self.config.query_timeout:g} s") from None
+            raise QueryTimeout(f"{error}: the time limit is {timeout:g} s") from None
         except WorkerError as error:
             if error.kind == "SyntaxError":
                 raise SyntaxError(str(error)) from None
@@ -227,16 +229,19 @@ class Engine:
                 self._inode = self.path.stat().st_ino
             else:
                 self.store = _shared_store(self.path)
-            self._version = read_version(self.path)
-            self._snapshot = self._snapshots.ensure(self.store, self._version)
+            # The snapshot first: whoever reads the new version must get its snapshot.
+            version = read_version(self.path)
+            self._snapshot = self._snapshots.ensure(self.store, version)
+            self._version = version
 
     def _bump(self) -> None:
         self.store.flush()
         if self.remote:
             self._version = self.store.write_version()
         else:
-            self._version = write_version(self.path)
-            self._snapshot = self._snapshots.ensure(self.store, self._version)
+            version = write_version(self.path)
+            self._snapshot = self._snapshots.ensure(self.store, version)
+            self._version = version
         self._version_checked = time.monotonic()
 
     def graph_exists(self, graph: str) -> bool:

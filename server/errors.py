@@ -11,6 +11,7 @@ from graph.guard import RemoteAccessRefused
 from graph.remote import RemoteUnavailable
 from graph.saved_queries import ParameterError
 from graph.store import StoreMissing
+from server.answers import StillPreparing
 from server.engine import QueryTimeout, ResultTooLarge, UpdateFailed, UpdatesDisabled
 from server.negotiation import NotAcceptable, prefers_html
 from server.workers import WorkerError, WorkerLost
@@ -26,6 +27,7 @@ KNOWN = [
     (PermissionError, 401, "Not authorised"),
     (NotAcceptable, 406, "Not acceptable"),
     (QueryTimeout, 503, "Query timed out"),
+    (StillPreparing, 503, "Answer being prepared"),
     (WorkerLost, 503, "Query worker lost"),
     (WorkerError, 400, "Query failed"),
     (StoreMissing, 503, "Store not available"),

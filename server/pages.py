@@ -68,7 +68,8 @@ def home():
 def health():
     engine = _engine()
     counts = engine.counts()
-    return jsonify(status="ok", version=engine.version, triples=sum(counts.values()), graphs=len(counts))
+    return jsonify(status="ok", version=engine.version, triples=sum(counts.values()), graphs=len(counts),
+                   prepared_answers=current_app.extensions["techniekpact.answers"].prepared())
 
 
 @lru_cache(maxsize=2)

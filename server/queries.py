@@ -16,6 +16,7 @@ import re
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from graph import saved_queries
+from server.engine import SELECT, Result
 from server.rendering import conditional, csv_bytes, etag_for, not_modified, table_data
 
 bp = Blueprint("queries", __name__)
@@ -87,12 +88,11 @@ def paging() -> tuple[int, int]:
 
 def run_saved(query: saved_queries.SavedQuery, values: dict[str, str], page: int = 1,
               size: int = PAGE_SIZE) -> dict:
-    """Evaluate one page of a saved query and build the one data dict every rendering uses."""
+    """One page of a saved query's answer (kept per store version, server/answers.py), as the
+    one data dict every rendering uses."""
     engine = _engine()
-    bound = saved_queries.bind(query, values)
-    result = engine.query(saved_queries.page_text(query, page, size), substitutions=bound, limit=size + 1)
-    if result.kind != "select":
-        abort(500, "saved queries are SELECT queries")
+    answer = current_app.extensions["techniekpact.answers"].get(query, saved_queries.bind(query, values))
+    result = Result(SELECT, tsv=answer.slice((page - 1) * size, size + 1))
     rows = result.rows
     table = table_data(engine.store, result.variables, rows[:size])
     return {"name": query.name, "title": query.label("nl"), "title_en": query.label("en"),

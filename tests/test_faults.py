@@ -80,7 +80,9 @@ def test_a_failed_build_leaves_the_previous_store_serving(own_store, tmp_path):
         with pytest.raises(BuildError):
             build(own_store, data_dir=data)
         after = requests.get(url + "/health").json()
-        assert after == before
+        # Same version and data (the prepared answers may have grown meanwhile).
+        assert {k: after[k] for k in ("version", "triples", "graphs")} == \
+            {k: before[k] for k in ("version", "triples", "graphs")}
         r = requests.get(url + "/sparql", params={"query": "ASK { ?g a tp:Goal }"}, headers={"Accept": "application/sparql-results+json"})
         assert r.json()["boolean"] is True
     finally:

@@ -1,0 +1,145 @@
+"""Whole answers of saved queries, evaluated once per store version and served page by page.
+
+Every page of a saved query is a slice of its whole answer under its ORDER BY, and an engine
+computes the whole answer (joins, sort) for any slice: at 100× the curated graph
+`actions-with-gaps` takes seconds for page 1, and as long again for page 2. So the service
+evaluates a saved query once per store version and set of parameter values, keeps the answer
+on disk as SPARQL TSV (one row a line) with the byte offset of every row, and cuts the pages
+from it. A build or an update makes a new version; the answers of older versions are deleted.
+
+After start-up, and whenever the version changes, a background thread prepares the answers of
+every saved query with its default parameters, one at a time (so it takes one query worker),
+under its own time limit: even the first visitor of a page then gets a prepared answer.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import shutil
+import tempfile
+import threading
+import time
+from array import array
+from pathlib import Path
+
+from graph import saved_queries
+from server.engine import ResultTooLarge
+
+MAX_ROWS = 1_000_000  # an answer with more rows is refused, not kept (a disk and memory bound)
+
+
+class StillPreparing(Exception):
+    """Another request or the warm-up is evaluating this answer, past this request's time limit."""
+
+
+class Answer:
+    """A whole answer on disk: the TSV header, and where each row starts in the file. The file
+    stays open, so a request still reading an answer of an older version can finish after
+    the file is deleted."""
+
+    def __init__(self, path: Path, tsv: bytes):
+        header_end = tsv.index(b"\n") + 1
+        self.header, body = tsv[:header_end], tsv[header_end:]
+        path.write_bytes(body)
+        self.path, self._file = path, path.open("rb", buffering=0)
+        # A TSV row is one line: line breaks inside literals are written as \n.
+        self.offsets, start = array("q", [0]), 0
+        while (newline := body.find(b"\n", start)) != -1:
+            start = newline + 1
+            self.offsets.append(start)
+        if start < len(body):
+            self.offsets.append(len(body))
+
+    @property
+    def rows(self) -> int:
+        return len(self.offsets) - 1
+
+    def slice(self, start: int, count: int) -> bytes:
+        """TSV of rows start … start+count-1 (fewer at the end), with the header line."""
+        start, end = min(start, self.rows), min(start + count, self.rows)
+        return self.header + os.pread(self._file.fileno(), self.offsets[end] - self.offsets[start], self.offsets[start])
+
+
+class Answers:
+    def __init__(self, engine, prepare_timeout: float):
+        self._engine = engine
+        self.prepare_timeout = prepare_timeout
+        self._root = Path(tempfile.mkdtemp(prefix="techniekpact-answers-"))
+        atexit.register(shutil.rmtree, self._root, True)
+        self._answers: dict[tuple, Answer] = {}
+        self._pending: dict[tuple, threading.Event] = {}
+        self._lock = threading.Lock()
+        self._closed = threading.Event()
+        if prepare_timeout > 0:
+            threading.Thread(target=self._warm_up, name="prepare-answers", daemon=True).start()
+
+    def get(self, query: saved_queries.SavedQuery, bound: dict, timeout: float | None = None) -> Answer:
+        """The whole answer of `query` with these bound parameters, for the current version:
+        kept, or evaluated now (one evaluation however many requests ask at once). Raises what
+        Engine.query raises, or StillPreparing."""
+        version = self._engine.version
+        key = (version, query.name, tuple(sorted((k, str(v)) for k, v in bound.items())))
+        with self._lock:
+            if key in self._answers:
+                return self._answers[key]
+            waiting = self._pending.get(key)
+            if waiting is None:
+                self._pending[key] = threading.Event()
+        if waiting is not None:
+            limit = self._engine.config.query_timeout if timeout is None else timeout
+            if not waiting.wait(limit):
+                raise StillPreparing(f"the answer of {query.name} is being prepared; try again in a minute")
+            return self.get(query, bound, timeout)  # kept now, or its evaluation failed: try ourselves
+        try:
+            try:
+                result = self._engine.query(query.text, substitutions=bound, limit=MAX_ROWS, timeout=timeout)
+            except ResultTooLarge:
+                raise ResultTooLarge(f"the answer of {query.name} has more than {MAX_ROWS:,} rows, more than "
+                                     "this service keeps; narrow it down with its parameters") from None
+            if result.kind != "select":
+                raise ValueError(f"{query.name} is not a SELECT query")
+            answer = Answer(self._root / f"{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}.tsv", result.tsv)
+            with self._lock:
+                self._answers[key] = answer
+                self._forget_other_versions(self._engine.version)
+            return answer
+        finally:
+            with self._lock:
+                self._pending.pop(key).set()
+
+    def _forget_other_versions(self, version: str) -> None:
+        for key in [k for k in self._answers if k[0] != version]:
+            self._answers.pop(key).path.unlink(missing_ok=True)
+
+    def prepared(self) -> int:
+        """How many answers are kept for the current version."""
+        version = self._engine.version
+        with self._lock:
+            return sum(1 for key in self._answers if key[0] == version)
+
+    def close(self) -> None:
+        self._closed.set()
+
+    def _warm_up(self) -> None:
+        """Prepare every saved query's default answer for the current version; again after
+        every change of version. A query that fails here is left to be evaluated on request."""
+        warmed, pause = None, 0.0
+        while not self._closed.wait(pause):
+            pause = 1.0
+            try:
+                version = self._engine.version
+                if version == warmed:
+                    continue
+                for query in saved_queries.load_all():
+                    if self._closed.is_set() or self._engine.version != version:
+                        break
+                    try:
+                        self.get(query, saved_queries.bind(query, {}), timeout=self.prepare_timeout)
+                    except Exception:  # noqa: BLE001 - a time limit, a remote store away: try on request
+                        pass
+                else:
+                    warmed = version
+            except Exception:  # noqa: BLE001 - the version of a remote store that is away
+                pass
