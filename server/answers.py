@@ -72,6 +72,7 @@ class Answers:
         self._pending: dict[tuple, threading.Event] = {}
         self._lock = threading.Lock()
         self._closed = threading.Event()
+        self._warmed: str | None = None  # the version whose default answers were prepared
         if prepare_timeout > 0:
             threading.Thread(target=self._warm_up, name="prepare-answers", daemon=True).start()
 
@@ -119,18 +120,23 @@ class Answers:
         with self._lock:
             return sum(1 for key in self._answers if key[0] == version)
 
+    @property
+    def preparing(self) -> bool:
+        """The background thread has yet to prepare the current version's default answers."""
+        return self.prepare_timeout > 0 and self._warmed != self._engine.version
+
     def close(self) -> None:
         self._closed.set()
 
     def _warm_up(self) -> None:
         """Prepare every saved query's default answer for the current version; again after
         every change of version. A query that fails here is left to be evaluated on request."""
-        warmed, pause = None, 0.0
+        pause = 0.0
         while not self._closed.wait(pause):
             pause = 1.0
             try:
                 version = self._engine.version
-                if version == warmed:
+                if version == self._warmed:
                     continue
                 for query in saved_queries.load_all():
                     if self._closed.is_set() or self._engine.version != version:
@@ -140,6 +146,6 @@ class Answers:
                     except Exception:  # noqa: BLE001 - a time limit, a remote store away: try on request
                         pass
                 else:
-                    warmed = version
+                    self._warmed = version
             except Exception:  # noqa: BLE001 - the version of a remote store that is away
                 pass

@@ -107,6 +107,7 @@ class Engine:
         self.path: Path = store_path(config.store)
         self._write_lock = threading.Lock()
         self._version_checked = 0.0
+        self._counts: tuple[str, dict] | None = None
         if config.sparql_endpoint:
             self.store = RemoteStore(config.sparql_endpoint, config.update_endpoint, timeout=config.query_timeout)
             self._version = None
@@ -253,4 +254,9 @@ class Engine:
         return Result(GRAPH, given_triples=[quad.triple for quad in self.store.quads_for_pattern(None, None, None, node)])
 
     def counts(self) -> dict[str, int]:
-        return graph_counts(self.store)
+        """Triples per named graph, counted once per version: a count scans every quad (some
+        seconds at 100× the curated graph), and /health is asked often."""
+        version = self.version
+        if self._counts is None or self._counts[0] != version:
+            self._counts = (version, graph_counts(self.store))
+        return self._counts[1]

@@ -68,8 +68,9 @@ def home():
 def health():
     engine = _engine()
     counts = engine.counts()
+    answers = current_app.extensions["techniekpact.answers"]
     return jsonify(status="ok", version=engine.version, triples=sum(counts.values()), graphs=len(counts),
-                   prepared_answers=current_app.extensions["techniekpact.answers"].prepared())
+                   prepared_answers=answers.prepared(), preparing=answers.preparing)
 
 
 @lru_cache(maxsize=2)
