@@ -9,7 +9,8 @@ from it. A build or an update makes a new version; the answers of older versions
 
 After start-up, and whenever the version changes, a background thread prepares the answers of
 every saved query with its default parameters, one at a time (so it takes one query worker),
-under its own time limit: even the first visitor of a page then gets a prepared answer.
+under its own time limit, and the labels of its first page: even the first visitor of a page
+then gets a prepared answer.
 """
 
 from __future__ import annotations
@@ -20,14 +21,17 @@ import os
 import shutil
 import tempfile
 import threading
-import time
 from array import array
+from collections import OrderedDict
 from pathlib import Path
 
 from graph import saved_queries
-from server.engine import ResultTooLarge
+from server.engine import SELECT, Result, ResultTooLarge
+from server.rendering import table_data
 
 MAX_ROWS = 1_000_000  # an answer with more rows is refused, not kept (a disk and memory bound)
+MAX_BYTES = 1 << 30   # the answers kept on disk; the least recently used go first
+PAGE_SIZE = 1000      # rows a page, unless the request says otherwise
 
 
 class StillPreparing(Exception):
@@ -51,6 +55,13 @@ class Answer:
             self.offsets.append(start)
         if start < len(body):
             self.offsets.append(len(body))
+        # The labels of the IRIs its pages showed (rendering.table_data): pages of one answer
+        # name the same IRIs again, and looking labels up is most of a page's time at scale.
+        self.labels: dict[str, str | None] = {}
+
+    @property
+    def size(self) -> int:
+        return self.offsets[-1]
 
     @property
     def rows(self) -> int:
@@ -68,7 +79,7 @@ class Answers:
         self.prepare_timeout = prepare_timeout
         self._root = Path(tempfile.mkdtemp(prefix="techniekpact-answers-"))
         atexit.register(shutil.rmtree, self._root, True)
-        self._answers: dict[tuple, Answer] = {}
+        self._answers: OrderedDict[tuple, Answer] = OrderedDict()
         self._pending: dict[tuple, threading.Event] = {}
         self._lock = threading.Lock()
         self._closed = threading.Event()
@@ -84,6 +95,7 @@ class Answers:
         key = (version, query.name, tuple(sorted((k, str(v)) for k, v in bound.items())))
         with self._lock:
             if key in self._answers:
+                self._answers.move_to_end(key)
                 return self._answers[key]
             waiting = self._pending.get(key)
             if waiting is None:
@@ -104,15 +116,22 @@ class Answers:
             answer = Answer(self._root / f"{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}.tsv", result.tsv)
             with self._lock:
                 self._answers[key] = answer
-                self._forget_other_versions(self._engine.version)
+                self._forget(self._engine.version)
             return answer
         finally:
             with self._lock:
                 self._pending.pop(key).set()
 
-    def _forget_other_versions(self, version: str) -> None:
+    def _forget(self, version: str) -> None:
+        """Delete the answers of other versions, then the least recently used ones while the
+        answers kept take more than MAX_BYTES."""
         for key in [k for k in self._answers if k[0] != version]:
             self._answers.pop(key).path.unlink(missing_ok=True)
+        kept = sum(answer.size for answer in self._answers.values())
+        while kept > MAX_BYTES and len(self._answers) > 1:
+            answer = self._answers.popitem(last=False)[1]
+            answer.path.unlink(missing_ok=True)
+            kept -= answer.size
 
     def prepared(self) -> int:
         """How many answers are kept for the current version."""
@@ -142,7 +161,9 @@ class Answers:
                     if self._closed.is_set() or self._engine.version != version:
                         break
                     try:
-                        self.get(query, saved_queries.bind(query, {}), timeout=self.prepare_timeout)
+                        answer = self.get(query, saved_queries.bind(query, {}), timeout=self.prepare_timeout)
+                        first = Result(SELECT, tsv=answer.slice(0, PAGE_SIZE))
+                        table_data(self._engine.store, first.variables, first.rows, remembered=answer.labels)
                     except Exception:  # noqa: BLE001 - a time limit, a remote store away: try on request
                         pass
                 else:

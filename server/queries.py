@@ -16,12 +16,12 @@ import re
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from graph import saved_queries
+from server.answers import PAGE_SIZE
 from server.engine import SELECT, Result
 from server.rendering import conditional, csv_bytes, etag_for, not_modified, table_data
 
 bp = Blueprint("queries", __name__)
 FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
-PAGE_SIZE = 1000
 MAX_PAGE = 1_000_000
 
 
@@ -94,7 +94,7 @@ def run_saved(query: saved_queries.SavedQuery, values: dict[str, str], page: int
     answer = current_app.extensions["techniekpact.answers"].get(query, saved_queries.bind(query, values))
     result = Result(SELECT, tsv=answer.slice((page - 1) * size, size + 1))
     rows = result.rows
-    table = table_data(engine.store, result.variables, rows[:size])
+    table = table_data(engine.store, result.variables, rows[:size], remembered=answer.labels)
     return {"name": query.name, "title": query.label("nl"), "title_en": query.label("en"),
             "description": query.description("nl"), "description_en": query.description("en"),
             "audience": query.audience, "query": query.text,

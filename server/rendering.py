@@ -32,10 +32,16 @@ def cell(term, names: dict[str, str]) -> dict | None:
             "datatype": datatype, "numeric": numeric}
 
 
-def table_data(store: ox.Store, variables: list[str], rows: list, lang: str = "nl") -> dict:
-    """Columns and rows of cells, with labels for every IRI looked up once."""
+def table_data(store: ox.Store, variables: list[str], rows: list, lang: str = "nl",
+               remembered: dict[str, str | None] | None = None) -> dict:
+    """Columns and rows of cells, with labels for every IRI looked up once. `remembered` holds
+    labels looked up before (None: the IRI has none); the new ones are added to it."""
     iris = {row[v].value for row in rows for v in variables if isinstance(row[v], ox.NamedNode)}
-    names = labels(store, iris, lang)
+    names = {} if remembered is None else remembered
+    missing = iris - names.keys()
+    if missing:
+        found = labels(store, missing, lang)
+        names.update({iri: found.get(iri) for iri in missing})
     return {"columns": variables, "rows": [[cell(row[v], names) for v in variables] for row in rows]}
 
 

@@ -55,6 +55,22 @@ def test_every_page_is_cut_from_one_evaluation(quiet_app, monkeypatch):
     assert len(calls) == 2
 
 
+def test_the_labels_of_a_page_are_looked_up_once_per_answer(quiet_app, monkeypatch):
+    from server import rendering
+    looked_up, real = [], rendering.labels
+    monkeypatch.setattr(rendering, "labels", lambda store, iris, lang="nl": looked_up.append(len(iris)) or real(store, iris, lang))
+    client = quiet_app.test_client()
+    first = client.get("/queries/actions-with-gaps.json", query_string={"size": 20}).get_json()
+    assert len(looked_up) == 1 and first["rows"][0][0]["text"] != first["rows"][0][0]["value"]
+    # The same rows as HTML and CSV, and a smaller page: no new lookup.
+    html = client.get("/queries/actions-with-gaps", query_string={"size": 20}).get_data(as_text=True)
+    client.get("/queries/actions-with-gaps.csv", query_string={"size": 20})
+    client.get("/queries/actions-with-gaps.json", query_string={"size": 10})
+    assert len(looked_up) == 1 and first["rows"][0][0]["text"] in html
+    client.get("/queries/actions-with-gaps.json", query_string={"size": 20, "page": 2})
+    assert len(looked_up) == 2
+
+
 def test_requests_arriving_together_share_one_evaluation(quiet_app, monkeypatch):
     gate = threading.Event()
     calls = _counting(quiet_app.extensions["techniekpact.engine"], monkeypatch, gate)
@@ -74,20 +90,39 @@ def test_requests_arriving_together_share_one_evaluation(quiet_app, monkeypatch)
 
 
 def test_a_request_that_waits_past_the_time_limit_gets_503(store_dir, monkeypatch):
-    app = create_app(Config(store=str(store_dir), query_timeout=0.5, prepare_timeout=0))
+    app = create_app(Config(store=str(store_dir), query_timeout=1.0, prepare_timeout=0))
     gate = threading.Event()
     _counting(app.extensions["techniekpact.engine"], monkeypatch, gate)
-    first = threading.Thread(target=lambda: app.test_client().get("/queries/goals-without-actions.json"))
-    first.start()
+    first = []
+    evaluating = threading.Thread(target=lambda: first.append(app.test_client().get("/queries/goals-without-actions.json")))
+    evaluating.start()
     time.sleep(0.1)
     try:
-        waiting = app.test_client().get("/queries/goals-without-actions.json")
+        waiting = app.test_client().get("/queries/goals-without-actions.json")  # held past its 1 s
         assert waiting.status_code == 503 and waiting.headers["Retry-After"]
         assert "being prepared" in waiting.get_json()["message"]
     finally:
         gate.set()
-        first.join(10)
-    assert app.test_client().get("/queries/goals-without-actions.json").status_code == 200
+        evaluating.join(10)
+    assert first[0].status_code == 200
+
+
+def test_answers_beyond_the_disk_bound_make_room_least_recently_used_first(store_dir, quiet_app, monkeypatch):
+    goals = [f"https://w3id.org/techniekpact/id/goal/2016-{n:02d}" for n in (10, 11, 12)]
+    ask = lambda app, goal: app.test_client().get("/queries/actions-of-goal.json", query_string={"goal": goal})
+    for goal in goals:
+        ask(quiet_app, goal)
+    total = sum(answer.size for answer in quiet_app.extensions["techniekpact.answers"]._answers.values())
+    monkeypatch.setattr(answers, "MAX_BYTES", total - 1)  # room for any two of the three, not all
+    app = create_app(Config(store=str(store_dir), prepare_timeout=0))
+    kept = app.extensions["techniekpact.answers"]
+    for goal in (goals[0], goals[1]):
+        assert ask(app, goal).status_code == 200
+    # The first is used again (another page size: not the page cache, the answer), so the second goes.
+    assert app.test_client().get("/queries/actions-of-goal.json", query_string={"goal": goals[0], "size": 1}).status_code == 200
+    assert ask(app, goals[2]).status_code == 200
+    assert [dict(key[2])["goal"] for key in kept._answers] == [f"<{goals[0]}>", f"<{goals[2]}>"]
+    assert len(list(kept._root.iterdir())) == 2
 
 
 def test_an_answer_too_large_to_keep_is_a_clear_400(quiet_app, monkeypatch):
@@ -118,6 +153,8 @@ def test_default_answers_are_prepared_after_start_and_after_an_update(store_dir,
         # Prepared: a visitor's page needs no evaluation.
         calls = _counting(app.extensions["techniekpact.engine"], monkeypatch)
         assert client.get("/queries/actions-with-gaps.json").status_code == 200 and calls == []
+        kept = app.extensions["techniekpact.answers"]._answers
+        assert all(answer.labels for key, answer in kept.items() if key[1] == "actions-with-gaps")
         monkeypatch.undo()
         probe = "https://w3id.org/techniekpact/id/goal/test-prepared"
         update = (f"INSERT DATA {{ GRAPH <https://w3id.org/techniekpact/graph/test> {{ <{probe}> a "
