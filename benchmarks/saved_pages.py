@@ -1,0 +1,46 @@
+"""What a visitor of the saved queries gets from the service on an existing store: how long the
+service takes to prepare the default answers after start, then the first page of every saved
+query, `GET /queries/{name}.json` (1,000 rows, labels included; a page size that differs by a
+row each time, so no page cache answers). The same measurement as the 'saved page 1' column of
+benchmarks/run.py, without the peers, for a store that is already loaded (e.g. benchmarks/out/store-100).
+
+    python -m benchmarks.saved_pages benchmarks/out/store-100 [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+
+from benchmarks.run import BIN, free_port, percentile, time_saved_page, wait_for, wait_prepared
+from graph import saved_queries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("store")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    port = free_port()
+    env = {**os.environ, "TECHNIEKPACT_PREPARE_TIMEOUT": "600", "TECHNIEKPACT_QUERY_TIMEOUT": "120"}
+    service = subprocess.Popen([str(BIN / "techniekpact"), "serve", "--store", args.store, "--port", str(port)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/sparql"
+        wait_for(url)
+        seconds, prepared = wait_prepared(url)
+        print(f"Prepared the default answers of {prepared} saved queries in {seconds:.1f} s after the first answer.\n")
+        print("| saved query | page 1, median / p95 ms |\n|---|---|")
+        for name in saved_queries.names():
+            times = time_saved_page(url, name, args.repeat)
+            shown = f"{1000 * statistics.median(times):.0f} / {1000 * percentile(times, 95):.0f}" if times else "failed"
+            print(f"| {name} | {shown} |")
+    finally:
+        service.terminate()
+        service.wait()
+
+
+if __name__ == "__main__":
+    main()
