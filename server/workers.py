@@ -175,6 +175,12 @@ class WorkerPool:
             self._idle.get_nowait().kill()
 
 
+# One snapshot is made at a time in this process: several engines (apps) may serve one store,
+# and each takes the snapshot of a new version it notices; two at once would delete each
+# other's partial copy.
+_snapshot_lock = threading.Lock()
+
+
 class Snapshots:
     """Read-only copies of the store per version (Oxigraph backups: hard links, cheap)."""
 
@@ -182,6 +188,10 @@ class Snapshots:
         self.root = snapshots_root(store_dir)
 
     def ensure(self, store: ox.Store, version: str) -> str:
+        with _snapshot_lock:
+            return self._ensure(store, version)
+
+    def _ensure(self, store: ox.Store, version: str) -> str:
         target = self.root / version
         if not target.exists():
             self.root.mkdir(parents=True, exist_ok=True)

@@ -106,3 +106,19 @@ def test_a_slow_query_does_not_stall_other_clients(own_store):
     finally:
         proc.terminate()
         proc.wait()
+
+
+def test_engines_that_snapshot_one_store_at_once_do_not_undo_each_other(store_dir, tmp_path):
+    # Several apps may serve one store in a process (as in these tests); each takes the
+    # snapshot of a new version it notices, and two at once once deleted each other's copy.
+    import pyoxigraph as ox
+
+    from server.workers import Snapshots
+    shutil.copytree(store_dir, tmp_path / "store")
+    store = ox.Store(str(tmp_path / "store"))
+    engines = [Snapshots(tmp_path / "store") for _ in range(4)]
+    for version in ("a1", "a2", "a3", "a4", "a5"):
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            paths = set(pool.map(lambda snapshots: snapshots.ensure(store, version), engines))
+        assert len(paths) == 1
+        assert len(ox.Store.read_only(paths.pop())) == len(store)
