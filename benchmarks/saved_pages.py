@@ -3,8 +3,10 @@ service takes to prepare the default answers after start, then the first page of
 query, `GET /queries/{name}.json` (1,000 rows, labels included; a page size that differs by a
 row each time, so no page cache answers). The same measurement as the 'saved page 1' column of
 benchmarks/run.py, without the peers, for a store that is already loaded (e.g. benchmarks/out/store-100).
+With `--raw`, each saved query's whole answer is also timed on the raw pyoxigraph engine (the
+floor), after the service's timings, so that neither disturbs the other.
 
-    python -m benchmarks.saved_pages benchmarks/out/store-100 [--repeat 5]
+    python -m benchmarks.saved_pages benchmarks/out/store-100 [--repeat 5] [--raw]
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import os
 import statistics
 import subprocess
 
-from benchmarks.run import BIN, free_port, percentile, time_saved_page, wait_for, wait_prepared
+import pyoxigraph as ox
+
+from benchmarks.run import BIN, free_port, percentile, time_raw, time_saved_page, wait_for, wait_prepared, workload
 from graph import saved_queries
 
 
@@ -22,6 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("store")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--raw", action="store_true")
     args = parser.parse_args()
     port = free_port()
     env = {**os.environ, "TECHNIEKPACT_PREPARE_TIMEOUT": "600", "TECHNIEKPACT_QUERY_TIMEOUT": "120"}
@@ -32,14 +37,20 @@ def main() -> None:
         wait_for(url)
         seconds, prepared = wait_prepared(url)
         print(f"Prepared the default answers of {prepared} saved queries in {seconds:.1f} s after the first answer.\n")
-        print("| saved query | page 1, median / p95 ms |\n|---|---|")
-        for name in saved_queries.names():
-            times = time_saved_page(url, name, args.repeat)
-            shown = f"{1000 * statistics.median(times):.0f} / {1000 * percentile(times, 95):.0f}" if times else "failed"
-            print(f"| {name} | {shown} |")
+        pages = {name: time_saved_page(url, name, args.repeat) for name in saved_queries.names()}
     finally:
         service.terminate()
         service.wait()
+    shown = lambda times: f"{1000 * statistics.median(times):.0f} / {1000 * percentile(times, 95):.0f}" if times else "failed"
+    if args.raw:
+        store, texts = ox.Store.read_only(args.store), workload()
+        print("| saved query | page 1 from the service, median / p95 ms | whole answer on the raw engine |\n|---|---|---|")
+        for name, times in pages.items():
+            print(f"| {name} | {shown(times)} | {shown(time_raw(store, texts[name], args.repeat))} |")
+    else:
+        print("| saved query | page 1, median / p95 ms |\n|---|---|")
+        for name, times in pages.items():
+            print(f"| {name} | {shown(times)} |")
 
 
 if __name__ == "__main__":
