@@ -74,6 +74,8 @@ class Answer:
 
 
 class Answers:
+    """The answers kept for one engine: by (store version, query name, parameter values)."""
+
     def __init__(self, engine, prepare_timeout: float):
         self._engine = engine
         self.prepare_timeout = prepare_timeout

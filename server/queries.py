@@ -3,7 +3,8 @@
 Parameters come from the query string and are bound as typed RDF terms. Answers come in
 pages (`page`, from 1, and `size`, rows a page, up to the endpoint's result limit), so a
 saved query answers at any scale instead of running into the result limit; every page links
-the next and previous ones (`Link` header, RFC 8288, and in the HTML and JSON). Results
+the next and previous ones (`Link` header, RFC 8288, and in the HTML and JSON). Pages are cut
+from the whole answer, evaluated once per store version (server/answers.py). Results
 carry an ETag tied to the store version; repeated requests are answered from a small cache
 that every update or build invalidates (the version changes).
 """
