@@ -27,7 +27,7 @@ from pathlib import Path
 
 from graph import saved_queries
 from server.engine import SELECT, Result, ResultTooLarge
-from server.rendering import table_data
+from server.rendering import remember_labels
 
 MAX_ROWS = 1_000_000  # an answer with more rows is refused, not kept (a disk and memory bound)
 MAX_BYTES = 1 << 30   # the answers kept on disk; the least recently used go first
@@ -55,7 +55,7 @@ class Answer:
             self.offsets.append(start)
         if start < len(body):
             self.offsets.append(len(body))
-        # The labels of the IRIs its pages showed (rendering.table_data): pages of one answer
+        # The labels of the IRIs its pages showed (rendering.remember_labels): pages of one answer
         # name the same IRIs again, and looking labels up is most of a page's time at scale.
         self.labels: dict[str, str | None] = {}
 
@@ -165,7 +165,7 @@ class Answers:
                     try:
                         answer = self.get(query, saved_queries.bind(query, {}), timeout=self.prepare_timeout)
                         first = Result(SELECT, tsv=answer.slice(0, PAGE_SIZE))
-                        table_data(self._engine.store, first.variables, first.rows, remembered=answer.labels)
+                        remember_labels(self._engine.store, first.variables, first.rows, answer.labels)
                     except Exception:  # noqa: BLE001 - a time limit, a remote store away: try on request
                         pass
                 else:

@@ -32,16 +32,23 @@ def cell(term, names: dict[str, str]) -> dict | None:
             "datatype": datatype, "numeric": numeric}
 
 
+def remember_labels(store: ox.Store, variables: list[str], rows: list, remembered: dict[str, str | None],
+                    lang: str = "nl") -> dict[str, str | None]:
+    """Add to `remembered` the labels of the rows' IRIs it lacks (None: the IRI has none), in
+    one lookup; returns it."""
+    iris = {row[v].value for row in rows for v in variables if isinstance(row[v], ox.NamedNode)}
+    missing = iris - remembered.keys()
+    if missing:
+        found = labels(store, missing, lang)
+        remembered.update({iri: found.get(iri) for iri in missing})
+    return remembered
+
+
 def table_data(store: ox.Store, variables: list[str], rows: list, lang: str = "nl",
                remembered: dict[str, str | None] | None = None) -> dict:
     """Columns and rows of cells, with labels for every IRI looked up once. `remembered` holds
-    labels looked up before (None: the IRI has none); the new ones are added to it."""
-    iris = {row[v].value for row in rows for v in variables if isinstance(row[v], ox.NamedNode)}
-    names = {} if remembered is None else remembered
-    missing = iris - names.keys()
-    if missing:
-        found = labels(store, missing, lang)
-        names.update({iri: found.get(iri) for iri in missing})
+    labels looked up before; the new ones are added to it."""
+    names = remember_labels(store, variables, rows, {} if remembered is None else remembered, lang)
     return {"columns": variables, "rows": [[cell(row[v], names) for v in variables] for row in rows]}
 
 
