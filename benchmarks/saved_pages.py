@@ -18,7 +18,8 @@ import subprocess
 
 import pyoxigraph as ox
 
-from benchmarks.run import BIN, free_port, percentile, time_raw, time_saved_page, wait_for, wait_prepared, workload
+from benchmarks.run import (SERVICE_ENV, free_port, percentile, service_argv, time_raw, time_saved_page, wait_for,
+                            wait_prepared, workload)
 from graph import saved_queries
 
 
@@ -29,9 +30,8 @@ def main() -> None:
     parser.add_argument("--raw", action="store_true")
     args = parser.parse_args()
     port = free_port()
-    env = {**os.environ, "TECHNIEKPACT_PREPARE_TIMEOUT": "600", "TECHNIEKPACT_QUERY_TIMEOUT": "120"}
-    service = subprocess.Popen([str(BIN / "techniekpact"), "serve", "--store", args.store, "--port", str(port)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    service = subprocess.Popen(service_argv(args.store, port), env={**os.environ, **SERVICE_ENV},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}/sparql"
         wait_for(url)
