@@ -141,7 +141,10 @@ class WorkerPool:
     def __init__(self, size: int, prefixes: dict):
         self._context = mp.get_context("spawn")  # a fresh interpreter: no inherited database handles
         self._prefixes = prefixes
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        # Last in, first out: the worker that answered last takes the next query, so with few
+        # clients one process stays warm (its page and block caches hold the data just read)
+        # instead of each query landing on a worker that has not read those blocks yet.
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self.size = size
         for _ in range(size):
