@@ -35,6 +35,23 @@ def test_partner_network_links_organisations_through_shared_work(client):
     assert data["analytics"]["components"] >= 1 and data["analytics"]["communities"]
 
 
+def test_partner_links_count_the_work_two_organisations_share(store):
+    """Each link's weight is the number of actions and initiatives that name both partners
+    (as owner, party, runner or mention), by the definition written as one SPARQL query."""
+    from graph import network
+
+    expected = {(r["a"].value, r["b"].value): int(r["shared"].value) for r in store.query("""
+        PREFIX tp: <https://w3id.org/techniekpact/def#> PREFIX org: <http://www.w3.org/ns/org#>
+        SELECT ?a ?b (COUNT(DISTINCT ?x) AS ?shared) WHERE {
+          ?x (tp:owner|tp:involves|tp:runBy|tp:mentions) ?a , ?b .
+          ?a a org:Organization . ?b a org:Organization . FILTER(STR(?a) < STR(?b))
+        } GROUP BY ?a ?b""", use_default_graph_as_union=True)}
+    graph = network.partners(store).graph
+    found = {tuple(sorted((a, b))): data["weight"] for a, b, data in graph.edges(data=True)}
+    assert len(expected) > 100
+    assert found == expected
+
+
 def test_programme_interlock_reaches_the_agendas(client):
     data = view(client, "programmes")
     ids = node_ids(data)
