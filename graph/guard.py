@@ -22,9 +22,16 @@ def _decode(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
+# A line whose first non-blank character is '#' is a comment, or the text of a long string:
+# never code, whatever follows. Only these are skipped: finding every comment and string
+# needs SPARQL's own tokenizer ('<' is an IRI or less-than by context), and a mistake there
+# would hide a SERVICE. A comment ends at \r as well as \n, so neither is crossed.
+_COMMENT_LINE = re.compile(r"^[ \t]*#[^\r\n]*", re.MULTILINE)
+
+
 def check_remote_access(text: str, allowed: tuple[str, ...] = ()) -> None:
     """Raise RemoteAccessRefused if the query or update reaches outside the allowed IRIs."""
-    for match in _REMOTE.finditer(_decode(text)):
+    for match in _REMOTE.finditer(_decode(_COMMENT_LINE.sub("", text))):
         keyword, target = match.group(1).upper(), match.group(2) or ""
         iri = target[1:-1] if target.startswith("<") else None
         if iri is None or not any(iri.startswith(prefix) for prefix in allowed):

@@ -88,6 +88,22 @@ def test_service_to_outside_hosts_is_refused(client, query):
     assert r.status_code == 403 and "not allowed" in r.get_data(as_text=True)
 
 
+def test_comment_lines_may_mention_service_and_load(client):
+    query = "# Which services load the most?\n  # SERVICE <http://example.org/x> is not called\nASK { ?s ?p ?o }"
+    r = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200 and r.get_json()["boolean"] is True
+
+
+@pytest.mark.parametrize("query", [
+    # SPARQL ends a comment at a carriage return too: the SERVICE after it is code.
+    "# a comment\rSELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p ?o . # a trailing comment\n SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+])
+def test_service_after_or_beside_a_comment_is_still_refused(client, query):
+    r = client.get("/sparql", query_string={"query": query})
+    assert r.status_code == 403 and "not allowed" in r.get_data(as_text=True)
+
+
 def test_load_from_outside_hosts_is_refused_even_with_token(client):
     before = count(client)
     r = client.post("/sparql", data={"update": "LOAD <http://example.org/data.ttl>"}, headers=AUTH)
