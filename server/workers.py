@@ -99,7 +99,7 @@ def _serve(conn, prefixes: dict) -> None:
     while True:
         try:
             request = conn.recv()
-        except EOFError:
+        except (EOFError, ConnectionResetError):  # the server went away: so does the worker
             return
         try:
             if request["snapshot"] != opened:
