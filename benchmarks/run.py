@@ -29,7 +29,7 @@ import pyoxigraph as ox
 import requests
 
 from benchmarks.generate import OUT, generated, load_in_child
-from benchmarks.views import timed_views
+from benchmarks.views import network_timings
 from graph.query import bind_as_values
 from graph import saved_queries
 from graph.namespaces import sparql_prefixes
@@ -268,14 +268,6 @@ def scaled_store(scale: int, reuse: bool = False) -> tuple[Path, Path, dict]:
              "date": datetime.date.today().isoformat()}
     figures.write_text(json.dumps(build))
     return store_dir, dump, build
-
-
-def network_timings(store: ox.Store) -> str:
-    """Build time of the network views (SPARQL → networkx → analytics → vis data)."""
-    parts = [f"{name} {seconds:.2f} s ({view.total_nodes:,} nodes"
-             f"{', drawn: ' + str(view.graph.number_of_nodes()) if view.summarised else ''})"
-             for name, (seconds, view) in timed_views(store).items()]
-    return "Network views built in: " + "; ".join(parts) + "."
 
 
 def run(scales: list[int], seconds: int, repeat: int, reuse: bool = False) -> str:
