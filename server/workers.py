@@ -145,7 +145,6 @@ class WorkerPool:
         # clients one process stays warm (its page and block caches hold the data just read)
         # instead of each query landing on a worker that has not read those blocks yet.
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
-        self._lock = threading.Lock()
         self.size = size
         for _ in range(size):
             self._idle.put(_Worker(self._context, prefixes))
