@@ -45,7 +45,7 @@ def test_every_class_the_data_uses_is_covered_by_a_shape(store):
     for path in SHAPES_DIR.glob("*.ttl"):
         shapes.parse(path)
     covered = set(shapes.objects(None, SH.targetClass)) | set(shapes.objects(None, SH["class"]))
-    data = v.data_graph(store)
+    data = v.data_graph(store).view()
     rows = store.query(f"""SELECT DISTINCT ?c WHERE {{ GRAPH ?g {{ ?s a ?c }}
         FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{INFERRED_GRAPH}>, <{SHAPES_GRAPH}>, <{QUERIES_GRAPH}>)) }}""")
     used = {rdflib.URIRef(row["c"].value) for row in rows}
@@ -159,31 +159,34 @@ SPARQL_SHAPES = ["Action-number-unique", "Action-landsdeel", "Organisation-kind"
                  "Action-timeline-form", "Plan-period"]
 
 
-def test_oxigraph_answers_the_sparql_constraints_as_rdflib_does(store):
-    """The data graph hands SHACL-SPARQL constraints to an Oxigraph copy of itself, once per
-    constraint instead of once per focus node; pyshacl on a plain rdflib graph must find
-    exactly the same results (store plus files that trip every constraint)."""
+def test_the_oxigraph_data_graph_finds_what_pyshacl_finds_on_rdflib(store):
+    """The data graph is an Oxigraph copy of the store that answers each SHACL-SPARQL
+    constraint once instead of once per focus node, and counts its triples without a query.
+    pyshacl on a plain rdflib graph of the same triples must find exactly the same results,
+    for every shape (store plus files that trip every SPARQL constraint)."""
     fast = v.data_graph(store)
     for name in ("bad-sparql-constraints.ttl", "bad-inverted-timeline.ttl"):
         extra = v.parse_data_file(DATA / name)
         fast.add_triples(extra)
         fast.add_triples(v.class_closure(v.ontology_graph(store), extra))
     plain = rdflib.Graph()
-    for triple in fast:
+    for triple in fast.view():
         plain.add(triple)
+    assert len(plain) == len(fast) > 18000
     shapes = v.shapes_graph(store)
 
+    def term(value):  # "T7" and "T7"^^xsd:string are one RDF term, two in rdflib
+        return v.to_rdflib(v.to_ox(value)) if isinstance(value, rdflib.Literal) else value
+
     def results(graph):
-        _conforms, report, _text = v.pyshacl.validate(graph, shacl_graph=shapes, inference="none",
-                                                      allow_warnings=True, allow_infos=True,
-                                                      use_shapes=[TPS + s for s in SPARQL_SHAPES])
-        return {(report.value(r, SH.focusNode), report.value(r, SH.sourceShape), report.value(r, SH.value),
+        _conforms, report, _text = v.pyshacl.validate(graph, shacl_graph=shapes, inference="none", inplace=True,
+                                                      allow_warnings=True, allow_infos=True)
+        return {(report.value(r, SH.focusNode), report.value(r, SH.sourceShape), term(report.value(r, SH.value)),
                  frozenset(report.objects(r, SH.resultMessage))) for r in report.objects(None, SH.result)}
 
     found = results(fast)
-    assert {str(shape).rsplit("#", 1)[-1] for _f, shape, _v, _m in found} >= {
-        "Action-number-unique", "Action-landsdeel", "Organisation-kind", "Observation-dimensions",
-        "Action-timeline-form"}
+    assert {str(shape).rsplit("#", 1)[-1] for _f, shape, _v, _m in found} >= set(SPARQL_SHAPES) - {"Plan-period"}
+    assert len(found) > 600
     expected = results(plain)
     assert found == expected, "\n".join(sorted(map(str, found ^ expected)))
 
