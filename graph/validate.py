@@ -27,8 +27,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pyshacl
 import rdflib
-from rdflib import RDF, RDFS, SH, XSD, BNode, Literal, URIRef
 from pyshacl.graph_abstraction import OxigraphDataGraph
+from rdflib import RDF, RDFS, SH, XSD, BNode, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
@@ -83,8 +83,8 @@ class DataGraph(OxigraphDataGraph):
     default graph, read through pyshacl's own Oxigraph backend.
 
     Not rdflib's memory store, which takes some 1.3 kB a triple (3.1 GB at 100× the curated
-    graph, 30 GB at 1000×); Oxigraph holds the same triples in a fraction of that. Two
-    things pyshacl's backend does differently here:
+    graph, 30 GB at 1000×); with Oxigraph's, validation at 100× peaks at 1.4 GB instead of
+    3.0 GB (benchmarks/RESULTS.md). Two things pyshacl's backend does differently here:
 
     * `len()` is the number of quads, counted when triples are added. pyshacl's backend asks
       Oxigraph for COUNT(DISTINCT …), and len() of a store walks it too, and pyshacl takes
