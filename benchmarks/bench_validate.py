@@ -20,6 +20,7 @@ import resource
 import statistics
 import time
 
+import pyoxigraph as ox
 import rdflib
 
 from graph import validate as v
@@ -29,7 +30,7 @@ from graph.store import open_store
 
 def scaled(graph: v.DataGraph, copies: int) -> v.DataGraph:
     """`copies` disjoint copies of the instance data (IRIs under tpd: renamed per copy)."""
-    out = v.DataGraph(v.ox.Store())
+    out = v.DataGraph(ox.Store())
     for copy in range(copies):
         def rename(term):
             if copy and isinstance(term, rdflib.URIRef) and str(term).startswith(ID):
@@ -45,7 +46,7 @@ def measure(store, runs: int, copies: int) -> dict:
     loads, checks, reports, cpus = [], [], [], []
     shapes = v.shapes_graph(store)
     for _ in range(runs):
-        report = None  # the last run's report and data go before the next run's are made
+        report = data = None  # the last run's report and data go before the next run's are made
         started = time.perf_counter()
         data = v.data_graph(store)
         if copies > 1:

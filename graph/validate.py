@@ -236,7 +236,7 @@ def _remember_valid_sparql() -> None:
     SPARQLQueryHelper.check_invalid_sparql = check_once
 
 
-def run_pyshacl(data, shapes: rdflib.Graph) -> tuple[rdflib.Graph, float]:
+def run_pyshacl(data: DataGraph, shapes: rdflib.Graph) -> tuple[rdflib.Graph, float]:
     """The sh:ValidationReport graph, and the seconds pyshacl took."""
     _remember_valid_sparql()
     started = time.perf_counter()
