@@ -31,6 +31,11 @@ _COMMENT_LINE = re.compile(r"^[ \t]*#[^\r\n]*", re.MULTILINE)
 
 def check_remote_access(text: str, allowed: tuple[str, ...] = ()) -> None:
     """Raise RemoteAccessRefused if the query or update reaches outside the allowed IRIs."""
+    lowered = text.lower()
+    if "service" not in lowered and "load" not in lowered and "\\u" not in lowered:
+        # Neither keyword, nor an escape that could spell one: nothing to look for. Most
+        # queries take this way, and the full scan costs as much as a tiny query's evaluation.
+        return
     for match in _REMOTE.finditer(_decode(_COMMENT_LINE.sub("", text))):
         keyword, target = match.group(1).upper(), match.group(2) or ""
         iri = target[1:-1] if target.startswith("<") else None

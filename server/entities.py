@@ -137,5 +137,5 @@ def entity(path: str):
         return conditional(_rdf(iri, SUFFIXES[suffix]), etag)
     if negotiation.prefers_html(request.accept_mimetypes):
         return conditional(Response(render_template("entity.html", e=data), mimetype="text/html"), etag)
-    fmt = negotiation.choose(request.accept_mimetypes, request.args.get("format"), "graph")
+    fmt = negotiation.choose(request.headers.get("Accept"), request.args.get("format"), "graph")
     return conditional(_rdf(iri, fmt), etag)

@@ -38,7 +38,7 @@ def read():
     engine = _engine()
     if graph and not engine.graph_exists(graph):
         abort(404, f"there is no graph {graph}")
-    fmt = negotiation.choose(request.accept_mimetypes, request.args.get("format"), "graph")
+    fmt = negotiation.choose(request.headers.get("Accept"), request.args.get("format"), "graph")
     return Response(engine.graph_triples(graph).serialize(fmt),
                     headers={"Content-Type": negotiation.media_type(fmt), "Access-Control-Allow-Origin": "*"})
 

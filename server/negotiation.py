@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 RESULT_MEDIA = {
     "json": "application/sparql-results+json",
@@ -41,10 +44,13 @@ def _name_for(value: str, table: dict[str, str]) -> str | None:
     return alias if alias in table else None
 
 
-def choose(accept: MIMEAccept, fmt: str | None, kind: str) -> str:
+@lru_cache(maxsize=256)
+def choose(accept_header: str | None, fmt: str | None, kind: str) -> str:
     """A format name for a result of `kind` ('select', 'ask' or 'graph'): from the Accept
     header when it names a type we offer, else from the `format` parameter (the fallback),
-    else the default (SPARQL JSON / Turtle)."""
+    else the default (SPARQL JSON / Turtle). Cached: clients send few distinct headers, and
+    matching one costs as much as evaluating a tiny query."""
+    accept = parse_accept_header(accept_header, MIMEAccept)
     table = GRAPH_MEDIA if kind == "graph" else RESULT_MEDIA
     specific = bool(accept) and accept.best not in (None, "*/*")
     if specific:

@@ -115,7 +115,7 @@ def void():
     from server.service_description import service_description
     from server import negotiation
     result = service_description(_engine(), request.url_root.rstrip("/") + "/sparql")
-    fmt = negotiation.choose(request.accept_mimetypes, request.args.get("format"), "graph")
+    fmt = negotiation.choose(request.headers.get("Accept"), request.args.get("format"), "graph")
     return Response(result.serialize(fmt), headers={"Content-Type": negotiation.media_type(fmt)})
 
 

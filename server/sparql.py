@@ -91,7 +91,7 @@ def run_query(query: str) -> Response:
     hit = cache.get(key)
     if hit is None:
         result = engine().query(query, default_graphs=default_graphs or None, named_graphs=named_graphs or None)
-        fmt = negotiation.choose(request.accept_mimetypes, request.values.get("format"), result.kind)
+        fmt = negotiation.choose(request.headers.get("Accept"), request.values.get("format"), result.kind)
         hit = (result.serialize(fmt), negotiation.media_type(fmt))
         cache.put(key, hit, len(hit[0]))
     body, media = hit
@@ -105,7 +105,7 @@ def _describe_or_edit():
         return render_template("editor.html", prefixes=sparql_prefixes(), examples=examples,
                                prefix_map=PREFIXES)
     graph = service_description(engine(), request.base_url)
-    fmt = negotiation.choose(request.accept_mimetypes, request.args.get("format"), "graph")
+    fmt = negotiation.choose(request.headers.get("Accept"), request.args.get("format"), "graph")
     return Response(graph.serialize(fmt), headers={**CORS, "Content-Type": negotiation.media_type(fmt)})
 
 

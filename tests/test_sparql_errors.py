@@ -81,6 +81,8 @@ def test_authorised_update_applies_and_a_failing_one_changes_nothing(client, app
     "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
     "SELECT * WHERE { SERVICE SILENT <http://169.254.169.254/latest> { ?s ?p ?o } }",
     "SELECT * WHERE { \\u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { \\U00000053\\u0045RVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "select * where { service <http://example.org/sparql> { ?s ?p ?o } }",
     "SELECT * WHERE { BIND(<http://example.org/sparql> AS ?e) SERVICE ?e { ?s ?p ?o } }",
 ])
 def test_service_to_outside_hosts_is_refused(client, query):
