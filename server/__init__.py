@@ -13,6 +13,7 @@ def create_app(config: Config | None = None) -> Flask:
     from server.answers import Answers
     from server.cache import ResultCache
     from server.engine import Engine
+    from server.reports import Reports
 
     config = config or Config.from_env()
     app = Flask(__name__)
@@ -20,6 +21,7 @@ def create_app(config: Config | None = None) -> Flask:
     engine = app.extensions["techniekpact.engine"] = Engine(config)
     app.extensions["techniekpact.answers"] = Answers(engine, config.prepare_timeout)
     app.extensions["techniekpact.cache"] = ResultCache()
+    app.extensions["techniekpact.reports"] = Reports(engine, background=config.prepare_validation)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graph_store.bp)
     app.register_blueprint(queries.bp)

@@ -22,6 +22,15 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be an integer, got {raw!r}") from None
 
 
+def _bool(name: str, default: bool) -> bool:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("0", "1", "true", "false", "yes", "no", "on", "off"):
+        raise SystemExit(f"{name} must be 1 or 0 (true/false, yes/no, on/off), got {raw!r}")
+    return raw in ("1", "true", "yes", "on")
+
+
 @dataclass(frozen=True)
 class Config:
     store: str = "var/store"
@@ -30,6 +39,7 @@ class Config:
     result_limit: int = 10_000               # rows (SELECT) or triples (CONSTRUCT/DESCRIBE)
     query_workers: int = 4                   # processes that evaluate user queries
     prepare_timeout: float = 60.0            # seconds; bounds preparing saved queries' answers, 0: off
+    prepare_validation: bool = True          # make each version's validation report in the background
     allowed_services: tuple[str, ...] = field(default_factory=tuple)  # IRI prefixes SERVICE/LOAD may reach
     sparql_endpoint: str | None = None       # remote mode: query URL of a SPARQL 1.1 server
     update_endpoint: str | None = None       # its update URL, when it differs
@@ -43,6 +53,7 @@ class Config:
             result_limit=_int("TECHNIEKPACT_RESULT_LIMIT", 10_000),
             query_workers=_int("TECHNIEKPACT_QUERY_WORKERS", 4),
             prepare_timeout=_float("TECHNIEKPACT_PREPARE_TIMEOUT", 60.0),
+            prepare_validation=_bool("TECHNIEKPACT_PREPARE_VALIDATION", True),
             allowed_services=tuple(s.strip() for s in os.environ.get("TECHNIEKPACT_ALLOWED_SERVICES", "").split(",")
                                    if s.strip()),
             sparql_endpoint=os.environ.get("TECHNIEKPACT_SPARQL_ENDPOINT") or None,

@@ -205,6 +205,12 @@ class Engine:
             self._bump()
 
     @property
+    def snapshot(self) -> str:
+        """The read-only copy of the current version, for readers in other processes."""
+        self.version  # notices a rebuilt store first
+        return self._snapshot
+
+    @property
     def remote(self) -> bool:
         return isinstance(self.store, RemoteStore)
 

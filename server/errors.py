@@ -14,6 +14,7 @@ from graph.store import StoreMissing
 from server.answers import StillPreparing
 from server.engine import QueryTimeout, ResultTooLarge, UpdateFailed, UpdatesDisabled
 from server.negotiation import NotAcceptable, prefers_html
+from server.reports import ReportUnavailable
 from server.workers import WorkerError, WorkerLost
 
 # exception class → (status, short title)
@@ -27,7 +28,8 @@ KNOWN = [
     (PermissionError, 401, "Not authorised"),
     (NotAcceptable, 406, "Not acceptable"),
     (QueryTimeout, 503, "Query timed out"),
-    (StillPreparing, 503, "Answer being prepared"),
+    (StillPreparing, 503, "Not ready yet"),
+    (ReportUnavailable, 503, "Validation report not available"),
     (WorkerLost, 503, "Query worker lost"),
     (WorkerError, 400, "Query failed"),
     (StoreMissing, 503, "Store not available"),

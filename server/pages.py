@@ -12,7 +12,6 @@ from graph import search as search_index
 from graph.query import execute
 from graph.namespaces import GRAPH, ID
 from server.rendering import conditional, etag_for
-from server.validate import current_report
 
 bp = Blueprint("pages", __name__)
 
@@ -57,9 +56,10 @@ def home_data(version: str) -> dict:
 @bp.route("/")
 def home():
     engine = _engine()
-    etag = etag_for(engine.version, "home")
-    report = current_report()
-    validation = {"conforms": report["conforms"], "counts": report["counts"]}
+    # The verdict when the report is made; the page does not wait for it (minutes at scale).
+    report = current_app.extensions["techniekpact.reports"].ready()
+    validation = {"conforms": report.data["conforms"], "counts": report.data["counts"]} if report else None
+    etag = etag_for(engine.version, "home", bool(report))
     return conditional(Response(render_template("home.html", d=home_data(engine.version), validation=validation),
                                 mimetype="text/html"), etag)
 
@@ -69,8 +69,10 @@ def health():
     engine = _engine()
     counts = engine.counts()
     answers = current_app.extensions["techniekpact.answers"]
+    reports = current_app.extensions["techniekpact.reports"]
     return jsonify(status="ok", version=engine.version, triples=sum(counts.values()), graphs=len(counts),
-                   prepared_answers=answers.prepared(), preparing=answers.preparing)
+                   prepared_answers=answers.prepared(), preparing=answers.preparing,
+                   validation_report=reports.ready() is not None)
 
 
 @lru_cache(maxsize=2)

@@ -7,6 +7,7 @@ caught by the right shape with the right severity, and a correct one must pass c
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -272,8 +273,20 @@ def test_cli_malformed_file_names_file_and_line(store_dir):
 
 # -- /validate ----------------------------------------------------------------------
 
+def get(client, url: str, **kwargs):
+    """GET as a patient client does: a 503 while the report of a new store version is being
+    made (other tests update the store) is asked again after a moment."""
+    deadline = time.monotonic() + 120
+    while True:
+        response = client.get(url, **kwargs)
+        if response.status_code != 503 or time.monotonic() > deadline:
+            return response
+        assert response.headers["Retry-After"]
+        time.sleep(0.2)
+
+
 def test_validate_page_shows_counts_and_links(client, report):
-    response = client.get("/validate", headers={"Accept": "text/html"})
+    response = get(client, "/validate", headers={"Accept": "text/html"})
     assert response.status_code == 200 and response.mimetype == "text/html"
     html = response.get_data(as_text=True)
     for heading in ("Per ernst", "Per vorm (shape)", "Per landsdeel"):
@@ -285,33 +298,111 @@ def test_validate_page_shows_counts_and_links(client, report):
 
 
 def test_validate_json_and_turtle_by_negotiation(client, report):
-    by_accept = client.get("/validate", headers={"Accept": "application/json"})
-    by_suffix = client.get("/validate.json")
+    by_accept = get(client, "/validate", headers={"Accept": "application/json"})
+    by_suffix = get(client, "/validate.json")
     assert by_accept.mimetype == by_suffix.mimetype == "application/json"
     assert by_accept.json["counts"] == by_suffix.json["counts"] == report["counts"]
     assert len(by_suffix.json["findings"]) == report["total"]
-    turtle = client.get("/validate", headers={"Accept": "text/turtle"})
+    turtle = get(client, "/validate", headers={"Accept": "text/turtle"})
     assert turtle.mimetype == "text/turtle"
     graph = rdflib.Graph().parse(data=turtle.get_data(as_text=True), format="turtle")
     assert len(list(graph.subjects(RDF.type, SH.ValidationResult))) == report["total"]
-    assert client.get("/validate.ttl").data == turtle.data
-    assert client.get("/validate?format=json").mimetype == "application/json"
+    assert get(client, "/validate.ttl").data == turtle.data
+    assert get(client, "/validate?format=json").mimetype == "application/json"
 
 
 def test_validate_filters_and_bad_parameters(client, report):
-    warnings = client.get("/validate.json?severity=Warning").json
+    warnings = get(client, "/validate.json?severity=Warning").json
     assert {f["severity"] for f in warnings["findings"]} == {"Warning"}
     assert len(warnings["findings"]) == report["counts"]["Warning"]
-    oost = client.get(f"/validate.json?landsdeel={ID}landsdeel/oost").json["findings"]
+    oost = get(client, f"/validate.json?landsdeel={ID}landsdeel/oost").json["findings"]
     assert oost and all(any(ld["label"] == "Landsdeel Oost" for ld in f["landsdelen"]) for f in oost)
     assert client.get("/validate?severity=fatal").status_code == 400
     assert client.get("/validate.csv").status_code == 404
+    assert client.get("/validate?page=0").status_code == 400
+    assert client.get("/validate?page=two").status_code == 400
 
 
-def test_validate_is_computed_once_per_store_version(app, client):
-    client.get("/validate.json")
-    first = app.extensions["techniekpact.validation"]
-    response = client.get("/validate.json")
-    assert app.extensions["techniekpact.validation"] is first
-    etag = response.headers["ETag"]
-    assert client.get("/validate.json", headers={"If-None-Match": etag}).status_code == 304
+def test_validate_pages_the_findings_in_html(client, report):
+    """The HTML lists PER_PAGE findings a page (62,900 at 100× would be one page of hundreds of MB)."""
+    from server.validate import PER_PAGE
+
+    total = report["total"]
+    assert total > PER_PAGE, "the curated report should need two pages"
+    first = get(client, "/validate").get_data(as_text=True)
+    second = get(client, "/validate?page=2").get_data(as_text=True)
+    assert f"Bevindingen 1–{PER_PAGE} van {total}" in first and 'href="/validate?page=2#bevindingen"' in first
+    assert f"Bevindingen {PER_PAGE + 1}–{min(total, 2 * PER_PAGE)} van {total}" in second
+    assert 'rel="prev" href="/validate?page=1#bevindingen"' in second
+    # every finding on exactly one page: one list item each under the findings heading
+    listed = [page.split('id="bevindingen"', 1)[1].count("<li>") for page in (first, second)]
+    assert listed == [PER_PAGE, min(total, 2 * PER_PAGE) - PER_PAGE]
+    if total <= 2 * PER_PAGE:
+        assert get(client, "/validate?page=3").status_code == 404
+    # filters are kept from page to page
+    warnings = get(client, "/validate?severity=Warning").get_data(as_text=True)
+    if report["counts"]["Warning"] > PER_PAGE:
+        assert 'href="/validate?page=2&amp;severity=Warning#bevindingen"' in warnings
+
+
+def test_validate_is_made_once_per_store_version(app, client):
+    reports = app.extensions["techniekpact.reports"]
+    response = get(client, "/validate.json")
+    first = reports.ready()
+    again = get(client, "/validate.json")
+    assert first is not None and reports.ready() is first  # a report made again would be another object
+    assert again.headers["ETag"] == response.headers["ETag"]
+    assert client.get("/validate.json", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+
+
+def test_a_report_being_made_is_a_503_with_retry_after(store_dir):
+    """A request waits for a report being made at most the query time limit (here shorter
+    than validation), then gets a 503 with Retry-After; asked again, the report is there."""
+    from server import create_app
+    from server.config import Config
+
+    app = create_app(Config(store=str(store_dir), query_timeout=0.01, prepare_timeout=0, prepare_validation=False))
+    client = app.test_client()
+    waiting = client.get("/validate.json")
+    assert waiting.status_code == 503 and waiting.headers["Retry-After"]
+    assert "being made" in waiting.json["message"]
+    made = get(client, "/validate.json")
+    assert made.status_code == 200 and made.json["total"] > 0
+
+
+def test_the_home_page_does_not_wait_for_the_report(store_dir):
+    """Without a report (none made in the background here) the home page renders at once and
+    says it is being made; once made, the verdict shows, under another ETag."""
+    from server import create_app
+    from server.config import Config
+
+    app = create_app(Config(store=str(store_dir), prepare_timeout=0, prepare_validation=False))
+    client = app.test_client()
+    home = client.get("/")
+    assert home.status_code == 200 and "wordt gemaakt" in home.get_data(as_text=True)
+    assert client.get("/health").json["validation_report"] is False
+    assert get(client, "/validate.json").status_code == 200
+    after = client.get("/", headers={"If-None-Match": home.headers["ETag"]})
+    assert after.status_code == 200 and "volledig rapport" in after.get_data(as_text=True)
+    assert client.get("/health").json["validation_report"] is True
+
+
+def test_the_report_follows_an_update_of_the_store(client):
+    """An authorised update makes a new version; its report has the new finding, and the
+    finding goes when the data goes."""
+    from tests.conftest import UPDATE_TOKEN
+
+    graph = ID + "graph/test-validate"
+    triples = rdflib.Graph().parse(DATA / "bad-org-no-label.ttl").serialize(format="nt")
+    auth = {"Authorization": f"Bearer {UPDATE_TOKEN}"}
+    nameless = TEST + "org-nameless"
+    assert not [f for f in get(client, "/validate.json").json["findings"] if f["focus"]["iri"] == nameless]
+    r = client.post("/sparql", data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ {triples} }} }}"}, headers=auth)
+    assert r.status_code == 204
+    try:
+        after = get(client, "/validate.json").json
+        found = [(f["shape"]["iri"], f["severity"]) for f in after["findings"] if f["focus"]["iri"] == nameless]
+        assert (TPS + "Organisation-label", "Violation") in found and not after["conforms"]
+    finally:
+        client.post("/sparql", data={"update": f"DROP GRAPH <{graph}>"}, headers=auth)
+    assert not [f for f in get(client, "/validate.json").json["findings"] if f["focus"]["iri"] == nameless]
