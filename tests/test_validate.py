@@ -323,7 +323,7 @@ def test_validate_filters_and_bad_parameters(client, report):
     assert client.get("/validate?page=two").status_code == 400
 
 
-def test_validate_pages_the_findings_in_html(client, report):
+def test_validate_pages_the_findings_in_html(client, report, monkeypatch):
     """The HTML lists PER_PAGE findings a page (62,900 at 100× would be one page of hundreds of MB)."""
     from server.validate import PER_PAGE
 
@@ -339,10 +339,12 @@ def test_validate_pages_the_findings_in_html(client, report):
     assert listed == [PER_PAGE, min(total, 2 * PER_PAGE) - PER_PAGE]
     if total <= 2 * PER_PAGE:
         assert get(client, "/validate?page=3").status_code == 404
-    # filters are kept from page to page
-    warnings = get(client, "/validate?severity=Warning").get_data(as_text=True)
-    if report["counts"]["Warning"] > PER_PAGE:
-        assert 'href="/validate?page=2&amp;severity=Warning#bevindingen"' in warnings
+    # filters are kept from page to page (smaller pages, so that the warnings need several)
+    monkeypatch.setattr("server.validate.PER_PAGE", 100)
+    warnings = get(client, "/validate?severity=Warning&page=2").get_data(as_text=True)
+    assert f"Bevindingen 101–200 van {report['counts']['Warning']} (gefilterd uit {total}" in warnings
+    assert 'href="/validate?page=3&amp;severity=Warning#bevindingen"' in warnings
+    assert 'href="/validate?page=1&amp;severity=Warning#bevindingen"' in warnings
 
 
 def test_validate_is_made_once_per_store_version(app, client):
