@@ -12,18 +12,16 @@ that every update or build invalidates (the version changes).
 from __future__ import annotations
 
 import json
-import re
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from graph import saved_queries
 from server.answers import PAGE_SIZE
 from server.engine import SELECT, Result
-from server.rendering import conditional, csv_bytes, etag_for, not_modified, table_data
+from server.rendering import MAX_PAGE, conditional, csv_bytes, etag_for, not_modified, positive_arg, table_data
 
 bp = Blueprint("queries", __name__)
 FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
-MAX_PAGE = 1_000_000
 
 
 def _engine():
@@ -71,20 +69,11 @@ def index(suffix=None):
     return render_template("queries.html", queries=items)
 
 
-def _positive(name: str, default: int, largest: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not re.fullmatch(r"\s*\d{1,9}\s*", raw) or not 1 <= int(raw) <= largest:
-        raise saved_queries.ParameterError(f"{name} must be a whole number from 1 to {largest:,}, got {raw!r}")
-    return int(raw)
-
-
 def paging() -> tuple[int, int]:
     """(page, size) from the query string; ParameterError (400) if either is not a whole
     number in range. A page is at most the endpoint's result limit."""
     largest = _engine().config.result_limit
-    return _positive("page", 1, MAX_PAGE), _positive("size", min(PAGE_SIZE, largest), largest)
+    return positive_arg("page", 1, MAX_PAGE), positive_arg("size", min(PAGE_SIZE, largest), largest)
 
 
 def run_saved(query: saved_queries.SavedQuery, values: dict[str, str], page: int = 1,

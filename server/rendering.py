@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 
 import pyoxigraph as ox
 from flask import Response, request
 
 from graph.labels import compact, labels
+from graph.saved_queries import ParameterError
 from graph.namespaces import entity_path as href
 
 
@@ -77,3 +79,17 @@ def conditional(response: Response, etag: str) -> Response:
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+MAX_PAGE = 1_000_000  # the last page number a paged view accepts
+
+
+def positive_arg(name: str, default: int, largest: int) -> int:
+    """A whole-number query parameter from 1 to `largest` (`default` when absent); ParameterError
+    (400) otherwise."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not re.fullmatch(r"\s*\d{1,9}\s*", raw) or not 1 <= int(raw) <= largest:
+        raise ParameterError(f"{name} must be a whole number from 1 to {largest:,}, got {raw!r}")
+    return int(raw)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from graph import validate as v
-from server.rendering import conditional, etag_for, not_modified
+from server.rendering import MAX_PAGE, conditional, etag_for, not_modified, positive_arg
 from server.reports import Report
 
 bp = Blueprint("validate", __name__)
@@ -29,13 +29,6 @@ def _engine():
 def current_report() -> Report:
     """The report for the store's current version; a request waits for it at most the query time limit."""
     return current_app.extensions["techniekpact.reports"].get(_engine().config.query_timeout)
-
-
-def _page() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400, f"page must be a whole number from 1, got {raw!r}")
-    return int(raw)
 
 
 def _format(suffix: str | None) -> str:
@@ -60,7 +53,7 @@ def report(suffix=None):
     filters = {k: request.args.get(k) or None for k in ("severity", "shape", "landsdeel")}
     if filters["severity"] and filters["severity"].capitalize() not in v.SEVERITIES:
         abort(400, f"severity must be one of {', '.join(v.SEVERITIES)}")
-    page = _page() if fmt == "html" else 1
+    page = positive_arg("page", 1, MAX_PAGE) if fmt == "html" else 1
     version = _engine().version
     etag = etag_for(version, "validate", fmt, *filters.values(), page)
     if not_modified(etag):
