@@ -9,7 +9,8 @@ PORT   ?= 8000
 .PHONY: run test build setup system-deps bench clean
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-$(BIN)/techniekpact: pyproject.toml
+# system-deps first: pip compiles berkeleydb against Debian's libdb headers.
+$(BIN)/techniekpact: pyproject.toml | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -18,12 +19,13 @@ $(BIN)/techniekpact: pyproject.toml
 setup: $(BIN)/techniekpact system-deps
 
 # Debian packages the tests need: headless Chromium and its driver (browser tests),
-# Virtuoso (remote-store tests), wrk (benchmarks). Installed only when missing.
+# Virtuoso (remote-store tests), wrk (benchmarks), Berkeley DB's headers (the rdflib peer's
+# store, pip package berkeleydb). Installed only when missing.
 system-deps:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v wrk >/dev/null && \
-	  command -v virtuoso-t >/dev/null || \
+	  command -v virtuoso-t >/dev/null && [ -f /usr/include/db.h ] || \
 	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-	      chromium chromium-driver wrk virtuoso-opensource >/dev/null; }
+	      chromium chromium-driver wrk virtuoso-opensource libdb-dev >/dev/null; }
 
 build: setup
 	$(BIN)/techniekpact build --store $(STORE)

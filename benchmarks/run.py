@@ -2,8 +2,9 @@
 
 Peers (see ../shared/PERFORMANCE.md): the raw pyoxigraph engine in-process (the floor), this
 service's HTTP endpoint, a bare Flask+waitress+pyoxigraph endpoint, the Oxigraph server,
-and rdflib-endpoint. Latencies come from a bounded Python client on loopback (median, p95);
-throughput from wrk (2 threads, 8 connections). Figures go to benchmarks/RESULTS.md.
+and rdflib-endpoint (in memory up to 100×, on rdflib's BerkeleyDB store beyond). Latencies
+come from a bounded Python client on loopback (median, p95); throughput from wrk (2 threads,
+8 connections). Figures go to benchmarks/RESULTS.md.
 
     python -m benchmarks.run [--scales 1,10,100] [--seconds 5] [--repeat 15] [--reuse]
 """
@@ -29,6 +30,7 @@ import pyoxigraph as ox
 import requests
 
 from benchmarks.generate import OUT, generated, load_in_child
+from benchmarks import rdflib_endpoint_peer
 from benchmarks.views import network_timings
 from graph.query import bind_as_values
 from graph import saved_queries
@@ -39,8 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TINY = "SELECT ?p ?o WHERE { <https://w3id.org/techniekpact/id/org/ocw> ?p ?o }"
 GROUP_BY = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"
-RDFLIB_ALL_UP_TO = 100  # from this scale on, rdflib-endpoint gets only the tiny lookup
-RDFLIB_MAX_SCALE = 100  # beyond, an in-memory rdflib graph of the data does not fit in memory
+RDFLIB_ALL_UP_TO = 100  # from this scale on, rdflib-endpoint in memory gets only the tiny lookup
+RDFLIB_MAX_SCALE = 100  # beyond, an in-memory rdflib graph does not fit: rdflib-endpoint runs on BerkeleyDB
 
 
 def free_port() -> int:
@@ -179,10 +181,13 @@ def service_argv(store_dir, port: int) -> list[str]:
 
 class Peers:
     """Start the HTTP peers on one scale's data and stop them afterwards. `started` holds how
-    long each took to come up (for rdflib-endpoint: parsing the data into memory)."""
+    long each took to come up (for rdflib-endpoint in memory: parsing the data). With
+    `rdflib_on_disk`, rdflib-endpoint serves a BerkeleyDB store loaded beforehand (`rdflib_loaded`
+    holds that load's figures); `reuse` keeps an earlier run's finished loads of the peers."""
 
-    def __init__(self, store_dir: Path, nquads: Path, with_rdflib: bool):
+    def __init__(self, store_dir: Path, nquads: Path, rdflib_on_disk: bool, reuse: bool = False):
         self.procs, self.urls, self.started, self._argv = {}, {}, {}, {}
+        self.rdflib_loaded = None
         port = free_port()
         self._start("service", service_argv(store_dir, port), f"http://127.0.0.1:{port}/sparql", env=SERVICE_ENV)
         # Before the other peers start, so that the preparation has the machine to itself.
@@ -193,17 +198,30 @@ class Peers:
         oxigraph = shutil.which("oxigraph") or str(BIN / "oxigraph")
         if Path(oxigraph).exists():
             location = store_dir.parent / (store_dir.name + "-oxigraph-server")
-            shutil.rmtree(location, ignore_errors=True)
-            subprocess.run([oxigraph, "load", "--location", str(location), "--file", str(nquads)], check=True,
-                           capture_output=True)
+            loaded = location / "loaded-by-benchmarks"  # written last: without it, the load did not finish
+            if not (reuse and loaded.exists()):
+                shutil.rmtree(location, ignore_errors=True)
+                subprocess.run([oxigraph, "load", "--location", str(location), "--file", str(nquads)], check=True,
+                               capture_output=True)
+                loaded.write_text(str(nquads))
             port = free_port()
             self._start("oxigraph server", [oxigraph, "serve-read-only", "--location", str(location), "--bind",
                                             f"127.0.0.1:{port}", "--union-default-graph"],
                         f"http://127.0.0.1:{port}/query")
-        if with_rdflib:
-            port = free_port()
-            self._start("rdflib-endpoint", [sys.executable, "-m", "benchmarks.rdflib_endpoint_peer", str(nquads),
-                                            str(port)], f"http://127.0.0.1:{port}/")
+        port = free_port()
+        if rdflib_on_disk:
+            directory = store_dir.parent / (store_dir.name + "-rdflib-berkeleydb")
+            earlier = reuse and rdflib_endpoint_peer.loaded_figures(directory)
+            self.rdflib_loaded = earlier and {**earlier, "reused": True}
+            if not self.rdflib_loaded:  # in a child, so that its peak memory is the load's own
+                done = subprocess.run([sys.executable, "-m", "benchmarks.rdflib_endpoint_peer", "--load", str(nquads),
+                                       str(directory)], cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True)
+                self.rdflib_loaded = json.loads(done.stdout.strip().splitlines()[-1])
+            argv = ["--berkeleydb", str(directory), str(port)]
+        else:
+            argv = [str(nquads), str(port)]
+        self._start("rdflib-endpoint", [sys.executable, "-m", "benchmarks.rdflib_endpoint_peer", *argv],
+                    f"http://127.0.0.1:{port}/")
 
     def _start(self, name, argv, url, env=None):
         self._argv[name] = (argv, url, env)
@@ -229,7 +247,8 @@ class Peers:
 
     def restart(self, name: str) -> None:
         """Kill a peer and start it again: rdflib-endpoint goes on evaluating a query its
-        client gave up on, which would slow every later request down."""
+        client gave up on, which would slow every later request down. (Only reads are sent
+        to it, so a BerkeleyDB store killed mid-query opens again as it was.)"""
         self._stop(self.procs.pop(name))
         self.urls.pop(name, None)
         self._start(name, *self._argv[name])
@@ -293,21 +312,31 @@ def run(scales: list[int], seconds: int, repeat: int, reuse: bool = False) -> st
         lines += [f"## {scale}× the curated graph ({build['triples']:,} triples)", "", machine, "", loaded + ".", ""]
         store = ox.Store.read_only(str(store_dir))
         lines += [network_timings(store), ""]
-        peers = Peers(store_dir, nquads, with_rdflib=scale <= RDFLIB_MAX_SCALE)
+        on_disk = scale > RDFLIB_MAX_SCALE
+        # In memory from RDFLIB_ALL_UP_TO on, a restart after a query given up takes minutes.
+        rdflib_tiny_only = not on_disk and scale >= RDFLIB_ALL_UP_TO
+        peers = Peers(store_dir, nquads, rdflib_on_disk=on_disk, reuse=reuse)
         try:
             preparing_s, prepared = peers.prepared  # not `seconds`: that is wrk's duration
             lines += [f"After start, the service prepared the default answers of {prepared} of the "
                       f"{len(saved)} saved queries (and the labels of their first pages) in {preparing_s:.1f} s, "
                       "in the background (one query worker); the timings below start after that.", ""]
             names = ["raw pyoxigraph"] + list(peers.urls)
-            if scale > RDFLIB_MAX_SCALE:
-                lines += [f"rdflib-endpoint is not run at {scale}×: its in-memory graph of the data needs more "
-                          f"memory than this machine has (see its peak memory at {RDFLIB_MAX_SCALE}×).", ""]
-            if "rdflib-endpoint" in peers.started:
+            if on_disk and peers.rdflib_loaded:
+                loaded = peers.rdflib_loaded
+                lines += [f"rdflib-endpoint runs on rdflib's BerkeleyDB store at {scale}× (an in-memory graph would "
+                          f"need ten times its {RDFLIB_MAX_SCALE}× peak memory, more than this machine has). Loading "
+                          f"the data into it took {loaded['seconds']:,.0f} s, peak memory {loaded['peak_mb']:,.0f} MB, "
+                          f"{loaded['disk_mb'] / 1024:,.1f} GB on disk"
+                          + (" (an earlier run's load, reused with --reuse)" if loaded.get("reused") else "")
+                          + f"; the peer opened it in {peers.started.get('rdflib-endpoint', 0):.1f} s.", ""]
+            elif "rdflib-endpoint" in peers.started:
                 lines += [f"rdflib-endpoint parsed the data into memory in {peers.started['rdflib-endpoint']:.1f} s, "
                           f"peak memory {peers.peak_mb('rdflib-endpoint') or 0:,.0f} MB "
-                          f"(the service's store was loaded above). A request it does not answer within 15 s is "
-                          f"given up and the peer restarted{'' if scale < RDFLIB_ALL_UP_TO else f'; beyond {RDFLIB_ALL_UP_TO - 1}× it gets only the tiny lookup, as a restart takes minutes'}.", ""]
+                          f"(the service's store was loaded above)."]
+            if "rdflib-endpoint" in peers.started:
+                lines += [f"A request rdflib-endpoint does not answer within 15 s is given up and the peer restarted"
+                          f"{'; beyond ' + str(RDFLIB_ALL_UP_TO - 1) + '× in memory it gets only the tiny lookup, as a restart takes minutes' if rdflib_tiny_only else ''}.", ""]
             lines += ["Median / p95 latency in ms, each request a new query text (no cache can answer); "
                       "'service, repeated' is the same query sent again (answered from the service's cache); "
                       "'saved page 1' is the saved query's first page (1,000 rows) as a user opens it, "
@@ -322,7 +351,7 @@ def run(scales: list[int], seconds: int, repeat: int, reuse: bool = False) -> st
                 row.append(f"{1000 * statistics.median(raw):.1f} / {1000 * percentile(raw, 95):.1f}")
                 for peer in names[1:]:
                     slow_peer = peer == "rdflib-endpoint"
-                    if slow_peer and scale >= RDFLIB_ALL_UP_TO and qname != "tiny lookup":
+                    if slow_peer and rdflib_tiny_only and qname != "tiny lookup":
                         row.append("not run")
                         continue
                     url = peers.urls.get(peer)
@@ -349,6 +378,8 @@ def run(scales: list[int], seconds: int, repeat: int, reuse: bool = False) -> st
             for qname in ("tiny lookup", "group by all"):
                 for unique in (False, True):
                     figures = [wrk(peers.urls[peer], queries[qname], seconds, unique)
+                               # wrk leaves its unanswered requests behind: rdflib-endpoint would go on
+                               # evaluating them while the next peers are measured.
                                if peer in peers.urls and (qname == "tiny lookup" or peer != "rdflib-endpoint"
                                                           or scale < RDFLIB_ALL_UP_TO) else None
                                for peer in names[1:]]
