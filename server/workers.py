@@ -24,6 +24,11 @@ import pyoxigraph as ox
 from graph.store import snapshots_root
 
 ASK, SELECT, GRAPH = "ask", "select", "graph"
+READY = ("ready", None, None)  # a worker's first message: its interpreter is up
+# How long a worker may take to start (a fresh interpreter, importing pyoxigraph) and to open a
+# snapshot. Neither is the query's time: on a busy machine they can take seconds, and a query
+# given 1 s would time out before it began.
+START_LIMIT = 60.0
 
 
 @dataclass
@@ -94,7 +99,8 @@ def evaluate(store: ox.Store, request: dict, prefixes: dict) -> Answer:
 
 
 def _serve(conn, prefixes: dict) -> None:
-    """The worker loop: open the snapshot it is told, evaluate, answer."""
+    """The worker loop: say it is up; then open the snapshot it is told, or evaluate, and answer."""
+    conn.send(READY)
     store, opened = None, None
     while True:
         try:
@@ -106,6 +112,9 @@ def _serve(conn, prefixes: dict) -> None:
                 store, opened = None, None
                 store = ox.Store.read_only(request["snapshot"])
                 opened = request["snapshot"]
+            if "query" not in request:  # only told to open it
+                conn.send(("ok", None, None))
+                continue
             answer = evaluate(store, request, prefixes)
             conn.send(("ok", answer.kind, answer.payload))
         except WorkerError as error:
@@ -128,6 +137,23 @@ class _Worker:
         self.process = context.Process(target=_serve, args=(child, prefixes), daemon=True)
         self.process.start()
         child.close()
+        self.started, self.snapshot = False, None
+
+    def ready(self, snapshot: str) -> None:
+        """Return once the worker is up and has `snapshot` open. EOFError if it does not get
+        there within START_LIMIT; WorkerError if the snapshot cannot be opened."""
+        if not self.started:
+            if not self.conn.poll(START_LIMIT) or self.conn.recv() != READY:
+                raise EOFError("the worker did not start")
+            self.started = True
+        if self.snapshot != snapshot:
+            self.conn.send({"snapshot": snapshot})
+            if not self.conn.poll(START_LIMIT):
+                raise EOFError("the worker did not open the snapshot")
+            status, kind, payload = self.conn.recv()
+            if status == "error":
+                raise WorkerError(kind, payload)
+            self.snapshot = snapshot
 
     def kill(self) -> None:
         self.process.kill()
@@ -155,6 +181,7 @@ class WorkerPool:
         except queue.Empty:
             raise WorkerTimeout("every query worker stayed busy for the whole time limit") from None
         try:
+            worker.ready(request["snapshot"])  # before the clock starts: the limit is the query's own time
             worker.conn.send(request)
             if not worker.conn.poll(timeout):
                 # Cut the query: the process goes, a fresh one takes its place.
