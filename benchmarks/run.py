@@ -183,11 +183,18 @@ class Peers:
     """Start the HTTP peers on one scale's data and stop them afterwards. `started` holds how
     long each took to come up (for rdflib-endpoint in memory: parsing the data). With
     `rdflib_on_disk`, rdflib-endpoint serves a BerkeleyDB store loaded beforehand (`rdflib_loaded`
-    holds that load's figures); `reuse` keeps an earlier run's finished loads of the peers."""
+    holds that load's figures); `reuse` keeps an earlier run's finished loads of the peers.
+    With `rdflib_only`, no other peer is started (benchmarks.rdflib_at_scale)."""
 
-    def __init__(self, store_dir: Path, nquads: Path, rdflib_on_disk: bool, reuse: bool = False):
+    def __init__(self, store_dir: Path, nquads: Path, rdflib_on_disk: bool, reuse: bool = False,
+                 rdflib_only: bool = False):
         self.procs, self.urls, self.started, self._argv = {}, {}, {}, {}
         self.rdflib_loaded = None
+        if not rdflib_only:
+            self._start_oxigraph_peers(store_dir, nquads, reuse)
+        self._start_rdflib(store_dir, nquads, rdflib_on_disk, reuse)
+
+    def _start_oxigraph_peers(self, store_dir: Path, nquads: Path, reuse: bool) -> None:
         port = free_port()
         self._start("service", service_argv(store_dir, port), f"http://127.0.0.1:{port}/sparql", env=SERVICE_ENV)
         # Before the other peers start, so that the preparation has the machine to itself.
@@ -208,6 +215,8 @@ class Peers:
             self._start("oxigraph server", [oxigraph, "serve-read-only", "--location", str(location), "--bind",
                                             f"127.0.0.1:{port}", "--union-default-graph"],
                         f"http://127.0.0.1:{port}/query")
+
+    def _start_rdflib(self, store_dir: Path, nquads: Path, rdflib_on_disk: bool, reuse: bool) -> None:
         port = free_port()
         if rdflib_on_disk:
             directory = store_dir.parent / (store_dir.name + "-rdflib-berkeleydb")
