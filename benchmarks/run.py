@@ -258,7 +258,9 @@ class Peers:
         """Kill a peer and start it again: rdflib-endpoint goes on evaluating a query its
         client gave up on, which would slow every later request down. (Only reads are sent
         to it, so a BerkeleyDB store killed mid-query opens again as it was.)"""
-        self._stop(self.procs.pop(name))
+        proc = self.procs.pop(name)
+        proc.kill()  # not terminate: uvicorn would wait for the query it is stuck on
+        proc.wait()
         self.urls.pop(name, None)
         self._start(name, *self._argv[name])
 
