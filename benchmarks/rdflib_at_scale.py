@@ -19,9 +19,8 @@ import statistics
 import pyoxigraph as ox
 
 from benchmarks.generate import OUT
-from benchmarks.run import Peers, percentile, time_http, time_raw, workload, wrk
-
-GIVE_UP_S = 15.0
+from benchmarks.run import (RDFLIB_GIVE_UP_S as GIVE_UP_S, Peers, berkeleydb_load, percentile, time_http,
+                            time_raw, workload, wrk)
 
 
 def measure(scale: int, repeat: int, seconds: int) -> str:
@@ -30,12 +29,9 @@ def measure(scale: int, repeat: int, seconds: int) -> str:
         raise SystemExit(f"no store or dump at {scale}×: run `python -m benchmarks.run --scales {scale}` first")
     peers = Peers(store_dir, nquads, rdflib_on_disk=True, reuse=True, rdflib_only=True)
     store = ox.Store.read_only(str(store_dir))
-    loaded = peers.rdflib_loaded
     lines = [f"Run {datetime.datetime.now():%Y-%m-%d %H:%M} on {platform.node()}, `python -m "
-             f"benchmarks.rdflib_at_scale --scale {scale} --repeat {repeat}`. Loading the data into "
-             f"rdflib's BerkeleyDB store took {loaded['seconds']:,.0f} s, peak memory "
-             f"{loaded['peak_mb']:,.0f} MB, {loaded['disk_mb'] / 1024:,.1f} GB on disk; the peer opened it in "
-             f"{peers.started.get('rdflib-endpoint', 0):.1f} s.", "",
+             f"benchmarks.rdflib_at_scale --scale {scale} --repeat {repeat}`, on rdflib's BerkeleyDB store. "
+             + berkeleydb_load(peers), "",
              "| query | rdflib-endpoint (BerkeleyDB) | raw pyoxigraph | rdflib ÷ raw |", "|---|---|---|---|"]
     try:
         for name, text in workload().items():

@@ -43,6 +43,7 @@ TINY = "SELECT ?p ?o WHERE { <https://w3id.org/techniekpact/id/org/ocw> ?p ?o }"
 GROUP_BY = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"
 RDFLIB_ALL_UP_TO = 100  # from this scale on, rdflib-endpoint in memory gets only the tiny lookup
 RDFLIB_MAX_SCALE = 100  # beyond, an in-memory rdflib graph does not fit: rdflib-endpoint runs on BerkeleyDB
+RDFLIB_GIVE_UP_S = 15.0  # a request rdflib-endpoint does not answer in this time is given up, the peer restarted
 
 
 def free_port() -> int:
@@ -278,6 +279,15 @@ class Peers:
             self._stop(proc)
 
 
+def berkeleydb_load(peers: Peers) -> str:
+    """How rdflib-endpoint's BerkeleyDB store was loaded and opened, for RESULTS.md."""
+    loaded = peers.rdflib_loaded
+    return (f"Loading the data into it took {loaded['seconds']:,.0f} s, peak memory {loaded['peak_mb']:,.0f} MB, "
+            f"{loaded['disk_mb'] / 1024:,.1f} GB on disk"
+            + (" (an earlier run's load, reused with --reuse)" if loaded.get("reused") else "")
+            + f"; the peer opened it in {peers.started.get('rdflib-endpoint', 0):.1f} s.")
+
+
 def scaled_store(scale: int, reuse: bool = False) -> tuple[Path, Path, dict]:
     """Generate the data and load it as a build would (benchmarks.generate.load_store); time and
     memory. Returns the store, an N-Quads dump of it for the other peers, and the figures.
@@ -334,19 +344,15 @@ def run(scales: list[int], seconds: int, repeat: int, reuse: bool = False) -> st
                       "in the background (one query worker); the timings below start after that.", ""]
             names = ["raw pyoxigraph"] + list(peers.urls)
             if on_disk and peers.rdflib_loaded:
-                loaded = peers.rdflib_loaded
                 lines += [f"rdflib-endpoint runs on rdflib's BerkeleyDB store at {scale}× (an in-memory graph would "
-                          f"need ten times its {RDFLIB_MAX_SCALE}× peak memory, more than this machine has). Loading "
-                          f"the data into it took {loaded['seconds']:,.0f} s, peak memory {loaded['peak_mb']:,.0f} MB, "
-                          f"{loaded['disk_mb'] / 1024:,.1f} GB on disk"
-                          + (" (an earlier run's load, reused with --reuse)" if loaded.get("reused") else "")
-                          + f"; the peer opened it in {peers.started.get('rdflib-endpoint', 0):.1f} s.", ""]
+                          f"need ten times its {RDFLIB_MAX_SCALE}× peak memory, more than this machine has). "
+                          + berkeleydb_load(peers), ""]
             elif "rdflib-endpoint" in peers.started:
                 lines += [f"rdflib-endpoint parsed the data into memory in {peers.started['rdflib-endpoint']:.1f} s, "
                           f"peak memory {peers.peak_mb('rdflib-endpoint') or 0:,.0f} MB "
                           f"(the service's store was loaded above)."]
             if "rdflib-endpoint" in peers.started:
-                lines += [f"A request rdflib-endpoint does not answer within 15 s is given up and the peer restarted"
+                lines += [f"A request rdflib-endpoint does not answer within {RDFLIB_GIVE_UP_S:.0f} s is given up and the peer restarted"
                           f"{'; beyond ' + str(RDFLIB_ALL_UP_TO - 1) + '× in memory it gets only the tiny lookup, as a restart takes minutes' if rdflib_tiny_only else ''}.", ""]
             lines += ["Median / p95 latency in ms, each request a new query text (no cache can answer); "
                       "'service, repeated' is the same query sent again (answered from the service's cache); "
@@ -367,9 +373,9 @@ def run(scales: list[int], seconds: int, repeat: int, reuse: bool = False) -> st
                         continue
                     url = peers.urls.get(peer)
                     times = url and time_http(url, text, 3 if slow_peer else repeat, budget=20.0,
-                                              timeout=15.0 if slow_peer else 60.0)
+                                              timeout=RDFLIB_GIVE_UP_S if slow_peer else 60.0)
                     if not times:
-                        row.append("> 15 s" if slow_peer else "> 60 s")
+                        row.append(f"> {RDFLIB_GIVE_UP_S:.0f} s" if slow_peer else "> 60 s")
                         if slow_peer:
                             peers.restart(peer)
                         continue
