@@ -132,7 +132,8 @@ def time_repeated(url: str, text: str, repeat: int) -> list[float] | None:
 
 def wait_prepared(sparql_url: str, budget: float = 3600) -> tuple[float, int]:
     """Seconds from the service's first answer until it has prepared its saved queries'
-    default answers in the background (server/answers.py), and how many it prepared."""
+    default answers and its unfiltered network views in the background (server/answers.py,
+    server/network_views.py), and how many answers it prepared."""
     url = sparql_url.rsplit("/sparql", 1)[0] + "/health"
     started = time.perf_counter()
     while True:
@@ -340,8 +341,9 @@ def run(scales: list[int], seconds: int, repeat: int, reuse: bool = False) -> st
         try:
             preparing_s, prepared = peers.prepared  # not `seconds`: that is wrk's duration
             lines += [f"After start, the service prepared the default answers of {prepared} of the "
-                      f"{len(saved)} saved queries (and the labels of their first pages) in {preparing_s:.1f} s, "
-                      "in the background (one query worker); the timings below start after that.", ""]
+                      f"{len(saved)} saved queries (and the labels of their first pages) and the unfiltered "
+                      f"network views in {preparing_s:.1f} s, in the background (one query worker, one view "
+                      "thread); the timings below start after that.", ""]
             names = ["raw pyoxigraph"] + list(peers.urls)
             if on_disk and peers.rdflib_loaded:
                 lines += [f"rdflib-endpoint runs on rdflib's BerkeleyDB store at {scale}× (an in-memory graph would "

@@ -36,7 +36,8 @@ def main() -> None:
         url = f"http://127.0.0.1:{port}/sparql"
         wait_for(url)
         seconds, prepared = wait_prepared(url)
-        print(f"Prepared the default answers of {prepared} saved queries in {seconds:.1f} s after the first answer.\n")
+        print(f"Prepared the default answers of {prepared} saved queries (and the network views) in {seconds:.1f} s "
+              "after the first answer.\n")
         pages = {name: time_saved_page(url, name, args.repeat) for name in saved_queries.names()}
     finally:
         service.terminate()

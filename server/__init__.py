@@ -13,6 +13,7 @@ def create_app(config: Config | None = None) -> Flask:
     from server.answers import Answers
     from server.cache import ResultCache
     from server.engine import Engine
+    from server.network_views import NetworkViews
     from server.reports import Reports
 
     config = config or Config.from_env()
@@ -22,6 +23,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["techniekpact.answers"] = Answers(engine, config.prepare_timeout)
     app.extensions["techniekpact.cache"] = ResultCache()
     app.extensions["techniekpact.reports"] = Reports(engine, background=config.prepare_validation)
+    app.extensions["techniekpact.network_views"] = NetworkViews(engine, network.build_data,
+                                                                background=config.prepare_timeout > 0)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graph_store.bp)
     app.register_blueprint(queries.bp)

@@ -28,6 +28,7 @@ from pathlib import Path
 from graph import saved_queries
 from server.engine import SELECT, Result, ResultTooLarge
 from server.rendering import remember_labels
+from server.versions import follow_versions
 
 MAX_ROWS = 1_000_000  # an answer with more rows is refused, not kept (a disk and memory bound)
 MAX_BYTES = 1 << 30   # the answers kept on disk; the least recently used go first
@@ -87,7 +88,7 @@ class Answers:
         self._closed = threading.Event()
         self._warmed: str | None = None  # the version whose default answers were prepared
         if prepare_timeout > 0:
-            threading.Thread(target=self._warm_up, name="prepare-answers", daemon=True).start()
+            follow_versions(engine, self._warm_up, "prepare-answers", self._closed)
 
     def get(self, query: saved_queries.SavedQuery, bound: dict, timeout: float | None = None) -> Answer:
         """The whole answer of `query` with these bound parameters, for the current version:
@@ -149,26 +150,17 @@ class Answers:
     def close(self) -> None:
         self._closed.set()
 
-    def _warm_up(self) -> None:
-        """Prepare every saved query's default answer for the current version; again after
-        every change of version. A query that fails here is left to be evaluated on request."""
-        pause = 0.0
-        while not self._closed.wait(pause):
-            pause = 1.0
+    def _warm_up(self, version: str) -> bool:
+        """Prepare every saved query's default answer for `version` (False: the version changed
+        first). A query that fails here is left to be evaluated on request."""
+        for query in saved_queries.load_all():
+            if self._closed.is_set() or self._engine.version != version:
+                return False
             try:
-                version = self._engine.version
-                if version == self._warmed:
-                    continue
-                for query in saved_queries.load_all():
-                    if self._closed.is_set() or self._engine.version != version:
-                        break
-                    try:
-                        answer = self.get(query, saved_queries.bind(query, {}), timeout=self.prepare_timeout)
-                        first = Result(SELECT, tsv=answer.slice(0, PAGE_SIZE))
-                        remember_labels(self._engine.store, first.variables, first.rows, answer.labels)
-                    except Exception:  # noqa: BLE001 - a time limit, a remote store away: try on request
-                        pass
-                else:
-                    self._warmed = version
-            except Exception:  # noqa: BLE001 - the version of a remote store that is away
+                answer = self.get(query, saved_queries.bind(query, {}), timeout=self.prepare_timeout)
+                first = Result(SELECT, tsv=answer.slice(0, PAGE_SIZE))
+                remember_labels(self._engine.store, first.variables, first.rows, answer.labels)
+            except Exception:  # noqa: BLE001 - a time limit, a remote store away: try on request
                 pass
+        self._warmed = version
+        return True

@@ -17,6 +17,8 @@ from server.negotiation import NotAcceptable, prefers_html
 from server.reports import ReportUnavailable
 from server.workers import WorkerError, WorkerLost
 
+RETRY_AFTER_S = 5  # a 503 says when to ask again; a page not ready yet asks again by itself
+
 # exception class → (status, short title)
 KNOWN = [
     (SyntaxError, 400, "Malformed query"),
@@ -47,14 +49,15 @@ def describe(error: Exception) -> str:
     return str(error)
 
 
-def respond(status: int, title: str, message: str):
+def respond(status: int, title: str, message: str, ask_again: bool = False):
     headers = {"Access-Control-Allow-Origin": "*"}
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="techniekpact"'
     if status == 503:
-        headers["Retry-After"] = "5"
+        headers["Retry-After"] = str(RETRY_AFTER_S)
     if prefers_html(request.accept_mimetypes):
-        return render_template("error.html", status=status, title=title, message=message), status, headers
+        return render_template("error.html", status=status, title=title, message=message,
+                               ask_again=ask_again, retry_after=RETRY_AFTER_S), status, headers
     if request.accept_mimetypes.best in ("application/json",) or request.path.endswith(".json"):
         return jsonify(error=title, message=message, status=status), status, headers
     return f"{title}: {message}\n", status, {**headers, "Content-Type": "text/plain; charset=utf-8"}
@@ -62,7 +65,9 @@ def respond(status: int, title: str, message: str):
 
 def register(app: Flask) -> None:
     for cls, status, title in KNOWN:
-        app.register_error_handler(cls, lambda e, s=status, t=title: respond(s, t, describe(e)))
+        # Only what is being prepared is asked for again: a query that timed out would time out again.
+        app.register_error_handler(cls, lambda e, s=status, t=title, again=cls is StillPreparing:
+                                   respond(s, t, describe(e), again))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

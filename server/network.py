@@ -1,13 +1,13 @@
 """Interactive network views at /network/<view> (HTML) and /network/<view>.json (data).
 
 vis-network comes from the installed pyvis package and is served from this server, never
-from a CDN. Views are computed once per store version and filter combination.
+from a CDN. Views are built once per store version and choice of filters, outside the request
+(server/network_views.py).
 """
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 
 import pyvis
@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from graph import network
 from graph.namespaces import GRAPH, ID
+from server.network_views import ViewKey
 
 bp = Blueprint("network", __name__)
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
@@ -44,26 +45,23 @@ def _choice(name: str, allowed) -> str | None:
     return value
 
 
-@lru_cache(maxsize=64)
-def _view_data(version: str, name: str, iri: str | None, depth: int, line: str | None, landsdeel: str | None,
-               document: str | None) -> dict:
-    store = _engine().store
-    try:
-        view = network.build_view(store, name, iri=iri, depth=depth,
-                                  line=f"{ID}concept/actielijn/{line}" if line else None,
-                                  landsdeel_iri=f"{ID}landsdeel/{landsdeel}" if landsdeel else None,
-                                  document=GRAPH + document if document else None)
-    except network.UnknownView as error:
-        abort(404, str(error.args[0]))
+def build_data(store, key: ViewKey) -> dict:
+    """The data of one view, as /network/<view>.json gives it (less the filter choices).
+    Built by NetworkViews, once per store version and choice of filters."""
+    view = network.build_view(store, key.name, iri=key.iri, depth=key.depth,
+                              line=f"{ID}concept/actielijn/{key.line}" if key.line else None,
+                              landsdeel_iri=f"{ID}landsdeel/{key.landsdeel}" if key.landsdeel else None,
+                              document=GRAPH + key.document if key.document else None)
     return {"name": view.name, "title": view.title, "description": view.description,
             "summarised": view.summarised, "total_nodes": view.total_nodes,
-            "filters": {"line": line, "landsdeel": landsdeel, "document": document, "iri": iri, "depth": depth},
+            "filters": {"line": key.line, "landsdeel": key.landsdeel, "document": key.document, "iri": key.iri,
+                        "depth": key.depth},
             "analytics": network.analytics(view), **network.vis_data(view)}
 
 
 def view_data(name: str) -> dict:
-    store = _engine().store
-    landsdelen = network.landsdelen(store)
+    engine = _engine()
+    landsdelen = network.landsdelen(engine.store)
     iri = request.args.get("iri") or None
     if iri is not None and not iri.startswith(("http://", "https://")):
         abort(400, "iri must be an absolute http(s) IRI")
@@ -73,8 +71,12 @@ def view_data(name: str) -> dict:
         abort(400, "depth must be 1 or 2")
     if depth not in (1, 2):
         abort(400, "depth must be 1 or 2")
-    data = _view_data(_engine().version, name, iri, depth, _choice("line", LINES),
-                      _choice("landsdeel", landsdelen), _choice("document", DOCUMENTS))
+    key = ViewKey(engine.version, name, iri, depth, _choice("line", LINES), _choice("landsdeel", landsdelen),
+                  _choice("document", DOCUMENTS))
+    try:
+        data = current_app.extensions["techniekpact.network_views"].get(key, timeout=engine.config.query_timeout)
+    except network.UnknownView as error:
+        abort(404, str(error.args[0]))
     return {**data, "choices": {"lines": LINES, "landsdelen": landsdelen, "documents": DOCUMENTS}}
 
 

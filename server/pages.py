@@ -70,9 +70,12 @@ def health():
     counts = engine.counts()
     answers = current_app.extensions["techniekpact.answers"]
     reports = current_app.extensions["techniekpact.reports"]
+    views = current_app.extensions["techniekpact.network_views"]
+    # `preparing`: the background work of this version (saved queries' default answers, unfiltered
+    # network views) is not done yet. The validation report is made on its own (minutes at scale).
     return jsonify(status="ok", version=engine.version, triples=sum(counts.values()), graphs=len(counts),
-                   prepared_answers=answers.prepared(), preparing=answers.preparing,
-                   validation_report=reports.ready() is not None)
+                   prepared_answers=answers.prepared(), prepared_network_views=views.kept(),
+                   preparing=answers.preparing or views.preparing, validation_report=reports.ready() is not None)
 
 
 @lru_cache(maxsize=2)

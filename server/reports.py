@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from server.answers import StillPreparing
+from server.versions import follow_versions
 
 
 class ReportUnavailable(Exception):
@@ -81,7 +82,7 @@ class Reports:
         self._making: _Making | None = None
         self._failed: _Making | None = None  # the last making that failed: not retried in the background
         if background:
-            threading.Thread(target=self._watch, name="prepare-validation", daemon=True).start()
+            follow_versions(engine, self._make, "prepare-validation")
 
     def ready(self) -> Report | None:
         """The current version's report if it is made, without waiting (for the home page)."""
@@ -159,13 +160,9 @@ class Reports:
                 self._making = None
         making.done.set()
 
-    def _watch(self) -> None:
-        """Make the report of every new version in the background, one at a time."""
-        while True:
-            try:
-                making = self._start(self._engine.version, again=False)
-                if isinstance(making, _Making):
-                    making.done.wait()
-            except Exception:  # noqa: BLE001 - the version of a remote store that is away: try again
-                pass
-            time.sleep(1.0)
+    def _make(self, version: str) -> bool:
+        """Make the report of `version` in the background (not again if it failed), and wait for it."""
+        making = self._start(version, again=False)
+        if isinstance(making, _Making):
+            making.done.wait()
+        return True

@@ -2,6 +2,8 @@
 escaping, offline rendering."""
 
 import re
+import threading
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -130,3 +132,64 @@ def test_cli_writes_a_self_contained_view(store_dir, tmp_path):
     assert not re.findall(r"""url\(\s*["']?https?:|@import\s+["']?https?:|fetch\(\s*["']https?:|importScripts\(""", html)
     bad = CliRunner().invoke(main, ["network", "--store", str(store_dir), "nonsense", "--out", str(out)])
     assert bad.exit_code == 2 and "there is no view" in bad.output
+
+
+def _views_app(store_dir, **config):
+    from server import create_app
+    from server.config import Config
+
+    return create_app(Config(store=str(store_dir), prepare_validation=False, **config))
+
+
+def _until(predicate, seconds=60.0):
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "not within a minute"
+        time.sleep(0.05)
+
+
+def test_a_view_not_built_within_the_time_limit_is_503_and_goes_on_being_built(store_dir):
+    """No view is built within a millisecond, even on the curated graph: the request is told to
+    come back (Retry-After) instead of waiting without bound, and the view is built meanwhile."""
+    client = _views_app(store_dir, query_timeout=0.001, prepare_timeout=0).test_client()
+    first = client.get("/network/programmes.json", query_string={"line": "kiezen"})
+    assert first.status_code == 503
+    assert first.headers["Retry-After"] and "programmes is being built" in first.get_json()["message"]
+    _until(lambda: client.application.extensions["techniekpact.network_views"].kept() == 1)
+    later = client.get("/network/programmes.json", query_string={"line": "kiezen"})
+    assert later.status_code == 200 and later.get_json()["filters"]["line"] == "kiezen" and later.get_json()["nodes"]
+    page = client.get("/network/programmes", query_string={"line": "werken"}, headers={"Accept": "text/html"})
+    assert page.status_code == 503
+    assert '<meta http-equiv="refresh" content="5">' in page.get_data(as_text=True), "the page asks again by itself"
+
+
+def test_the_unfiltered_views_are_built_in_the_background_after_start(store_dir):
+    client = _views_app(store_dir, query_timeout=0.001, prepare_timeout=60).test_client()
+    _until(lambda: not client.get("/health").get_json()["preparing"])
+    assert client.get("/health").get_json()["prepared_network_views"] == 2
+    for name in ("partners", "programmes"):
+        r = client.get(f"/network/{name}.json")
+        assert r.status_code == 200, r.get_data(as_text=True)  # within 1 ms: built before it was asked for
+    assert client.get("/network/partners.json", query_string={"line": "leren"}).status_code == 503
+
+
+def test_views_waiting_to_be_built_are_bounded(store_dir):
+    """Requests for ever new filter combinations (any IRI makes a new ego view) queue one view
+    each behind the one being built; beyond MAX_WAITING they are refused, not queued."""
+    from server import network as network_routes
+    from server.answers import StillPreparing
+    from server.network_views import MAX_WAITING, NetworkViews, ViewKey
+
+    app = _views_app(store_dir, prepare_timeout=0)
+    engine, gate = app.extensions["techniekpact.engine"], threading.Event()
+    views = NetworkViews(engine, lambda store, key: gate.wait(60) and network_routes.build_data(store, key),
+                         background=False)
+    keys = [ViewKey(engine.version, "ego", f"{ID}org/vhto", 1, line) for line in (None, "kiezen", "leren", "werken")]
+    keys += [ViewKey(engine.version, "ego", f"{ID}org/{slug}") for slug in range(MAX_WAITING - len(keys))]
+    for key in keys:
+        with pytest.raises(StillPreparing):
+            views.get(key, timeout=0)
+    with pytest.raises(StillPreparing, match="waiting to be built"):
+        views.get(ViewKey(engine.version, "ego", f"{ID}org/ocw"), timeout=0)
+    gate.set()
+    assert ID + "org/vhto" in node_ids(views.get(keys[0], timeout=60))
