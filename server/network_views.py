@@ -97,12 +97,14 @@ class NetworkViews:
                 if key.version != self._engine.version:
                     raise StillPreparing("the store changed before this view was built; ask again")
                 view = self._build(self._engine.store, key)
+                current = key.version == self._engine.version  # a view of an older version is not kept
                 with self._lock:
-                    for old in [k for k in self._kept if k.version != key.version]:
-                        del self._kept[old]
-                    self._kept[key] = view
-                    while len(self._kept) > MAX_KEPT:
-                        self._kept.popitem(last=False)
+                    if current:
+                        for old in [k for k in self._kept if k.version != key.version]:
+                            del self._kept[old]
+                        self._kept[key] = view
+                        while len(self._kept) > MAX_KEPT:
+                            self._kept.popitem(last=False)
                     del self._building[key]
                 future.set_result(view)
             except Exception as error:  # noqa: BLE001 - raised to whoever asked for this view

@@ -97,12 +97,14 @@ def test_labels_with_html_are_shown_as_text(client):
     graph = "https://w3id.org/techniekpact/graph/test-escape"
     evil = '<img src=x onerror="alert(1)">Kwaadaardig'
     update = f"""INSERT DATA {{ GRAPH <{graph}> {{
-        <{ID}org/test-evil> a <https://w3id.org/techniekpact/def#Company> ;
+        <{ID}org/test-evil> a <https://w3id.org/techniekpact/def#Company> , <http://www.w3.org/ns/org#Organization> ;
             <http://www.w3.org/2004/02/skos/core#prefLabel> '''{evil}'''@nl .
         <{ID}action/test-evil> a <https://w3id.org/techniekpact/def#Action> ;
             <https://w3id.org/techniekpact/def#owner> <{ID}org/test-evil> , <{ID}org/ocw> }} }}"""
+    assert ID + "org/test-evil" not in node_ids(view(client, "partners"))  # built and kept for this version
     assert client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
     try:
+        assert ID + "org/test-evil" in node_ids(view(client, "partners")), "a new version, a new view: never stale"
         html = client.get("/network/ego", query_string={"iri": ID + "org/test-evil"},
                           headers={"Accept": "text/html"}).get_data(as_text=True)
         assert "<img src=x" not in html
@@ -193,3 +195,28 @@ def test_views_waiting_to_be_built_are_bounded(store_dir):
         views.get(ViewKey(engine.version, "ego", f"{ID}org/ocw"), timeout=0)
     gate.set()
     assert ID + "org/vhto" in node_ids(views.get(keys[0], timeout=60))
+
+
+def test_a_view_with_more_edges_than_can_be_drawn_draws_the_strongest(store, store_dir, monkeypatch):
+    """vis-network lays out thousands of edges slowly (17 s for the partner view at 100×):
+    beyond MAX_DRAWN_EDGES every node keeps its strongest edge and the strongest others fill
+    up; the analytics and the page still count every edge."""
+    from graph import network
+
+    view = network.build_view(store, "partners")
+    graph, total = view.graph, view.graph.number_of_edges()
+    monkeypatch.setattr(network, "MAX_DRAWN_EDGES", 300)
+    data = network.vis_data(view)
+    assert data["total_edges"] == total > 300 and len(data["edges"]) == 300
+    drawn = {frozenset((e["from"], e["to"])) for e in data["edges"]}
+    assert {n for e in drawn for n in e} == {n for n in graph if graph.degree(n)}, "no drawn node floats free"
+    weight = lambda a, b: graph.edges[a, b].get("weight", 1)  # noqa: E731
+    strongest = {n: max(weight(n, m) for m in graph[n]) for n in graph if graph.degree(n)}
+    heaviest_left_out = max(weight(a, b) for a, b in graph.edges if frozenset((a, b)) not in drawn)
+    for pair in drawn:
+        a, b = tuple(pair)
+        assert weight(a, b) >= heaviest_left_out or weight(a, b) in (strongest[a], strongest[b])
+
+    page = _views_app(store_dir, prepare_timeout=0).test_client().get("/network/partners", headers={"Accept": "text/html"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and f"Van de {total} verbindingen zijn de 300 sterkste getekend" in html

@@ -17,7 +17,10 @@
     interaction: {hover: true, tooltipDelay: 150, hideEdgesOnDrag: big},
   });
   // A stable picture stays still, so a big view does not keep the CPU busy.
-  network.once("stabilizationIterationsDone", () => network.setOptions({physics: false}));
+  network.once("stabilizationIterationsDone", () => {
+    network.setOptions({physics: false});
+    container.dataset.stable = "true";  // drawn and still (the browser tests wait for it)
+  });
   // Clicking a node opens its entity page.
   network.on("click", params => {
     if (!params.nodes.length) return;
