@@ -28,7 +28,7 @@ from pathlib import Path
 from graph import saved_queries
 from server.engine import SELECT, Result, ResultTooLarge
 from server.rendering import remember_labels
-from server.versions import follow_versions
+from server.versions import FollowVersions
 
 MAX_ROWS = 1_000_000  # an answer with more rows is refused, not kept (a disk and memory bound)
 MAX_BYTES = 1 << 30   # the answers kept on disk; the least recently used go first
@@ -86,9 +86,8 @@ class Answers:
         self._pending: dict[tuple, threading.Event] = {}
         self._lock = threading.Lock()
         self._closed = threading.Event()
-        self._warmed: str | None = None  # the version whose default answers were prepared
-        if prepare_timeout > 0:
-            follow_versions(engine, self._warm_up, "prepare-answers", self._closed)
+        self._warming = FollowVersions(engine, self._warm_up, "prepare-answers", self._closed) \
+            if prepare_timeout > 0 else None
 
     def get(self, query: saved_queries.SavedQuery, bound: dict, timeout: float | None = None) -> Answer:
         """The whole answer of `query` with these bound parameters, for the current version:
@@ -145,7 +144,7 @@ class Answers:
     @property
     def preparing(self) -> bool:
         """The background thread has yet to prepare the current version's default answers."""
-        return self.prepare_timeout > 0 and self._warmed != self._engine.version
+        return self._warming is not None and self._warming.preparing
 
     def close(self) -> None:
         self._closed.set()
@@ -162,5 +161,4 @@ class Answers:
                 remember_labels(self._engine.store, first.variables, first.rows, answer.labels)
             except Exception:  # noqa: BLE001 - a time limit, a remote store away: try on request
                 pass
-        self._warmed = version
         return True

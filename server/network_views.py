@@ -20,7 +20,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Callable, NamedTuple
 
 from server.answers import StillPreparing
-from server.versions import follow_versions
+from server.versions import FollowVersions
 
 MAX_KEPT = 64     # views kept for the current version; the least recently used go first
 MAX_WAITING = 16  # views asked for and not yet built; more are refused (503) until fewer wait
@@ -44,20 +44,28 @@ class NetworkViews:
 
     def __init__(self, engine, build: Callable[[object, ViewKey], dict], background: bool):
         self._engine, self._build = engine, build
-        self._waiting: queue.Queue[tuple[ViewKey, Future]] = queue.Queue()
+        self._waiting: queue.Queue[ViewKey] = queue.Queue()  # the keys of `_building`, in order
         self._lock = threading.Lock()
         self._kept: OrderedDict[ViewKey, dict] = OrderedDict()
-        self._building: dict[ViewKey, tuple[Future, float]] = {}
-        self._background, self._prepared = background, None  # the version whose unfiltered views are built
+        self._building: dict[ViewKey, tuple[Future, float]] = {}  # its answer, and since when it was asked for
         # A daemon thread, not an executor's: stopping the service must not wait for a view.
         threading.Thread(target=self._build_each, name="network-views", daemon=True).start()
-        if background:
-            follow_versions(engine, self._prepare, "prepare-network-views")
+        self._preparing = FollowVersions(engine, self._prepare, "prepare-network-views") if background else None
 
-    def get(self, key: ViewKey, timeout: float) -> dict:
+    def get(self, key: ViewKey, timeout: float | None) -> dict:
         """The view of `key`, built now if need be. Raises what the build raises, or
-        StillPreparing when it is not built within `timeout` seconds."""
-        future, started = self._start(key)
+        StillPreparing when it is not built within `timeout` seconds (None: no bound)."""
+        with self._lock:  # one lock for both: a view built in between is not queued again
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+            if key not in self._building:
+                if len(self._building) >= MAX_WAITING:
+                    raise StillPreparing(f"{len(self._building)} network views are waiting to be built; "
+                                         "try again shortly")
+                self._building[key] = (Future(), time.monotonic())
+                self._waiting.put(key)
+            future, started = self._building[key]
         try:
             return future.result(timeout)
         except FutureTimeout:
@@ -73,26 +81,13 @@ class NetworkViews:
     @property
     def preparing(self) -> bool:
         """The background thread has yet to build the current version's unfiltered views."""
-        return self._background and self._prepared != self._engine.version
-
-    def _start(self, key: ViewKey) -> tuple[Future, float]:
-        with self._lock:
-            if key in self._kept:
-                self._kept.move_to_end(key)
-                done = Future()
-                done.set_result(self._kept[key])
-                return done, time.monotonic()
-            if key in self._building:
-                return self._building[key]
-            if len(self._building) >= MAX_WAITING:
-                raise StillPreparing(f"{len(self._building)} network views are waiting to be built; try again shortly")
-            building = self._building[key] = (Future(), time.monotonic())
-            self._waiting.put((key, building[0]))
-            return building
+        return self._preparing is not None and self._preparing.preparing
 
     def _build_each(self) -> None:
         while True:
-            key, future = self._waiting.get()
+            key = self._waiting.get()
+            with self._lock:
+                future = self._building[key][0]
             try:
                 if key.version != self._engine.version:
                     raise StillPreparing("the store changed before this view was built; ask again")
@@ -116,6 +111,10 @@ class NetworkViews:
         for name in DEFAULT_VIEWS:
             if self._engine.version != version:
                 return False
-            self._start(ViewKey(version, name))[0].exception()  # wait; a failure is left to the request
-        self._prepared = version
+            try:
+                self.get(ViewKey(version, name), timeout=None)
+            except StillPreparing:  # too many waiting, or the store changed: again in a second
+                return False
+            except Exception:  # noqa: BLE001 - a view that cannot be built is left to the request
+                pass
         return True

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from server.answers import StillPreparing
-from server.versions import follow_versions
+from server.versions import FollowVersions
 
 
 class ReportUnavailable(Exception):
@@ -82,7 +82,7 @@ class Reports:
         self._making: _Making | None = None
         self._failed: _Making | None = None  # the last making that failed: not retried in the background
         if background:
-            follow_versions(engine, self._make, "prepare-validation")
+            FollowVersions(engine, self._make, "prepare-validation")
 
     def ready(self) -> Report | None:
         """The current version's report if it is made, without waiting (for the home page)."""

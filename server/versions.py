@@ -7,24 +7,30 @@ import threading
 from typing import Callable
 
 
-def follow_versions(engine, prepare: Callable[[str], bool], name: str,
-                    closed: threading.Event | None = None) -> threading.Event:
+class FollowVersions:
     """Call `prepare(version)` in a daemon thread for the engine's current version, and again
     whenever the version changes. A version is done when `prepare` returns True; until then (it
     returned False, or raised: a remote store that is away) it is tried again a second later.
-    Returns the event that stops the thread."""
-    closed = closed or threading.Event()
+    Setting `closed` stops the thread."""
 
-    def loop() -> None:
-        done, pause = None, 0.0
-        while not closed.wait(pause):
+    def __init__(self, engine, prepare: Callable[[str], bool], name: str, closed: threading.Event | None = None):
+        self._engine, self._prepare = engine, prepare
+        self._closed = closed or threading.Event()
+        self.done: str | None = None  # the last version `prepare` finished
+        threading.Thread(target=self._loop, name=name, daemon=True).start()
+
+    @property
+    def preparing(self) -> bool:
+        """The current version is not done yet."""
+        return self.done != self._engine.version
+
+    def _loop(self) -> None:
+        pause = 0.0
+        while not self._closed.wait(pause):
             pause = 1.0
             try:
-                version = engine.version
-                if version != done and prepare(version):
-                    done = version
+                version = self._engine.version
+                if version != self.done and self._prepare(version):
+                    self.done = version
             except Exception:  # noqa: BLE001 - tried again a second later
                 pass
-
-    threading.Thread(target=loop, name=name, daemon=True).start()
-    return closed
