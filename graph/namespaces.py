@@ -41,9 +41,16 @@ PREFIXES = {
 }
 
 
-def entity_path(iri: str) -> str:
-    """Where this service shows an IRI: its entity page for our own IRIs, else the IRI itself."""
-    return "/id/" + iri[len(ID):] if iri.startswith(ID) else iri
+LINKABLE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def entity_path(iri: str) -> str | None:
+    """Where a link to an IRI goes: its entity page for our own IRIs, else the IRI itself, but
+    only for http(s) and mailto IRIs; None for every other (a `javascript:` IRI stored in the
+    graph must never become a link, so it is shown as text)."""
+    if iri.startswith(ID):
+        return "/id/" + iri[len(ID):]
+    return iri if iri.lower().startswith(LINKABLE_SCHEMES) else None
 
 
 def sparql_prefixes() -> str:

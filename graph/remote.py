@@ -99,9 +99,12 @@ class RemoteStore:
         return ox.serialize(self.quads_for_pattern(None, None, None), format=format)
 
     # -- writing ---------------------------------------------------------------------
-    def update(self, sparql: str) -> None:
-        _syntax_check(lambda empty: empty.update(sparql), sparql)
-        self._request(self.update_url, sparql)
+    def update(self, sparql: str, *, prefixes=None, base_iri=None) -> None:
+        """The project's prefixes and the base IRI are written as a prologue: servers have no
+        other way to be given them."""
+        text = (f"BASE <{base_iri}>\n" if base_iri else "") + _prologue(prefixes) + sparql
+        _syntax_check(lambda empty: empty.update(text), text)
+        self._request(self.update_url, text)
 
     def flush(self) -> None:
         """Nothing to do: the remote server persists each update itself."""

@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.namespaces import ID, QUERIES_DIR, QUERIES_GRAPH
+from graph.terms import BadIRI, parse_iri
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER = re.compile(r"^#\s*([\w@.-]+(?:\s+\w+)?)\s*:\s*(.*)$")
@@ -55,7 +56,10 @@ class Parameter:
         if self.type == "iri":
             if not _IRI.match(value):
                 raise ParameterError(f"parameter {self.name!r} must be an absolute http(s) IRI, got {value!r}")
-            return ox.NamedNode(value)
+            try:
+                return parse_iri(value, f"parameter {self.name!r}")
+            except BadIRI as error:
+                raise ParameterError(str(error)) from None
         if self.type == "year":
             if not _YEAR.match(value):
                 raise ParameterError(f"parameter {self.name!r} must be a four-digit year, got {value!r}")
@@ -129,7 +133,7 @@ def names(directory: Path = QUERIES_DIR) -> list[str]:
 
 def load(name: str, directory: Path = QUERIES_DIR) -> SavedQuery:
     path = directory / f"{name}.rq"
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.exists():
+    if len(name) > 100 or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.exists():
         raise KeyError(name)
     return parse(name, path.read_text(encoding="utf-8"))
 

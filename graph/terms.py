@@ -57,3 +57,29 @@ def rdflib_graph(quads) -> rdflib.Graph:
     for triple in rdflib_triples(quads):
         graph.add(triple)
     return graph
+
+
+class BadIRI(ValueError):
+    """A value that should be an absolute IRI and is not one this store takes."""
+
+
+# Characters that can never be in an IRI (RFC 3987) and that would end an IRI written into
+# SPARQL text as <…>: refused before Oxigraph sees them.
+_NEVER_IN_IRI = set('<>"{}|\\^` ') | {chr(c) for c in range(0x20)} | {"\x7f"}
+
+
+def parse_iri(value: str, what: str = "iri") -> ox.NamedNode:
+    """The one way a client's IRI becomes a term: an absolute IRI that Oxigraph accepts, or
+    BadIRI saying which parameter (`what`) is wrong and why. Safe to write as <…> in SPARQL."""
+    shown = value if len(value) <= 200 else value[:200] + "…"
+    if not value:
+        raise BadIRI(f"{what} is empty; give an absolute IRI")
+    bad = sorted({c for c in value if c in _NEVER_IN_IRI})
+    if bad:
+        raise BadIRI(f"{what} must be an absolute IRI without spaces, control characters or any of "
+                     f"<>\"{{}}|\\^`, got {shown!r} (holds {', '.join(repr(c) for c in bad)})")
+    try:
+        node = ox.NamedNode(value)
+    except ValueError as error:
+        raise BadIRI(f"{what} is not a valid absolute IRI: {shown!r} ({error})") from None
+    return node

@@ -14,11 +14,13 @@ def create_app(config: Config | None = None) -> Flask:
     from server.cache import ResultCache
     from server.engine import Engine
     from server.network_views import NetworkViews
+    from graph.namespaces import entity_path
     from server.reports import Reports
 
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config["TECHNIEKPACT"] = config
+    app.jinja_env.filters["href"] = entity_path  # a link for http(s)/mailto IRIs only, else None
     engine = app.extensions["techniekpact.engine"] = Engine(config)
     app.extensions["techniekpact.answers"] = Answers(engine, config.prepare_timeout)
     app.extensions["techniekpact.cache"] = ResultCache()

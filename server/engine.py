@@ -8,6 +8,7 @@ the wait. Updates run in this process, on the one writable store, one at a time.
 
 from __future__ import annotations
 
+import hmac
 import threading
 import time
 from dataclasses import dataclass, field
@@ -17,12 +18,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import query as q
-from graph.guard import check_remote_access
+from graph import guard
 from graph.namespaces import PREFIXES
 from graph.remote import RemoteStore
 from graph.store import graph_counts, open_store, read_version, store_path, write_version
 from server.config import Config
-from server.workers import GRAPH, SELECT, Snapshots, WorkerError, WorkerPool, WorkerTimeout, evaluate
+from server.workers import (GRAPH, SELECT, Snapshots, WorkerError, WorkerPool, WorkersBusy, WorkerTimeout,
+                            evaluate)
 
 
 class QueryTimeout(Exception):
@@ -120,7 +122,9 @@ class Engine:
             self._snapshot = self._snapshots.ensure(self.store, self._version)
             # 0 workers: evaluate in the request thread (faster for tiny queries, but a query
             # past the time limit cannot be stopped). For trusted, single-user set-ups.
-            self._pool = WorkerPool(config.query_workers, PREFIXES) if config.query_workers else None
+            # Workers get no network (server/sandbox.py) unless SERVICE/LOAD may reach some hosts.
+            self._pool = (WorkerPool(config.query_workers, PREFIXES, sandbox=not config.allowed_services)
+                          if config.query_workers else None)
 
     # -- queries ---------------------------------------------------------------------
     def query(self, sparql: str, *, substitutions: dict | None = None,
@@ -128,34 +132,50 @@ class Engine:
               limit: int | None = None, timeout: float | None = None) -> Result:
         """Evaluate within the time and size bounds (by default the configured ones; a remote
         store is bounded by its HTTP timeout, the configured one). Raises SyntaxError,
-        QueryTimeout, ResultTooLarge, RemoteAccessRefused or RemoteUnavailable."""
-        check_remote_access(sparql, self.config.allowed_services)
+        QueryTimeout, ResultTooLarge, RemoteAccessRefused, RequestTooComplex or RemoteUnavailable."""
+        guard.check_bounds(sparql, "query")
         sparql = q.bind_as_values(sparql, substitutions)
+        allowed = self.config.allowed_services
         limit = self.config.result_limit if limit is None else limit
         timeout = self.config.query_timeout if timeout is None else timeout
-        if self.remote:
-            return self._query_remote(sparql, default_graphs, named_graphs, limit)
+        if self.remote or self._pool is None:
+            # Evaluated in this process: the SERVICE/LOAD rule is the only wall here.
+            guard.check_remote_access(sparql, "query", allowed, PREFIXES)
+            if self.remote:
+                return self._query_remote(sparql, default_graphs, named_graphs, limit)
         self.version  # notices a rebuilt store before the query runs
-        request = {"query": sparql, "default_graphs": default_graphs,
+        request = {"query": sparql, "default_graphs": default_graphs, "allowed": allowed,
                    "named_graphs": named_graphs, "limit": limit, "snapshot": self._snapshot}
-        try:
-            if self._pool is None:
-                answer = evaluate(self.store, request, PREFIXES)
-            else:
-                answer = self._pool.run(request, timeout)
-        except WorkerTimeout as error:
-            raise QueryTimeout(f"{error}: the time limit is {timeout:g} s") from None
-        except WorkerError as error:
-            if error.kind == "SyntaxError":
-                raise SyntaxError(str(error)) from None
-            if error.kind == "ResultTooLarge":
-                raise self._too_large(limit) from None
-            raise
+        if self._pool is None:
+            answer = self._in_worker(lambda: evaluate(self.store, request, PREFIXES), timeout, limit)
+        else:
+            answer = self._in_worker(lambda: self._pool.run(request, timeout), timeout, limit)
         if answer.kind == SELECT:
             return Result(SELECT, tsv=answer.payload)
         if answer.kind == GRAPH:
             return Result(GRAPH, ntriples=answer.payload)
         return Result("ask", boolean=answer.payload)
+
+    def _in_worker(self, run, timeout: float, limit: int):
+        """Run a worker request, turning its failures into the exceptions the routes answer."""
+        try:
+            return run()
+        except WorkerTimeout as error:
+            raise QueryTimeout(f"{error}: the time limit is {timeout:g} s") from None
+        except WorkersBusy as error:
+            raise QueryTimeout(str(error)) from None
+        except WorkerError as error:
+            if error.kind == "SyntaxError":
+                raise SyntaxError(str(error)) from None
+            if error.kind == "ResultTooLarge":
+                raise self._too_large(limit) from None
+            if error.kind == "RemoteAccessRefused":
+                raise guard.RemoteAccessRefused(str(error)) from None
+            if error.kind == "Unverifiable":
+                raise guard.Unverifiable(str(error)) from None
+            if error.kind == "RequestTooComplex":
+                raise guard.RequestTooComplex(str(error)) from None
+            raise
 
     def _too_large(self, limit: int) -> ResultTooLarge:
         return ResultTooLarge(f"the result has more than {limit} rows or triples, the limit of this endpoint; "
@@ -180,16 +200,29 @@ class Engine:
         token = self.config.update_token
         if not token:
             raise UpdatesDisabled("updates are disabled on this endpoint (no TECHNIEKPACT_UPDATE_TOKEN is set)")
-        if authorization != f"Bearer {token}":
+        scheme, _, given = (authorization or "").strip().partition(" ")
+        # RFC 7235: the scheme is case-insensitive; the token is compared in constant time.
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
             raise PermissionError("a valid 'Authorization: Bearer <token>' header is required to update")
 
-    def update(self, sparql: str) -> None:
-        """Apply a SPARQL Update atomically: a failing update changes nothing."""
-        check_remote_access(sparql, self.config.allowed_services)
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
+        """Apply a SPARQL Update atomically: a failing update changes nothing. The project's
+        prefixes are predeclared, as for queries; relative IRIs resolve against `base_iri` (the
+        endpoint's own address). The update is parsed first in a query worker, where a parser
+        crash costs that worker only (server/workers.py _check_update)."""
+        guard.check_bounds(sparql, "update")
+        if self._pool is None or self.remote:
+            guard.check_remote_access(sparql, "update", self.config.allowed_services, PREFIXES)
+        else:
+            request = {"check_update": sparql, "allowed": self.config.allowed_services, "base_iri": base_iri,
+                       "graphs": [g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)],
+                       "snapshot": self.snapshot, "limit": 0}
+            self._in_worker(lambda: self._pool.run(request, self.config.query_timeout), self.config.query_timeout, 0)
         with self._write_lock:
             try:
-                self.store.update(sparql)
-            except RuntimeError as error:  # Oxigraph's evaluation errors; the transaction is rolled back
+                self.store.update(sparql, prefixes=PREFIXES, base_iri=base_iri)
+            except (RuntimeError, OSError, ValueError) as error:
+                # Oxigraph's evaluation errors (a failed fetch is an OSError); rolled back
                 raise UpdateFailed(f"the update was not applied: {error}") from None
             self._bump()
 
@@ -266,3 +299,8 @@ class Engine:
         if self._counts is None or self._counts[0] != version:
             self._counts = (version, graph_counts(self.store))
         return self._counts[1]
+
+    def close(self) -> None:
+        """Stop the query workers (an app that is done with its store)."""
+        if self._pool is not None:
+            self._pool.close()

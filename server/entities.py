@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from graph.labels import compact, labels
 from graph.namespaces import DEF, GRAPH, ID, INFERRED_GRAPH, PREFIXES
+from graph.terms import BadIRI, parse_iri
 from server import negotiation
 from server.rendering import cell, conditional, etag_for, href
 
@@ -125,9 +126,10 @@ def entity(path: str):
     for ext in SUFFIXES:
         if path.endswith("." + ext):
             path, suffix = path[: -len(ext) - 1], ext
-    iri = ID + path
-    if any(c in iri for c in '<>" {}|\\^`'):
-        abort(404, f"{iri} is not an IRI of this graph")
+    try:
+        iri = parse_iri(ID + path, "the address").value
+    except BadIRI as error:
+        abort(404, f"{error}: not an entity of this graph")
     engine = _engine()
     etag = etag_for(engine.version, iri, suffix, request.accept_mimetypes)
     data = entity_data(iri)

@@ -7,10 +7,11 @@ import re
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from graph.guard import RemoteAccessRefused
+from graph.guard import RemoteAccessRefused, RequestTooComplex, Unverifiable
 from graph.remote import RemoteUnavailable
 from graph.saved_queries import ParameterError
 from graph.store import StoreMissing
+from graph.terms import BadIRI
 from server.answers import StillPreparing
 from server.engine import QueryTimeout, ResultTooLarge, UpdateFailed, UpdatesDisabled
 from server.negotiation import NotAcceptable, prefers_html
@@ -23,6 +24,9 @@ RETRY_AFTER_S = 5  # a 503 says when to ask again; a page not ready yet asks aga
 KNOWN = [
     (SyntaxError, 400, "Malformed query"),
     (ParameterError, 400, "Bad parameter"),
+    (BadIRI, 400, "Bad IRI"),
+    (RequestTooComplex, 400, "Request too large or too deeply nested"),
+    (Unverifiable, 400, "Request cannot be checked"),
     (ResultTooLarge, 400, "Result too large"),
     (UpdateFailed, 400, "Update failed"),
     (RemoteAccessRefused, 403, "Remote access refused"),

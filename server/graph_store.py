@@ -10,6 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
 
+from graph.terms import parse_iri
 from server import negotiation
 
 bp = Blueprint("graph_store", __name__)
@@ -26,10 +27,7 @@ def _target() -> str | None:
         abort(400, "address exactly one graph: ?graph=<IRI> or ?default")
     if has_default:
         return None
-    iri = request.args["graph"]
-    if not iri.startswith(("http://", "https://", "urn:")) or any(c in iri for c in '<>" {}|\\^`'):
-        abort(400, f"graph must be an absolute IRI, got {iri!r}")
-    return iri
+    return parse_iri(request.args["graph"], "graph").value
 
 
 @bp.route("/store", methods=["GET", "HEAD"])
@@ -54,13 +52,17 @@ def write():
         engine.replace_graph(graph, None)
         return Response(status=204)
     fmt = ox.RdfFormat.from_media_type(request.mimetype or "")
-    if fmt is None or fmt.supports_datasets:
+    # JSON-LD can hold a dataset, but a document without named graphs is one graph: taken.
+    if fmt is None or (fmt.supports_datasets and fmt != ox.RdfFormat.JSON_LD):
         abort(415, f"unsupported content type {request.mimetype!r}: send text/turtle, application/n-triples, "
                    "application/rdf+xml or application/ld+json")
     try:
-        triples = list(ox.parse(request.get_data(), format=fmt))
-    except SyntaxError as error:
+        quads = list(ox.parse(request.get_data(), format=fmt))
+    except (SyntaxError, ValueError) as error:
         abort(400, f"the {fmt.name} body does not parse: {error}")
+    if any(not isinstance(quad.graph_name, ox.DefaultGraph) for quad in quads):
+        abort(400, f"the {fmt.name} body names graphs of its own; send one graph, addressed by ?graph= or ?default")
+    triples = [quad.triple for quad in quads]
     existed = graph is None or engine.graph_exists(graph)
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     engine.replace_graph(graph, body, append=request.method == "POST")

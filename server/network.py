@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from graph import network
 from graph.namespaces import GRAPH, ID
+from graph.terms import parse_iri
 from server.network_views import ViewKey
 
 bp = Blueprint("network", __name__)
@@ -63,8 +64,8 @@ def view_data(name: str) -> dict:
     engine = _engine()
     landsdelen = network.landsdelen(engine.store)
     iri = request.args.get("iri") or None
-    if iri is not None and not iri.startswith(("http://", "https://")):
-        abort(400, "iri must be an absolute http(s) IRI")
+    if iri is not None:
+        iri = parse_iri(iri, "iri").value
     try:
         depth = int(request.args.get("depth", 1))
     except ValueError:

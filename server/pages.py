@@ -168,4 +168,4 @@ def timeline(as_json=False):
     data = timeline_data(_engine().version, by)
     if as_json:
         return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
-    return render_template("timeline.html", t=data)
+    return render_template("timeline.html", tl=data)

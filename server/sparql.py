@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from graph import saved_queries
 from graph.namespaces import PREFIXES, sparql_prefixes
+from graph.terms import parse_iri
 from server import negotiation
 from server.service_description import service_description
 
@@ -41,7 +42,7 @@ def sparql():
         if request.args.getlist("using-graph-uri") or request.args.getlist("using-named-graph-uri"):
             abort(400, "using-graph-uri and using-named-graph-uri are not supported; use USING in the update")
         engine().authorise(request.headers.get("Authorization"))
-        engine().update(update)
+        engine().update(update, base_iri=request.base_url)
         return Response(status=204)
     return run_query(query)
 
@@ -72,10 +73,7 @@ def _body_text() -> str:
 
 def _graph_list(name: str) -> list[str]:
     values = request.args.getlist(name) + (request.form.getlist(name) if request.method == "POST" else [])
-    for value in values:
-        if not value.startswith(("http://", "https://", "urn:")):
-            abort(400, f"{name} must be an absolute IRI, got {value!r}")
-    return values
+    return [parse_iri(value, name).value for value in values]
 
 
 def run_query(query: str) -> Response:

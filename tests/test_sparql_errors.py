@@ -96,14 +96,7 @@ def test_comment_lines_may_mention_service_and_load(client):
     assert r.status_code == 200 and r.get_json()["boolean"] is True
 
 
-@pytest.mark.parametrize("query", [
-    # SPARQL ends a comment at a carriage return too: the SERVICE after it is code.
-    "# a comment\rSELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { ?s ?p ?o . # a trailing comment\n SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-])
-def test_service_after_or_beside_a_comment_is_still_refused(client, query):
-    r = client.get("/sparql", query_string={"query": query})
-    assert r.status_code == 403 and "not allowed" in r.get_data(as_text=True)
+# Every other spelling of SERVICE and LOAD, against a listener: tests/test_security.py.
 
 
 def test_load_from_outside_hosts_is_refused_even_with_token(client):

@@ -1,0 +1,97 @@
+"""Stored script, tried in headless Chromium: IRIs `javascript:…` and labels holding markup are
+stored with the update token; every page that shows them must neither link the IRI nor run
+the markup, and clicking every link of those pages runs no script."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+import requests
+from selenium.webdriver.common.by import By
+
+from graph.build import build
+from server import create_app
+from server.config import Config
+from tests.browser import console_errors
+from tests.conftest import UPDATE_TOKEN
+
+ID = "https://w3id.org/techniekpact/id/"
+SCRIPT_IRI = "javascript:window.__xss=1"
+MARKUP = '<img src=x onerror="window.__xss=1">'
+_QUOTED = MARKUP.replace('"', '\\"')
+PAYLOAD = f"""
+INSERT DATA {{ GRAPH <http://example.org/xss> {{
+  <{ID}goal/2016-01> rdfs:seeAlso <{SCRIPT_IRI}> .
+  <{SCRIPT_IRI}> skos:prefLabel "{_QUOTED}"@nl .
+  <{ID}org/xss> a org:Organization ; skos:prefLabel "{_QUOTED} organisatie"@nl ;
+      rdfs:seeAlso <{SCRIPT_IRI}> .
+  <{ID}action/2013-01> tp:involves <{ID}org/xss> .
+}} }}"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    store = build(tmp_path_factory.mktemp("xss") / "store").store
+    app = create_app(Config(store=str(store), update_token=UPDATE_TOKEN, prepare_timeout=0, query_timeout=10))
+    import waitress
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            requests.get(url + "/health", timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    r = requests.post(url + "/sparql", data={"update": PAYLOAD}, headers={"Authorization": f"Bearer {UPDATE_TOKEN}"})
+    assert r.status_code == 204, r.text
+    yield url
+    server.close()
+    app.extensions["techniekpact.engine"].close()
+
+
+PAGES = ["/", "/id/goal/2016-01", "/id/org/xss", "/id/action/2013-01", "/search?q=organisatie",
+         f"/queries/actions-of-goal?goal={ID}goal/2016-01", "/validate", "/queries/goals-2016"]
+
+
+def _no_script_ran(browser) -> bool:
+    return browser.execute_script("return window.__xss === undefined")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_page_links_or_runs_stored_script(browser, site, path):
+    for attempt in range(30):  # pages still being prepared answer 503 and ask again by themselves
+        browser.get(site + path)
+        if "503" not in browser.title:
+            break
+        time.sleep(1)
+    anchors = browser.find_elements(By.TAG_NAME, "a")
+    hrefs = [a.get_attribute("href") or "" for a in anchors]
+    assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:", "vbscript:"))], path
+    assert _no_script_ran(browser)
+    # Click every link that stays on this page or is the payload's text (a real click, as a user would).
+    for index in range(len(anchors)):
+        anchors = browser.find_elements(By.TAG_NAME, "a")
+        if index >= len(anchors):
+            break
+        anchor = anchors[index]
+        if not anchor.is_displayed() or not (anchor.get_attribute("href") or "").startswith(site):
+            continue
+        if "xss" not in (anchor.get_attribute("href") or "") and "organisatie" not in anchor.text:
+            continue
+        anchor.click()
+        assert _no_script_ran(browser), (path, index)
+        browser.get(site + path)
+    assert not [e for e in console_errors(browser) if "Content Security Policy" in e or "xss" in e.lower()]
+
+
+def test_the_script_iri_is_shown_as_text(browser, site):
+    browser.get(site + "/id/goal/2016-01")
+    assert SCRIPT_IRI in browser.find_element(By.TAG_NAME, "main").text
+    assert _no_script_ran(browser)
