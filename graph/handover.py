@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from graph.store import StoreBusy
+from graph.atomic import rename_durably
+from graph.store import StoreBusy, builds_root, refuse_if_held
 
 
 def servers_root(target: Path) -> Path:
@@ -103,3 +106,26 @@ def build_lock(target: Path):
     target.parent.mkdir(parents=True, exist_ok=True)
     return _flock(target.with_name(target.name + ".build-lock"), False,
                   f"another build of {target} is running; wait for it to finish")
+
+
+def adopt(target: Path) -> None:
+    """Move a store that is a plain directory (built before builds were kept beside it, or
+    copied) among the builds, as the newest, and link it; a service does this before it opens
+    the store. RocksDB addresses its files by the path it was opened with, so a handle opened
+    by a path that a build later turns into a symlink would delete, on closing, files of the
+    new store that happen to have the same names; a build's own path never changes meaning.
+    If a crash comes between the two renames, graph.store.repair_swap links it."""
+    target = Path(target)
+    if not target.is_dir() or target.is_symlink():
+        return
+    with change_lock(target):
+        if not target.is_dir() or target.is_symlink():
+            return
+        refuse_if_held(target)  # it cannot be moved from under another process
+        root = builds_root(target)
+        root.mkdir(exist_ok=True)
+        moved = root / f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
+        rename_durably(target, moved)
+        link = target.with_name(f".{target.name}.link-{uuid.uuid4().hex[:8]}")
+        os.symlink(os.path.relpath(moved, target.parent), link)
+        rename_durably(link, target)

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from graph import query as q
 from graph.crash import crash_point
 from graph.guard import check_remote_access
-from graph.handover import ServerMark, change_lock
+from graph.handover import ServerMark, adopt, change_lock
 from graph.namespaces import PREFIXES
 from graph.remote import RemoteStore
 from graph.store import (
@@ -132,6 +132,7 @@ class Engine:
             # now on leaves the old one to this process, which takes the new one over.
             self._serving = ServerMark(self.path)
             repair_swap(self.path)
+            adopt(self.path)
             self._opened = self.path.resolve()
             self._store = _shared_store(self._opened)
             self._version = version_or_none(self._opened)
@@ -289,7 +290,11 @@ class Engine:
         with self._write_lock, change_lock(self.path):
             self._follow_disk()
             mark_changing(self._opened)
-            yield
+            try:
+                yield
+            except (SyntaxError, UpdateFailed):
+                clear_changing(self._opened)  # refused or rolled back: the store did not change
+                raise
 
     def _bump(self) -> None:
         self._store.flush()
