@@ -236,7 +236,8 @@ class Engine:
     @property
     def store(self):
         """The store of the current version (a rebuilt one once the version check saw it)."""
-        self.version
+        if not self.remote:  # a remote store is one for all versions
+            self.version
         return self._store
 
     @property
