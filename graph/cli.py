@@ -247,6 +247,7 @@ def validate(store_dir, extra, fmt):
 def network(store_dir, view, out, iri, depth):
     """Write the interactive network VIEW (partners, programmes, landsdeel-<naam>, ego) to a
     self-contained HTML file that needs no internet."""
+    from graph.atomic import write_atomically
     from graph.network import UnknownView
     from server.network import standalone_html  # the page template lives with the web views
 
@@ -255,7 +256,7 @@ def network(store_dir, view, out, iri, depth):
     except (UnknownView, StoreMissing) as error:
         click.echo(str(error.args[0] if error.args else error), err=True)
         sys.exit(2)
-    Path(out).write_text(html, encoding="utf-8")
+    write_atomically(out, html)  # a command stopped half-way leaves no half page
     click.echo(f"wrote {out}")
 
 
