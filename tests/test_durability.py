@@ -246,10 +246,14 @@ def test_a_damaged_state_file_is_rebuilt_from_the_store_at_start(own_store, dama
 
 # -- 3 and 4. kill -9 during updates, snapshots and builds ------------------------------------
 
-def _stream(service: Service, first: int, acknowledged: set[int], sent: list[int]) -> None:
-    """Send numbered updates until the service dies; note each sent and each acknowledged."""
+def _stream(service: Service, first: int, acknowledged: set[int], sent: list[int],
+            streaming: threading.Event | None = None, after: int = 0) -> None:
+    """Send numbered updates until the service dies; note each sent and each acknowledged, and
+    set `streaming` once `after` were acknowledged."""
     n = first
     while True:
+        if streaming is not None and n - first >= after:
+            streaming.set()
         sent.append(n)
         try:
             status = service.update(n)
@@ -277,11 +281,16 @@ def test_kill_9_during_updates_and_snapshots_loses_no_acknowledged_update_and_re
         held = agreeing(service)
         assert acknowledged | committed <= held, f"lost updates (seed {SEED}): {(acknowledged | committed) - held}"
         assert held <= set(sent), held - set(sent)
-        killer = threading.Timer(rng.uniform(0.1, 0.8), service.proc.kill)
+        # A random moment: a random number of updates in, then a random fraction of an update's
+        # time (counted in updates, not seconds, so that a slow machine streams as many).
+        streaming = threading.Event()
+        pause = rng.uniform(0, 0.1)
+        killer = threading.Thread(target=lambda: streaming.wait(120) and (time.sleep(pause), service.proc.kill()))
         if point is None:
             killer.start()
-        _stream(service, max(sent, default=0) + 1, acknowledged, sent)
-        killer.cancel()
+        _stream(service, max(sent, default=0) + 1, acknowledged, sent, streaming, after=rng.randint(2, 8))
+        if point is None:
+            killer.join()
         service.kill()
         if point is not None:
             committed.add(sent[-1])
