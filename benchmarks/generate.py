@@ -62,6 +62,7 @@ import pyoxigraph as ox
 from graph.namespaces import (
     DATA_DIR, DEF, GRAPH, ID, ONTOLOGY_FILE, ONTOLOGY_GRAPH, PREFIXES, ROOT, SHAPES_DIR, SHAPES_GRAPH, graph_for_file,
 )
+from graph.store import builds_root
 
 OUT = ROOT / "benchmarks" / "out"
 
@@ -231,6 +232,9 @@ def generate(scale: int, out: Path, seed: int = 42) -> int:
 
 def load_asserted(nquads: Path, store_dir: Path) -> ox.Store:
     """A fresh on-disk store holding the generated data and the ontology."""
+    if store_dir.is_symlink():  # a service made the loaded store a symlink to a build (graph/store.py)
+        store_dir.unlink()
+        shutil.rmtree(builds_root(store_dir), ignore_errors=True)
     shutil.rmtree(store_dir, ignore_errors=True)
     store = ox.Store(str(store_dir))
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)

@@ -1,16 +1,16 @@
 """Build the store: ontology, shapes, curated data and query catalogue, then reasoning and name keys.
 
-The build writes a fresh store in a sibling directory and swaps it in only when every file
-loaded; a malformed file fails the build with file, line and the parser's message and
-leaves the previous store as it was.
+The build writes a fresh store beside the current one (graph/store.py) and swaps it in only
+when every file loaded; a malformed file fails the build with file, line and the parser's
+message and leaves the previous store as it was. A service that serves the store takes the new
+one over (graph/handover.py); a store another kind of process holds is not swapped (StoreBusy).
 """
 
 from __future__ import annotations
 
 import shutil
 import time
-import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -20,7 +20,12 @@ from graph import name_keys, reason, saved_queries
 from graph.namespaces import (
     DATA_DIR, INFERRED_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH, QUERIES_DIR, SHAPES_DIR, SHAPES_GRAPH, graph_for_file,
 )
-from graph.store import graph_counts, store_path, swap_in, write_version
+from graph.crash import crash_point
+from graph.handover import build_lock, change_lock, serving_pids
+from graph.store import (
+    builds_root, complete_build, graph_counts, new_build_dir, refuse_if_held, remove_builds, repair_swap, store_path,
+    swap_in, write_version,
+)
 
 
 class BuildError(Exception):
@@ -38,6 +43,7 @@ class BuildReport:
     counts: dict[str, int]
     seconds: float
     version: str
+    handed_over_to: list[int] = field(default_factory=list)  # pids of the services that take it over
 
     @property
     def total(self) -> int:
@@ -75,31 +81,68 @@ def derive(store: ox.Store) -> None:
 
 def build(target: str | Path | None = None, data_dir: Path = DATA_DIR, shapes_dir: Path = SHAPES_DIR,
           queries_dir: Path = QUERIES_DIR) -> BuildReport:
-    """Build a complete store into `target` (atomically replacing what was there)."""
+    """Build a complete store and swap it in as `target`. Raises BuildError for a source that
+    does not load and StoreBusy when the store is held by a process that cannot take over
+    (checked before the work and again at the swap); either leaves the previous store."""
     started = time.perf_counter()
     target = store_path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    work = target.with_name(f".{target.name}.building-{uuid.uuid4().hex[:8]}")
+    with build_lock(target):
+        repair_swap(target)
+        for leftover in builds_root(target).glob("*.partial"):  # of builds killed half-way
+            shutil.rmtree(leftover, ignore_errors=True)
+        if not serving_pids(target):
+            refuse_if_held(target)  # before minutes of work, not only at the swap
+        work = new_build_dir(target)
+        try:
+            counts = _load(work, data_dir, shapes_dir, queries_dir)
+            version = write_version(work)
+            done = complete_build(work)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        crash_point("build-loaded")
+        servers = install(done, target)
+    return BuildReport(target, counts, time.perf_counter() - started, version, servers)
+
+
+def install(done: Path, target: Path) -> list[int]:
+    """Swap the complete store `done` in as `target` (call it holding the build lock). Returns
+    the pids of the services that take it over; raises StoreBusy (and removes `done`) when a
+    process that cannot take over holds the store."""
+    previous = target.resolve() if target.exists() else None
     try:
-        store = ox.Store(str(work))
-        loaded = list(sources(data_dir, shapes_dir))
-        for path, graph in loaded:
-            if graph != SHAPES_GRAPH:
-                load_file(store, path, graph)
-        derive(store)  # over ontology and data alone: shapes and catalogue come after
-        for path, graph in loaded:
-            if graph == SHAPES_GRAPH:
-                load_file(store, path, graph)
-        store.extend(saved_queries.catalogue_quads(saved_queries.load_all(queries_dir)))
-        store.flush()
-        counts = graph_counts(store)
-        del store  # release the directory before it is renamed
-        version = write_version(work)
-        swap_in(work, target)
+        with change_lock(target):
+            servers = serving_pids(target)
+            if not servers:
+                refuse_if_held(target)
+            swap_in(done, target)
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(done, ignore_errors=True)
         raise
-    return BuildReport(target, counts, time.perf_counter() - started, version)
+    crash_point("build-swapped")
+    # A serving process still reads the previous store until it has opened this one; it
+    # removes the previous store then. Older builds nobody reads any more go now.
+    remove_builds(target, keep=(previous,) if servers and previous else ())
+    return servers
+
+
+def _load(work: Path, data_dir: Path, shapes_dir: Path, queries_dir: Path) -> dict[str, int]:
+    """Load and derive everything into a new store at `work`; the triples per graph."""
+    store = ox.Store(str(work))
+    loaded = list(sources(data_dir, shapes_dir))
+    for path, graph in loaded:
+        if graph != SHAPES_GRAPH:
+            load_file(store, path, graph)
+    derive(store)  # over ontology and data alone: shapes and catalogue come after
+    for path, graph in loaded:
+        if graph == SHAPES_GRAPH:
+            load_file(store, path, graph)
+    store.extend(saved_queries.catalogue_quads(saved_queries.load_all(queries_dir)))
+    store.flush()
+    counts = graph_counts(store)
+    del store  # release the directory before it is renamed
+    return counts
 
 
 def publish(store_dir: str | Path, remote) -> dict[str, int]:

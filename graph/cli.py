@@ -17,7 +17,7 @@ STORE_OPTION = click.option(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main():
-    """Techniekpact knowledge graph: build, serve, query, validate, reason, network."""
+    """Techniekpact knowledge graph: build, serve, query, validate, reason, network, check, backup, restore."""
 
 
 @main.command()
@@ -29,10 +29,11 @@ def build(store_dir, endpoint, update_endpoint):
     """Build the store from ontology/, shapes/, graph/data/ and queries/."""
     from graph.build import BuildError, build as run_build, publish
     from graph.remote import RemoteStore, RemoteUnavailable
+    from graph.store import StoreBusy
 
     try:
         report = run_build(store_dir)
-    except BuildError as error:
+    except (BuildError, StoreBusy) as error:
         click.echo(f"build failed: {error}", err=True)
         click.echo(f"the previous store at {store_path(store_dir)} was left as it was", err=True)
         sys.exit(2)
@@ -41,6 +42,7 @@ def build(store_dir, endpoint, update_endpoint):
         click.echo(f"{graph.ljust(width)}  {count:>7}")
     click.echo(f"{'total'.ljust(width)}  {report.total:>7}")
     click.echo(f"built {report.store} in {report.seconds:.1f} s (version {report.version[:12]})")
+    _say_handed_over(report.handed_over_to)
     if endpoint:
         try:
             sent = publish(report.store, RemoteStore(endpoint, update_endpoint))
@@ -65,6 +67,74 @@ def serve(store_dir, host, port, threads):
     app = create_app(Config.from_env(store=store_dir))
     click.echo(f"serving {store_path(store_dir)} on http://{host}:{port}/")
     waitress.serve(app, host=host, port=port, threads=threads, ident="techniekpact")
+
+
+def _say_handed_over(pids: list[int]) -> None:
+    if pids:
+        click.echo(f"handed over to the running service (pid {', '.join(map(str, pids))}): it serves the new "
+                   "store from its next request (within a second)")
+
+
+@main.command()
+@STORE_OPTION
+@click.option("--repair", is_flag=True, help="also do what a starting service does: stamp a new version if a "
+                                             "write may be unstamped, make the version's snapshot")
+def check(store_dir, repair):
+    """Check the store: it opens, its version and snapshot agree; print the triples per graph
+    (as /health counts them). Exit 0 when all is well, 1 when not, 2 when there is no store."""
+    from graph.check import check as run_check
+
+    try:
+        report = run_check(store_dir, repair=repair)
+    except StoreMissing as error:
+        click.echo(f"check: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"store    {report.store}")
+    click.echo(f"version  {report.version or '(none)'}")
+    for note in report.notes:
+        click.echo(f"  {note}")
+    if report.counts:
+        width = max(len(g) for g in report.counts)
+        for graph, count in report.counts.items():
+            click.echo(f"{graph.ljust(width)}  {count:>9}")
+        click.echo(f"{report.total} triples in {len(report.counts)} graphs")
+    for problem in report.problems:
+        click.echo(f"PROBLEM: {problem}", err=True)
+    click.echo("ok" if report.ok else "not ok")
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@STORE_OPTION
+@click.argument("destination", type=click.Path(file_okay=False))
+def backup(store_dir, destination):
+    """Back the store up into DESTINATION, a new directory (Oxigraph's backup; also while the
+    service runs)."""
+    from graph.backup import BackupError, backup as run_backup
+
+    try:
+        version = run_backup(store_dir, destination)
+    except (BackupError, StoreMissing) as error:
+        click.echo(f"backup failed: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"backed up {store_path(store_dir)} (version {version[:12]}) into {destination}")
+
+
+@main.command()
+@STORE_OPTION
+@click.argument("source", type=click.Path(file_okay=False, exists=True))
+def restore(store_dir, source):
+    """Make the backup in SOURCE the store (the backup stays as it is); a running service takes it over."""
+    from graph.backup import restore as run_restore
+    from graph.store import StoreBusy
+
+    try:
+        version, servers = run_restore(source, store_dir)
+    except (StoreBusy, StoreMissing) as error:
+        click.echo(f"restore failed: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"restored {source} into {store_path(store_dir)} (version {version[:12]})")
+    _say_handed_over(servers)
 
 
 def _read_query(source: str) -> tuple[str, object | None]:
@@ -177,6 +247,7 @@ def validate(store_dir, extra, fmt):
 def network(store_dir, view, out, iri, depth):
     """Write the interactive network VIEW (partners, programmes, landsdeel-<naam>, ego) to a
     self-contained HTML file that needs no internet."""
+    from graph.atomic import write_atomically
     from graph.network import UnknownView
     from server.network import standalone_html  # the page template lives with the web views
 
@@ -185,7 +256,7 @@ def network(store_dir, view, out, iri, depth):
     except (UnknownView, StoreMissing) as error:
         click.echo(str(error.args[0] if error.args else error), err=True)
         sys.exit(2)
-    Path(out).write_text(html, encoding="utf-8")
+    write_atomically(out, html)  # a command stopped half-way leaves no half page
     click.echo(f"wrote {out}")
 
 

@@ -9,8 +9,10 @@ the wait. Updates run in this process, on the one writable store, one at a time.
 from __future__ import annotations
 
 import hmac
+import shutil
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,9 +21,14 @@ import pyoxigraph as ox
 
 from graph import query as q
 from graph import guard
+from graph.crash import crash_point
+from graph.handover import ServerMark, adopt, change_lock
 from graph.namespaces import PREFIXES
 from graph.remote import RemoteStore
-from graph.store import graph_counts, open_store, read_version, store_path, write_version
+from graph.store import (
+    builds_root, clear_changing, graph_counts, mark_changing, open_store, recover, repair_swap, store_path,
+    version_or_none, write_version,
+)
 from server.config import Config
 from server.workers import (GRAPH, SELECT, Snapshots, WorkerError, WorkerPool, WorkersBusy, WorkerTimeout,
                             evaluate)
@@ -89,16 +96,23 @@ class Result:
         return parsed.serialize(format=q.RESULT_FORMATS[fmt])
 
 
-# One open store per directory and process: Oxigraph locks the directory it writes.
+# One open store per directory and process: Oxigraph locks the directory it writes. Keyed by
+# the build's own path (the store path is a symlink to it, graph/store.py).
 _open_stores: dict[Path, ox.Store] = {}
+_open_lock = threading.Lock()
 
 
-def _shared_store(path: Path, reopen: bool = False) -> ox.Store:
-    key = path.resolve()
-    if reopen or key not in _open_stores:
-        _open_stores.pop(key, None)
-        _open_stores[key] = open_store(path)
-    return _open_stores[key]
+def _shared_store(path: Path) -> ox.Store:
+    """The store at `path`, opened once in this process. The first opening also recovers it
+    (graph.store.recover): only a process that has the store open for writing may."""
+    repair_swap(path)
+    key = Path(path).resolve()
+    with _open_lock:
+        if key not in _open_stores:
+            store = open_store(key)
+            recover(key)
+            _open_stores[key] = store
+        return _open_stores[key]
 
 
 class Engine:
@@ -107,19 +121,28 @@ class Engine:
     def __init__(self, config: Config):
         self.config = config
         self.path: Path = store_path(config.store)
-        self._write_lock = threading.Lock()
+        # Reentrant: a write may read `store`, whose version check may take the lock again.
+        self._write_lock = threading.RLock()
         self._version_checked = 0.0
         self._counts: tuple[str, dict] | None = None
         if config.sparql_endpoint:
-            self.store = RemoteStore(config.sparql_endpoint, config.update_endpoint, timeout=config.query_timeout)
+            self._store = RemoteStore(config.sparql_endpoint, config.update_endpoint, timeout=config.query_timeout)
             self._version = None
             self._pool = None
         else:
-            self.store = _shared_store(self.path)
-            self._version = read_version(self.path)
-            self._inode = self.path.stat().st_ino
+            # Registered before the store is opened: a build that swaps a new store in from
+            # now on leaves the old one to this process, which takes the new one over.
+            self._serving = ServerMark(self.path)
+            repair_swap(self.path)
+            adopt(self.path)
+            self._opened = self.path.resolve()
+            self._store = _shared_store(self._opened)
+            self._version = version_or_none(self._opened)
+            # The snapshot is tied to the version it was made from, and `recover` stamped a
+            # new version if the last process stopped in a write: the workers never read a
+            # snapshot that lacks a committed write.
             self._snapshots = Snapshots(self.path)
-            self._snapshot = self._snapshots.ensure(self.store, self._version)
+            self._snapshot = self._snapshots.ensure(self._store, self._version)
             # 0 workers: evaluate in the request thread (faster for tiny queries, but a query
             # past the time limit cannot be stopped). For trusted, single-user set-ups.
             # Workers get no network (server/sandbox.py) unless SERVICE/LOAD may reach some hosts.
@@ -218,7 +241,7 @@ class Engine:
                        "graphs": [g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)],
                        "snapshot": self.snapshot, "limit": 0}
             self._in_worker(lambda: self._pool.run(request, self.config.query_timeout), self.config.query_timeout, 0)
-        with self._write_lock:
+        with self._writing():
             try:
                 self.store.update(sparql, prefixes=PREFIXES, base_iri=base_iri)
             except (RuntimeError, OSError, ValueError) as error:
@@ -233,7 +256,7 @@ class Engine:
         if quads_ntriples is not None:
             body = quads_ntriples.decode()
             parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}" if graph else f"INSERT DATA {{ {body} }}")
-        with self._write_lock:
+        with self._writing():
             self.store.update(" ;\n".join(parts))
             self._bump()
 
@@ -244,8 +267,15 @@ class Engine:
         return self._snapshot
 
     @property
+    def store(self):
+        """The store of the current version (a rebuilt one once the version check saw it)."""
+        if not self.remote:  # a remote store is one for all versions
+            self.version
+        return self._store
+
+    @property
     def remote(self) -> bool:
-        return isinstance(self.store, RemoteStore)
+        return isinstance(self._store, RemoteStore)
 
     @property
     def version(self) -> str:
@@ -255,33 +285,62 @@ class Engine:
         if time.monotonic() - self._version_checked > 1.0:
             self._version_checked = time.monotonic()
             if self.remote:
-                self._version = self.store.read_version()
-            elif read_version(self.path) != self._version:
-                self._refresh()
+                self._version = self._store.read_version()
+            elif version_or_none(self.path) not in (None, self._version):
+                with self._write_lock:
+                    self._follow_disk()
         return self._version
 
-    def _refresh(self) -> None:
-        """The version on disk changed: a build swapped in a new store directory (reopen it),
-        or another engine in this process updated the shared store (take its version)."""
-        with self._write_lock:
-            if self.path.stat().st_ino != self._inode:
-                self.store = _shared_store(self.path, reopen=True)
-                self._inode = self.path.stat().st_ino
-            else:
-                self.store = _shared_store(self.path)
+    def _follow_disk(self) -> None:
+        """Take up what changed on disk (with the write lock held): a build swapped a new store
+        in (open it, serve it, remove the old one), or another engine of this process wrote the
+        shared store (take its version)."""
+        current = self.path.resolve()
+        if current != self._opened:
+            previous = self._opened
+            self._store = _shared_store(current)
+            self._opened = current
+            with _open_lock:
+                _open_stores.pop(previous, None)  # closed once no engine of this process reads it
+            if previous.parent == builds_root(self.path).resolve():
+                shutil.rmtree(previous, ignore_errors=True)  # the build left it to us
+        version = version_or_none(self._opened)
+        if version is not None and version != self._version:
             # The snapshot first: whoever reads the new version must get its snapshot.
-            version = read_version(self.path)
-            self._snapshot = self._snapshots.ensure(self.store, version)
+            self._snapshot = self._snapshots.ensure(self._store, version)
             self._version = version
+        self._version_checked = time.monotonic()
+
+    @contextmanager
+    def _writing(self):
+        """Around every write: one at a time, and never through the handle of a store a build
+        swapped out (under the store's change lock, which a build's swap also takes, the
+        current store is opened first). CHANGING says, until the write is stamped with a
+        new version and snapshotted (`_bump`), that the store may be ahead of its VERSION."""
+        if self.remote:
+            with self._write_lock:
+                yield
+            return
+        with self._write_lock, change_lock(self.path):
+            self._follow_disk()
+            mark_changing(self._opened)
+            try:
+                yield
+            except (SyntaxError, UpdateFailed):
+                clear_changing(self._opened)  # refused or rolled back: the store did not change
+                raise
 
     def _bump(self) -> None:
-        self.store.flush()
+        self._store.flush()
         if self.remote:
-            self._version = self.store.write_version()
+            self._version = self._store.write_version()
         else:
-            version = write_version(self.path)
-            self._snapshot = self._snapshots.ensure(self.store, version)
+            crash_point("update-committed")
+            version = write_version(self._opened)
+            crash_point("update-stamped")
+            self._snapshot = self._snapshots.ensure(self._store, version)
             self._version = version
+            clear_changing(self._opened)
         self._version_checked = time.monotonic()
 
     def graph_exists(self, graph: str) -> bool:

@@ -53,6 +53,7 @@ def _validate_in_child(source: dict, version: str, out: str) -> None:
     import pyoxigraph as ox
 
     from graph import validate as v
+    from graph.atomic import write_atomically
     from graph.remote import RemoteStore
 
     target = Path(out)
@@ -62,10 +63,10 @@ def _validate_in_child(source: dict, version: str, out: str) -> None:
         else:
             store = RemoteStore(source["endpoint"], source["update_endpoint"], timeout=source["timeout"])
         report = v.validate_store(store, version)
-        (target / "report.ttl").write_bytes(v.to_turtle(report))
-        (target / "report.json").write_text(v.to_json(report, indent=None), encoding="utf-8")
+        write_atomically(target / "report.ttl", v.to_turtle(report))
+        write_atomically(target / "report.json", v.to_json(report, indent=None))
     except Exception as error:  # noqa: BLE001 - reported to whoever asks for this report
-        (target / "error.txt").write_text(f"{type(error).__name__}: {error}", encoding="utf-8")
+        write_atomically(target / "error.txt", f"{type(error).__name__}: {error}")
         raise SystemExit(1) from None
 
 

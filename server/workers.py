@@ -26,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import guard
-from graph.store import snapshots_root
+from graph.store import make_snapshot, snapshots_root
 from server.sandbox import deny_network
 
 ASK, SELECT, GRAPH = "ask", "select", "graph"
@@ -368,25 +368,20 @@ _snapshot_lock = threading.Lock()
 
 
 class Snapshots:
-    """Read-only copies of the store per version (Oxigraph backups: hard links, cheap)."""
+    """Read-only copies of the store per version (Oxigraph backups: hard links, cheap), each
+    tied to the version it was made from (graph.store.make_snapshot)."""
 
     def __init__(self, store_dir: Path):
-        self.root = snapshots_root(store_dir)
+        self.store_dir = Path(store_dir)
+        self.root = snapshots_root(self.store_dir)
 
     def ensure(self, store: ox.Store, version: str) -> str:
+        """The snapshot of `version`, made from `store` if there is none: `store` must hold
+        exactly that version."""
         with _snapshot_lock:
-            return self._ensure(store, version)
-
-    def _ensure(self, store: ox.Store, version: str) -> str:
-        target = self.root / version
-        if not target.exists():
-            self.root.mkdir(parents=True, exist_ok=True)
-            partial = self.root / (version + ".partial")
-            shutil.rmtree(partial, ignore_errors=True)
-            store.backup(str(partial))
-            partial.rename(target)
+            target = make_snapshot(store, self.store_dir, version)
             self._prune(keep={version})
-        return str(target)
+            return str(target)
 
     def _prune(self, keep: set[str]) -> None:
         """Remove older snapshots (workers still reading one keep their open files)."""

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from graph.cli import main
 
-COMMANDS = ["build", "serve", "query", "validate", "reason", "network"]
+COMMANDS = ["build", "serve", "query", "validate", "reason", "network", "check", "backup", "restore"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
