@@ -36,8 +36,10 @@ def with_parameters(query: saved_queries.SavedQuery, values: dict[str, str] | No
     return bind_as_values(query.text, terms)
 
 
-def saved_query_link(name: str, values: dict[str, str] | None = None) -> str:
-    """/sparql?query=… for a saved query with its parameters filled: "open in editor"."""
+def saved_query_link(name: str, parameters: list[dict] | None = None) -> str:
+    """/sparql?query=… for a saved query with its parameters filled ("open in editor"):
+    `parameters` as a saved query page has them, [{"name": …, "value": …}]."""
+    values = {p["name"]: p["value"] for p in parameters or [] if p.get("value")}
     return url_for("sparql.sparql", query=with_parameters(saved_queries.load(name), values))
 
 
