@@ -107,6 +107,24 @@
     constructor(yasr) {
       super(yasr);
       this.label = T.table;
+      // A cut-off cell (ellipsis) opens at a click, as in YASR, but a click on a link in it
+      // follows the link at once (YASR's own handler swallows that first click).
+      this.setEllipsisHandlers = () => {
+        if (!this.dataTable) return;
+        const table = this.dataTable;
+        table.cells({page: "current"}).every(function () {
+          const div = this.node() && this.node().firstChild;
+          if (!div || !div.firstElementChild) return;
+          const cut = div.firstElementChild.getBoundingClientRect().width > div.getBoundingClientRect().width;
+          div.classList.toggle("expandable", cut);
+          if (cut && !div.dataset.expands) {
+            div.dataset.expands = "1";
+            div.addEventListener("click", event => {
+              if (!event.target.closest("a")) div.classList.add("expanded");
+            });
+          }
+        });
+      };
     }
     async draw(persistentConfig) {
       if (this.yasr.results) await fetchLabels(resultIris(this.yasr.results).slice(0, 20000));
@@ -470,7 +488,8 @@
   // run at once.
   if (data.permalink) {
     const text = data.permalink.query;
-    const existing = Object.values(yasgui._tabs).find(t => t.getQuery() === text);
+    // (A tab not shown yet has no editor: its text is in its persisted JSON.)
+    const existing = Object.values(yasgui._tabs).find(t => t.getPersistedJson().yasqe.value === text);
     const tab = existing ? yasgui.selectTabId(existing.getId()) : openInTab(T.newTab, text);
     tab.query();
   }
