@@ -169,7 +169,7 @@
       icon.className = "chart-icon";
       icon.setAttribute("aria-hidden", "true");
       for (const h of [6, 12, 9]) {
-        const bar = document.createElement("span");
+        const bar = document.createElement("i");  // not a span: YASR hides spans on small screens
         bar.style.height = h + "px";
         icon.appendChild(bar);
       }
@@ -486,7 +486,7 @@
 
   // A permalink: the query in a tab of its own (an open tab with the same text is reused),
   // run at once.
-  if (data.permalink) {
+  if (data.permalink && data.permalink.query.trim()) {
     const text = data.permalink.query;
     // (A tab not shown yet has no editor: its text is in its persisted JSON.)
     const existing = Object.values(yasgui._tabs).find(t => t.getPersistedJson().yasqe.value === text);
