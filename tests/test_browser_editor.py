@@ -220,6 +220,13 @@ def test_a_saved_query_with_a_parameter_opens_in_the_editor_with_rows(editor, li
     WebDriverWait(editor, WAIT).until(lambda d: js(d, "return Object.keys(yasgui._tabs).length") == tabs + 1)
     default = len(requests.get(live_server + "/queries/actions-of-goal.json").json()["rows"])
     assert wait_status(editor, "results in").startswith(f"{default} result") and default > 0
+    # Tabs, their queries and their last results are kept in the browser (localStorage).
+    editor.refresh()
+    WebDriverWait(editor, WAIT).until(lambda d: d.execute_script("return !!window.techniekpactEditor"))
+    assert js(editor, "return Object.keys(yasgui._tabs).length") == tabs + 1
+    assert f"<{goal}>" not in js(editor, "return yasqe.getValue()")  # the default, in the tab last shown
+    assert "<https://w3id.org/techniekpact/id/goal/2016-07>" in js(editor, "return yasqe.getValue()")
+    assert len(result_rows(editor)) == min(default, 50)
     only_local(editor, live_server)
 
 
