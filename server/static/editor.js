@@ -270,9 +270,10 @@
     return vocabularyPromise;
   }
 
+  // "tp:Goal  —  goal 2016-2020 · doel 2016-2020": the page's language first.
   function describe(term) {
-    const nl = term.labels.nl, en = term.labels.en;
-    const both = nl && en && nl !== en ? nl + " · " + en : (nl || en || term.labels[""] || "");
+    const first = term.labels[data.lang], other = term.labels[data.lang === "nl" ? "en" : "nl"];
+    const both = first && other && first !== other ? first + " · " + other : (first || other || term.labels[""] || "");
     return both ? term.name + "  —  " + both : term.name;
   }
 
@@ -459,7 +460,6 @@
       prefixes: data.prefixes,
       defaultPlugin: "table",
       pluginOrder: ["table", "chart", "response"],
-      errorRenderers: [async () => document.createElement("span")],  // shown above the editor instead
     },
   });
 
