@@ -185,6 +185,26 @@ def test_ask_and_describe_are_shown(editor, live_server):
     only_local(editor, live_server)
 
 
+def test_only_http_iris_become_links_and_aggregates_draw_a_chart(editor, live_server):
+    query = ("SELECT ?thing (COUNT(*) AS ?n) WHERE { VALUES ?thing { <urn:example:1> <mailto:info@example.nl> "
+             "<https://example.org/x> tpd:landsdeel\\/oost } } GROUP BY ?thing ORDER BY ?thing")
+    open_editor(editor, live_server + "/sparql?lang=en&query=" + quote(query))
+    wait_status(editor, "4 results")
+    links = js(editor, "return [...tab.getYasr().resultsEl.querySelectorAll('tbody a.iri')].map(a => a.getAttribute('href'))")
+    assert sorted(links) == ["/id/landsdeel/oost", "https://example.org/x"]
+    texts = js(editor, "return tab.getYasr().resultsEl.textContent")
+    assert "urn:example:1" in texts and "mailto:info@example.nl" in texts and "Landsdeel East" in texts
+    # The chart view: one bar a row, the count as its height.
+    js(editor, "tab.getYasr().selectPlugin('chart')")
+    WebDriverWait(editor, WAIT).until(lambda d: js(d, "return !!tab.getYasr().plugins.chart.chart"))
+    chart = js(editor, "const c = tab.getYasr().plugins.chart.chart; "
+                       "return {type: c.config.type, labels: c.data.labels, data: c.data.datasets[0].data}")
+    assert chart["type"] == "bar" and chart["data"] == [1, 1, 1, 1] and "Landsdeel East" in chart["labels"]
+    assert js(editor, "return tab.getYasr().resultsEl.querySelector('canvas').height") > 100
+    js(editor, "tab.getYasr().selectPlugin('table')")
+    only_local(editor, live_server)
+
+
 def test_a_permalink_opens_in_a_new_browser_and_runs(editor, live_server):
     open_editor(editor, live_server + "/sparql?lang=en")
     query = "SELECT ?l WHERE { tpd:landsdeel\\/oost skos:prefLabel ?l }"
