@@ -46,28 +46,42 @@ def _name_for(value: str, table: dict[str, str]) -> str | None:
 
 @lru_cache(maxsize=256)
 def choose(accept_header: str | None, fmt: str | None, kind: str) -> str:
-    """A format name for a result of `kind` ('select', 'ask' or 'graph'): from the Accept
-    header when it names a type we offer, else from the `format` parameter (the fallback),
-    else the default (SPARQL JSON / Turtle). Cached: clients send few distinct headers, and
-    matching one costs as much as evaluating a tiny query."""
-    accept = parse_accept_header(accept_header, MIMEAccept)
+    """A format name for a result of `kind` ('select', 'ask' or 'graph'): the `format`
+    parameter when given (it always wins: a browser's download link sends the browser's own
+    Accept, and the protocol allows either), else the Accept header when it names a type we
+    offer, else the default (SPARQL JSON / Turtle). Cached: clients send few distinct headers,
+    and matching one costs as much as evaluating a tiny query."""
     table = GRAPH_MEDIA if kind == "graph" else RESULT_MEDIA
-    specific = bool(accept) and accept.best not in (None, "*/*")
-    if specific:
-        offered = list(table.values()) + [m for m, n in ALIASES.items() if "/" in m and n in table]
-        best = accept.best_match(offered)
-        if best is not None and accept[best] > 0:
-            return _name_for(best, table)
     if fmt:
         name = _name_for(fmt, table)
         if name is None:
             raise NotAcceptable(f"format {fmt!r} does not fit a {kind.upper()} result; "
                                 f"use one of {', '.join(table)}")
         return name
-    if specific and not any(value in ("*/*", "application/*", "text/*") for value, _ in accept):
-        raise NotAcceptable(f"none of the accepted types ({accept}) fits a {kind.upper()} result; "
-                            f"this endpoint offers {', '.join(table.values())}")
+    accept = parse_accept_header(accept_header, MIMEAccept)
+    specific = bool(accept) and accept.best not in (None, "*/*")
+    if specific:
+        offered = list(table.values()) + [m for m, n in ALIASES.items() if "/" in m and n in table]
+        best = accept.best_match(offered)
+        if best is not None and accept[best] > 0:
+            return _name_for(best, table)
+        if not any(value in ("*/*", "application/*", "text/*") for value, _ in accept):
+            raise NotAcceptable(f"none of the accepted types ({accept}) fits a {kind.upper()} result; "
+                                f"this endpoint offers {', '.join(table.values())}")
     return next(iter(table))
+
+
+# The file name a download of each format gets (Content-Disposition).
+EXTENSIONS = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv",
+              "turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld", "rdfxml": "rdf"}
+
+
+def attachment(media: str, stem: str = "query-results") -> str:
+    """A Content-Disposition that saves a result of this media type as a file named for
+    its format, e.g. `attachment; filename="query-results.csv"`."""
+    base = media.split(";")[0].strip()
+    name = next(n for n, m in {**RESULT_MEDIA, **GRAPH_MEDIA}.items() if m == base)
+    return f'attachment; filename="{stem}.{EXTENSIONS[name]}"'
 
 
 def media_type(name: str) -> str:

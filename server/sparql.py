@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, request
 
-from graph import saved_queries
-from graph.namespaces import PREFIXES, sparql_prefixes
 from graph.terms import parse_iri
-from server import negotiation
+from server import editor, negotiation
 from server.service_description import service_description
 
 bp = Blueprint("sparql", __name__)
+bp.add_app_template_global(editor.saved_query_link, "editor_link")
 
 QUERY_TYPES = ("application/sparql-query",)
 UPDATE_TYPES = ("application/sparql-update",)
@@ -36,6 +35,8 @@ def sparql():
         return _describe_or_edit()
     if query is not None and update is not None:
         abort(400, "a request carries either a query or an update, not both")
+    if _wants_editor(query):
+        return editor.render(query)
     if update is not None:
         if request.method != "POST":
             abort(405, "updates must be POSTed")
@@ -93,15 +94,24 @@ def run_query(query: str) -> Response:
         hit = (result.serialize(fmt), negotiation.media_type(fmt))
         cache.put(key, hit, len(hit[0]))
     body, media = hit
-    return Response(body, headers={**CORS, "Content-Type": media})
+    return Response(body, headers={**CORS, "Content-Type": media, **_download(media)})
+
+
+def _wants_editor(query: str | None) -> bool:
+    """A permalink opened in a browser: a GET of a query, HTML preferred, no `format=`.
+    Machine clients (SPARQLWrapper, curl's */*) name a result type or none, and get results."""
+    return (request.method == "GET" and query is not None and not request.args.get("format")
+            and negotiation.prefers_html(request.accept_mimetypes))
+
+
+def _download(media: str) -> dict[str, str]:
+    """A result asked for by `format=` is a file to save (the editor's download buttons)."""
+    return {"Content-Disposition": negotiation.attachment(media)} if request.values.get("format") else {}
 
 
 def _describe_or_edit():
     if negotiation.prefers_html(request.accept_mimetypes):
-        examples = [{"name": q.name, "title": q.label("nl"), "title_en": q.label("en"), "text": q.text}
-                    for q in saved_queries.load_all()]
-        return render_template("editor.html", prefixes=sparql_prefixes(), examples=examples,
-                               prefix_map=PREFIXES)
+        return editor.render()
     graph = service_description(engine(), request.base_url)
     fmt = negotiation.choose(request.headers.get("Accept"), request.args.get("format"), "graph")
     return Response(graph.serialize(fmt), headers={**CORS, "Content-Type": negotiation.media_type(fmt)})

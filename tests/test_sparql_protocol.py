@@ -130,7 +130,7 @@ def test_service_description_for_machine_clients(live_server):
 def test_browser_gets_the_editor(live_server):
     r = requests.get(live_server + "/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert r.status_code == 200 and "text/html" in r.headers["Content-Type"]
-    assert 'id="query"' in r.text and "PREFIX tp: &lt;https://w3id.org/techniekpact/def#&gt;" in r.text
+    assert 'id="yasgui"' in r.text and '"tp": "https://w3id.org/techniekpact/def#"' in r.text
     assert "https://" not in "".join(line for line in r.text.splitlines() if "src=" in line or "href=" in line
                                     and "stylesheet" in line)
 
