@@ -56,12 +56,12 @@ def client(app):
 @pytest.fixture(scope="session")
 def live_server(app):
     """The app under waitress on a free loopback port, as a real client sees it."""
-    import waitress
+    from server.http_server import create_server
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=8)
+    server = create_server(app, host="127.0.0.1", port=port, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
