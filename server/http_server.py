@@ -87,19 +87,27 @@ class Server(TcpWSGIServer):
             self.next_channel_cleanup = now + self.adj.cleanup_interval
             self.maintenance(now)
         # Accept while there is room, or a connection that can make room.
-        return self.accepting and (len(self.active_channels) < self.adj.connection_limit
-                                   or self._longest_waiting() is not None)
+        staying = self._staying()
+        return self.accepting and (len(staying) < self.adj.connection_limit or self._longest_waiting(staying) is not None)
 
     def handle_accept(self):
-        if len(self.active_channels) >= self.adj.connection_limit:
-            waiting = self._longest_waiting()
+        staying = self._staying()
+        if len(staying) >= self.adj.connection_limit:
+            waiting = self._longest_waiting(staying)
             if waiting is not None:
-                waiting.handle_close()
+                # Closed by its own next write event, not here: closing it now would free its
+                # descriptor for the accept below, and an event of the old connection still
+                # pending in this round of the loop would then be handled by the new one.
+                waiting.will_close = True
         super().handle_accept()
 
-    def _longest_waiting(self) -> Channel | None:
-        candidates = [channel for channel in self.active_channels.values() if not channel.busy]
-        return min(candidates, key=lambda channel: channel.idle_since, default=None)
+    def _staying(self) -> list[Channel]:
+        return [channel for channel in self.active_channels.values() if not channel.will_close]
+
+    @staticmethod
+    def _longest_waiting(channels: list[Channel]) -> Channel | None:
+        return min((channel for channel in channels if not channel.busy),
+                   key=lambda channel: channel.idle_since, default=None)
 
     def maintenance(self, now):
         super().maintenance(now)  # idle for channel_timeout: cut
