@@ -112,8 +112,11 @@ class Answers:
         key = (version, query.name, values_digest(bound))
         with self._lock:
             if key in self._answers:
-                self._answers.move_to_end(key)
-                return self._answers[key]
+                # Its file can go without us (a cleaner of the temporary directory): evaluate anew.
+                if self._answers[key].path.exists():
+                    self._answers.move_to_end(key)
+                    return self._answers[key]
+                del self._answers[key]
             waiting = self._pending.get(key)
             if waiting is None:
                 self._pending[key] = threading.Event()
