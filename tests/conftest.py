@@ -67,9 +67,9 @@ def live_server(app):
     url = f"http://127.0.0.1:{port}"
     for _ in range(50):
         try:
-            requests.get(url + "/health", timeout=1)
+            requests.get(url + "/health", timeout=5)
             break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or slow on a busy machine
             time.sleep(0.1)
     yield url
     server.close()
