@@ -59,14 +59,13 @@ def build(store_dir, endpoint, update_endpoint):
 @click.option("--threads", default=8, show_default=True, type=int, help="waitress worker threads")
 def serve(store_dir, host, port, threads):
     """Serve the SPARQL endpoint and the web pages with waitress."""
-    import waitress
-
     from server import create_app
     from server.config import Config
+    from server.http_server import serve as serve_http
 
     app = create_app(Config.from_env(store=store_dir))
     click.echo(f"serving {store_path(store_dir)} on http://{host}:{port}/")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="techniekpact")
+    serve_http(app, host=host, port=port, threads=threads)
 
 
 def _say_handed_over(pids: list[int]) -> None:

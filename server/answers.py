@@ -32,6 +32,7 @@ from server.versions import FollowVersions
 
 MAX_ROWS = 1_000_000  # an answer with more rows is refused, not kept (a disk and memory bound)
 MAX_BYTES = 1 << 30   # the answers kept on disk; the least recently used go first
+MAX_ANSWERS = 256     # and at most this many (each keeps its header and labels in memory)
 PAGE_SIZE = 1000      # rows a page, unless the request says otherwise
 
 
@@ -39,39 +40,53 @@ class StillPreparing(Exception):
     """Another request or the warm-up is evaluating this answer, past this request's time limit."""
 
 
+def values_digest(bound: dict) -> str:
+    """The parameter values' part of an answer's key: hashed, for a client may send values of
+    many kilobytes, and a key is kept as long as its answer."""
+    values = tuple(sorted((k, str(v)) for k, v in bound.items()))
+    return hashlib.sha256(repr(values).encode("utf-8", "backslashreplace")).hexdigest()
+
+
 class Answer:
-    """A whole answer on disk: the TSV header, and where each row starts in the file. The file
-    stays open, so a request still reading an answer of an older version can finish after
-    the file is deleted."""
+    """A whole answer on disk: the TSV header in memory; in the file, the TSV rows and after
+    them where each row starts (8 bytes a row). Nothing stays open: every slice opens the
+    file, reads what it needs and closes it (a kept answer that held its file open cost a
+    descriptor, and 300 parameter values would have used 300 of the process's 1,024).
+
+    A request that got this answer just before it was dropped (a newer version, or room for
+    others) finds the file gone: it is told to ask again (StillPreparing, a 503 with
+    Retry-After), and asking again evaluates the answer anew."""
 
     def __init__(self, path: Path, tsv: bytes):
         header_end = tsv.index(b"\n") + 1
-        self.header, body = tsv[:header_end], tsv[header_end:]
-        path.write_bytes(body)
-        self.path, self._file = path, path.open("rb", buffering=0)
+        self.header, body = tsv[:header_end], memoryview(tsv)[header_end:]
         # A TSV row is one line: line breaks inside literals are written as \n.
-        self.offsets, start = array("q", [0]), 0
-        while (newline := body.find(b"\n", start)) != -1:
+        offsets, start = array("q", [0]), header_end
+        while (newline := tsv.find(b"\n", start)) != -1:
             start = newline + 1
-            self.offsets.append(start)
-        if start < len(body):
-            self.offsets.append(len(body))
+            offsets.append(start - header_end)
+        if start < len(tsv):
+            offsets.append(len(tsv) - header_end)
+        self.path, self.size, self.rows = path, len(body), len(offsets) - 1
+        with path.open("wb") as file:
+            file.write(body)
+            file.write(offsets.tobytes())
         # The labels of the IRIs its pages showed (rendering.remember_labels): pages of one answer
         # name the same IRIs again, and looking labels up is most of a page's time at scale.
         self.labels: dict[str, str | None] = {}
 
-    @property
-    def size(self) -> int:
-        return self.offsets[-1]
-
-    @property
-    def rows(self) -> int:
-        return len(self.offsets) - 1
-
     def slice(self, start: int, count: int) -> bytes:
         """TSV of rows start … start+count-1 (fewer at the end), with the header line."""
         start, end = min(start, self.rows), min(start + count, self.rows)
-        return self.header + os.pread(self._file.fileno(), self.offsets[end] - self.offsets[start], self.offsets[start])
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            raise StillPreparing("this answer was replaced while it was read; ask again") from None
+        try:
+            first, last = (array("q", os.pread(fd, 8, self.size + 8 * row))[0] for row in (start, end))
+            return self.header + os.pread(fd, last - first, first)
+        finally:
+            os.close(fd)
 
 
 class Answers:
@@ -94,11 +109,14 @@ class Answers:
         kept, or evaluated now (one evaluation however many requests ask at once). Raises what
         Engine.query raises, or StillPreparing."""
         version = self._engine.version
-        key = (version, query.name, tuple(sorted((k, str(v)) for k, v in bound.items())))
+        key = (version, query.name, values_digest(bound))
         with self._lock:
             if key in self._answers:
-                self._answers.move_to_end(key)
-                return self._answers[key]
+                # Its file can go without us (a cleaner of the temporary directory): evaluate anew.
+                if self._answers[key].path.exists():
+                    self._answers.move_to_end(key)
+                    return self._answers[key]
+                del self._answers[key]
             waiting = self._pending.get(key)
             if waiting is None:
                 self._pending[key] = threading.Event()
@@ -126,11 +144,11 @@ class Answers:
 
     def _forget(self, version: str) -> None:
         """Delete the answers of other versions, then the least recently used ones while the
-        answers kept take more than MAX_BYTES."""
+        answers kept take more than MAX_BYTES or are more than MAX_ANSWERS."""
         for key in [k for k in self._answers if k[0] != version]:
             self._answers.pop(key).path.unlink(missing_ok=True)
         kept = sum(answer.size for answer in self._answers.values())
-        while kept > MAX_BYTES and len(self._answers) > 1:
+        while (kept > MAX_BYTES or len(self._answers) > MAX_ANSWERS) and len(self._answers) > 1:
             answer = self._answers.popitem(last=False)[1]
             answer.path.unlink(missing_ok=True)
             kept -= answer.size

@@ -56,20 +56,20 @@ def client(app):
 @pytest.fixture(scope="session")
 def live_server(app):
     """The app under waitress on a free loopback port, as a real client sees it."""
-    import waitress
+    from server.http_server import create_server
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=8)
+    server = create_server(app, host="127.0.0.1", port=port, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
     for _ in range(50):
         try:
-            requests.get(url + "/health", timeout=1)
+            requests.get(url + "/health", timeout=5)
             break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or slow on a busy machine
             time.sleep(0.1)
     yield url
     server.close()
