@@ -36,7 +36,7 @@ _YEAR = re.compile(r"^\d{4}$")
 _INTEGER = re.compile(r"^[+-]?\d{1,18}$")
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "year")
 # Query-string names the service keeps for itself (format and paging), never a parameter's.
-RESERVED = ("format", "page", "size")
+RESERVED = ("format", "page", "size", "lang")  # the page's, not the query's
 
 
 class ParameterError(ValueError):

@@ -18,6 +18,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from graph import saved_queries
 from server.answers import PAGE_SIZE
 from server.engine import SELECT, Result
+from server.i18n import current_lang
 from server.rendering import MAX_PAGE, conditional, csv_bytes, etag_for, not_modified, positive_arg, table_data
 
 bp = Blueprint("queries", __name__)
@@ -111,7 +112,7 @@ def show(name, suffix=None):
     values = {k: v for k, v in request.args.items() if k not in saved_queries.RESERVED}
     page, size = paging()
     engine = _engine()
-    key = (engine.version, name, tuple(sorted(values.items())), page, size, fmt)
+    key = (engine.version, name, tuple(sorted(values.items())), page, size, fmt, current_lang())
     etag = etag_for(*key)
     if not_modified(etag):
         return conditional(Response(), etag)

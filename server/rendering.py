@@ -12,11 +12,12 @@ import io
 import re
 
 import pyoxigraph as ox
-from flask import Response, request
+from flask import Response, has_request_context, request
 
 from graph.labels import compact, labels
 from graph.saved_queries import ParameterError
 from graph.namespaces import entity_path as href
+from server.i18n import current_lang
 
 
 def cell(term, names: dict[str, str]) -> dict | None:
@@ -64,7 +65,10 @@ def csv_bytes(table: dict) -> bytes:
 
 
 def etag_for(*parts) -> str:
-    """An (unquoted) entity tag for a representation: parts include the store version."""
+    """An (unquoted) entity tag for a representation: parts include the store version. The
+    page's language is part of it too: one address shows Dutch or English by cookie."""
+    if has_request_context():
+        parts = (*parts, current_lang())
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
 
 
