@@ -306,7 +306,7 @@ def test_the_history_keeps_each_query_run_and_runs_it_again(editor, live_server)
     entries = history_entries(editor)
     assert [e["query"] for e in entries] == [counted, broken]
     assert entries[0]["outcome"] == shown and shown.startswith("2 results in")  # Oost, East
-    assert entries[1]["outcome"].startswith("Error: ") and "1:" in entries[1]["outcome"]
+    assert entries[1]["outcome"].startswith("Error (line 1, column ") and "expected" in entries[1]["outcome"]
     assert all(e["time"] for e in entries)
     # Opened from the history in a new tab, it runs there.
     tabs = js(editor, "return Object.keys(yasgui._tabs).length")

@@ -61,7 +61,12 @@
 
     // "12 resultaten in 0,021 s", "Antwoord: ja (true)", "Fout: …".
     function outcome(entry) {
-      if (!entry.ok) return T.error + (entry.message ? ": " + entry.message : "");
+      if (!entry.ok) {
+        // Oxigraph's "error at 1:25: expected …": the position in the page's language.
+        const m = /^error at (\d+):(\d+):\s*/i.exec(entry.message || "");
+        if (m) return T.error + " (" + T.historyAt.replace("{line}", m[1]).replace("{column}", m[2]) + "): " + entry.message.slice(m[0].length);
+        return T.error + (entry.message ? ": " + entry.message : "");
+      }
       let text;
       if (entry.kind === "ask") text = T.ask + " " + (entry.answer ? T.yes : T.no);
       else {
