@@ -1,0 +1,130 @@
+"""Graph content III (issue 28): facts that lived only in notes, identity and labels, links
+across documents. Each test pins what a document says, on the built store."""
+
+import re
+
+import pytest
+
+from tests.conftest import select
+
+ID = "https://w3id.org/techniekpact/id/"
+OUTSIDE = "https://w3id.org/techniekpact/graph/outside-knowledge"
+
+
+def values(store, sparql, var):
+    return {r[var] for r in select(store, sparql)}
+
+
+def iri(path):
+    return f"<{ID}{path}>"
+
+
+# -- 1. Facts that lived only in notes ----------------------------------------------------
+
+@pytest.mark.parametrize("action, group", [
+    ("7a", "werkgevers"), ("7b", "sociale-partners"), ("7c", "werkgevers"), ("7d", "werkgevers"),
+    ("17a", "werkgevers"), ("17c", "sociale-partners"), ("21b", "sociale-partners"), ("4", "regios"),
+    ("23", "regios"), ("20b", "topsectoren"),
+])
+def test_a_group_named_as_initiator_is_the_owner_group_not_an_organisation(store, action, group):
+    a = iri("action/2013-" + action)
+    assert values(store, f"SELECT ?g WHERE {{ {a} tp:ownerGroup ?g }}", "g") == {ID + "concept/partij/" + group}
+    assert not select(store, f"SELECT ?o WHERE {{ {a} tp:owner ?o }}")
+    assert ID + "concept/scheme/partijgroepen" in values(
+        store, f"SELECT ?s WHERE {{ {iri('concept/partij/' + group)} skos:inScheme ?s }}", "s")
+
+
+def test_an_organisation_and_a_group_together_keep_both(store):
+    a = iri("action/2013-18")
+    assert values(store, f"SELECT ?o WHERE {{ {a} tp:owner ?o }}", "o") == {ID + "org/vereniging-hogescholen"}
+    assert values(store, f"SELECT ?g WHERE {{ {a} tp:ownerGroup ?g }}", "g") == {ID + "concept/partij/technische-werkgevers"}
+
+
+def test_an_empty_initiator_cell_is_told_apart_from_a_group(store):
+    empty = values(store, "SELECT ?a WHERE { ?a tp:initiatorStated false }", "a")
+    assert empty == {ID + "action/2013-10" + s for s in ["", "a", "b", "c", "d"]}
+    both = select(store, "SELECT ?a WHERE { ?a tp:initiatorStated false ; tp:ownerGroup|tp:owner ?x }")
+    assert both == []
+
+
+def test_every_target_indicator_meets_the_observations_of_the_same_quantity(store):
+    """No quantity is split over an indicator with only targets and one with only observations."""
+    rows = select(store, """
+        SELECT ?i ?l WHERE { ?i a tp:Indicator ; skos:prefLabel|skos:altLabel ?l FILTER(lang(?l) = "nl") }""")
+    labels = {}
+    for r in rows:
+        labels.setdefault(r["i"], set()).add(re.sub(r"\W+", " ", r["l"].lower()).strip())
+    targeted = values(store, "SELECT DISTINCT ?i WHERE { ?t a tp:Target ; tp:indicator ?i }", "i")
+    observed = values(store, "SELECT DISTINCT ?i WHERE { ?o a qb:Observation ; tp:indicator ?i }", "i")
+    for t in targeted - observed:
+        for o in observed - targeted:
+            assert not labels.get(t, set()) & labels.get(o, set()), f"{t} and {o} name the same quantity"
+
+
+@pytest.mark.parametrize("target, observed", [
+    ("action-2013-18-1", 36.0), ("action-2013-18-pact-1", 36.0),  # circa 25 bachelors; 36 in April 2016
+])
+def test_a_2013_target_meets_the_2016_measurement(client, target, observed):
+    rows = client.get("/queries/targets-distance.json").get_json()
+    cols = rows["columns"]
+    found = [dict(zip(cols, (c["value"] if c else None for c in row))) for row in rows["rows"]]
+    mine = [r for r in found if r["target"] == ID + "target/" + target]
+    assert mine and float(mine[0]["observed"]) == observed
+
+
+def test_one_indicator_for_the_retiring_technicians_of_2013_and_2014(store):
+    rows = values(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ ?o tp:indicator {iri('indicator/pensionering-technici-per-jaar')} ; tp:value 70000.0 }} }}", "g")
+    assert {g.rsplit("/", 1)[-1] for g in rows} == {"pact-2013", "achterhoek-2014"}
+
+
+def test_the_bestuurlijk_trekker_is_an_org_role(store):
+    rows = select(store, f"""SELECT ?m WHERE {{ ?m org:role {iri('role/bestuurlijk-trekker')} ;
+        org:member {iri('person/hugo-de-jonge')} ; org:organization {iri('landsdeel/zuidwest')} }}""")
+    assert len(rows) == 1
+
+
+def test_a_centre_of_expertise_is_set_up_by_its_university_of_applied_sciences(store):
+    assert ID + "org/han" in values(store, f"SELECT ?o WHERE {{ {iri('org/seece')} tp:establishedBy ?o }}", "o")
+
+
+def test_co_financing_shares_name_who_pays(store):
+    rows = select(store, f"""SELECT ?f ?v WHERE {{ {iri('action/2013-12a')} tp:financingShare ?s .
+        ?s tp:financier ?f OPTIONAL {{ ?s schema:value ?v }} }}""")
+    assert (ID + "concept/partij/rijk", 100000000.0) in {(r["f"], float(r["v"]) if r["v"] else None) for r in rows}
+    assert ID + "concept/partij/regios" in {r["f"] for r in rows}
+    rif = select(store, f"""SELECT ?v ?u WHERE {{ {iri('initiative/regionaal-investeringsfonds-mbo')} tp:financingShare ?s .
+        ?s tp:shareValue ?v ; tp:unit ?u }}""")
+    assert [(round(float(r["v"]), 1), r["u"]) for r in rif] == [(66.7, "procent")]
+
+
+def test_months_and_days_are_kept_at_the_precision_the_document_gives(store):
+    dates = values(store, f"""SELECT ?d WHERE {{ {iri('action/2013-3b')} tp:milestone/time:inXSDDate ?d }}""", "d")
+    assert {"2013-08-01", "2015-08-01"} <= {str(d) for d in dates}
+    months = values(store, f"""SELECT ?m WHERE {{ {iri('action/2013-1a')} tp:milestone/time:inXSDgYearMonth ?m }}""", "m")
+    assert "2013-07" in {str(m) for m in months}
+
+
+def test_the_public_private_financing_table_has_programme_as_a_dimension_and_explicit_totals(store):
+    dims = values(store, f"""SELECT ?d WHERE {{ {iri('dataset/pps-financiering-2016')} qb:structure/qb:component/qb:dimension ?d }}""", "d")
+    assert "https://w3id.org/techniekpact/def#programme" in dims
+    rows = select(store, f"""SELECT ?i ?p ?v WHERE {{ ?o qb:dataSet {iri('dataset/pps-financiering-2016')} ;
+        tp:indicator ?i ; tp:programme ?p ; tp:value ?v }}""")
+    assert len(rows) == 12
+    cells = {(r["i"].rsplit("/", 1)[-1], r["p"].rsplit("/", 1)[-1]): float(r["v"]) for r in rows}
+    assert cells[("financiering-rijksoverheid-pps", "civ")] == 44.0
+    assert cells[("cofinanciering-bedrijven-pps", "coe")] == 102.0
+    for indicator in ["financiering-rijksoverheid-pps", "cofinanciering-bedrijven-pps", "cofinanciering-overig-pps"]:
+        parts = select(store, f"""SELECT ?v WHERE {{ ?t tp:indicator {iri('indicator/' + indicator)} ;
+            tp:programme {iri('concept/pps-programma/totaal')} ; tp:isTotalOf/tp:value ?v }}""")
+        assert len(parts) == 3
+        assert sum(float(p["v"]) for p in parts) == cells[(indicator, "totaal")]
+
+
+def test_number_as_printed_and_the_action_line_beside_it(store):
+    rows = select(store, """SELECT ?a ?line WHERE { ?a tp:number "5.1" . OPTIONAL { ?a tp:actionLine ?line } }""")
+    found = {r["a"].rsplit("/", 1)[-1]: r["line"] for r in rows}
+    assert {"achterhoek-kiezen-5-1", "achterhoek-leren-5-1"} <= set(found)
+    assert found["achterhoek-kiezen-5-1"].endswith("kiezen") and found["achterhoek-leren-5-1"].endswith("leren")
+    assert not [a for a in found if a.startswith("2016-")], "a bullet the 2016 text does not number has no tp:number"
+    assert "5.1" in values(store, f"SELECT ?p WHERE {{ {iri('action/2016-05-1')} tp:position ?p }}", "p")
+    assert not select(store, "SELECT ?n WHERE { ?a tp:number ?n FILTER(REGEX(?n, '^(Noord|Oost|Zuid|Kiezen|Leren|Werken|Topsectoren)')) }")
