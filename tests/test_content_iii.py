@@ -128,3 +128,97 @@ def test_number_as_printed_and_the_action_line_beside_it(store):
     assert not [a for a in found if a.startswith("2016-")], "a bullet the 2016 text does not number has no tp:number"
     assert "5.1" in values(store, f"SELECT ?p WHERE {{ {iri('action/2016-05-1')} tp:position ?p }}", "p")
     assert not select(store, "SELECT ?n WHERE { ?a tp:number ?n FILTER(REGEX(?n, '^(Noord|Oost|Zuid|Kiezen|Leren|Werken|Topsectoren)')) }")
+
+
+# -- 2. Identity and labels ----------------------------------------------------------------
+
+@pytest.mark.parametrize("gone, kept", [("org/ao-metalektro", "org/a-o-metalektro"), ("org/ovp", "org/vapro")])
+def test_one_organisation_has_one_iri(store, gone, kept):
+    assert not select(store, f"SELECT ?p WHERE {{ {{ {iri(gone)} ?p ?o }} UNION {{ ?s ?p {iri(gone)} }} }}")
+    graphs = values(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ ?s tp:involves|tp:mentions {iri(kept)} }} }}", "g")
+    assert {g.rsplit("/", 1)[-1] for g in graphs} >= {"actions-2013", "achterhoek-2014"}
+
+
+@pytest.mark.parametrize("document, iri_used, iri_not", [
+    ("achterhoek-2014", "org/installatiewerk-achterhoek", "org/installatiewerk"),
+    ("achterhoek-2014", "agenda/hca-provincie-gelderland", "agenda/hca-gelderse-topsectoren"),
+])
+def test_merges_no_document_justifies_are_split(store, document, iri_used, iri_not):
+    graph = f"<https://w3id.org/techniekpact/graph/{document}>"
+    assert select(store, f"SELECT ?p WHERE {{ GRAPH {graph} {{ ?s ?p {iri(iri_used)} }} }}")
+    assert not select(store, f"SELECT ?p WHERE {{ GRAPH {graph} {{ {{ ?s ?p {iri(iri_not)} }} UNION {{ {iri(iri_not)} ?p ?o }} }} }}")
+
+
+def test_no_label_names_two_plans_agendas_or_initiatives(store):
+    rows = select(store, """
+        SELECT ?l (GROUP_CONCAT(STR(?a); SEPARATOR=" ") AS ?as) WHERE {
+          { SELECT DISTINCT ?a ?l WHERE {
+              ?a a ?t FILTER(?t IN (tp:Pact, tp:Agenda, tp:Initiative, tp:Programme))
+              ?a skos:prefLabel|skos:altLabel ?l } } }
+        GROUP BY ?l HAVING (COUNT(DISTINCT ?a) > 1)""")
+    assert rows == [], rows
+
+
+@pytest.mark.parametrize("thing, label", [
+    ("initiative/vakmanschapsroute", "Vakmanschaps- en Technologieroute"),
+    ("org/poa-achterhoek", "POA's Achterhoek en De Liemers"),
+    ("pact/2016", "Nationaal Techniepact 2020"),
+    ("org/act", "Achterhoek Centrum voor Technologie"),
+])
+def test_a_label_of_one_thing_is_not_on_another(store, thing, label):
+    rows = select(store, f"""SELECT ?g WHERE {{ GRAPH ?g {{ {iri(thing)} skos:prefLabel|skos:altLabel ?l }}
+        FILTER(STR(?l) = "{label}" && ?g != <{OUTSIDE}>) }}""")
+    assert rows == []
+
+
+def test_the_two_routes_are_parts_of_the_joint_name(store):
+    parts = values(store, f"SELECT ?p WHERE {{ {iri('initiative/vakmanschaps-en-technologieroute')} dcterms:hasPart ?p }}", "p")
+    assert parts == {ID + "initiative/vakmanschapsroute", ID + "initiative/technologieroute"}
+
+
+@pytest.mark.parametrize("thing, text", [
+    ("org/abu", "Algemene Bond Uitzendondernemingen"), ("org/job", "Jongeren Organisatie Beroepsonderwijs"),
+    ("org/laks", "Landelijk Aktie Komitee Scholieren"), ("org/nrto", "Nederlandse Raad voor Training en Opleiding"),
+    ("org/tln", "Transport en Logistiek Nederland"), ("org/ser", "Sociaal-Economische Raad"),
+    ("org/vereniging-hogescholen", "HBO-raad"), ("org/team-ict", "topteam ICT"), ("org/ind", "Immigratie"),
+    ("org/vng", "gemeenten"), ("org/studielink", "Aanmeldsysteem"), ("org/lsvb", "studentenvakbond"),
+    ("org/duo", "uitvoeringsorganisatie"), ("org/onderwijscooperatie", "beroepsgroep"),
+    ("org/poa-achterhoek", "onderwijs-arbeidsmarkt"), ("org/venj", "Ministerie van Veiligheid en Justitie"),
+])
+def test_knowledge_from_outside_the_documents_has_its_own_provenance(store, thing, text):
+    where = values(store, f"""SELECT ?g WHERE {{ GRAPH ?g {{ {iri(thing)} ?p ?v FILTER(isLiteral(?v) && CONTAINS(LCASE(STR(?v)), LCASE("{text}"))) }}
+        FILTER(?g != <https://w3id.org/techniekpact/graph/inferred>) }}""", "g")
+    assert where == {OUTSIDE}
+    assert select(store, f"""SELECT ?s WHERE {{ GRAPH <{OUTSIDE}> {{ {iri(thing)} dcterms:source ?s . ?s a tp:OutsideKnowledge }} }}""")
+
+
+@pytest.mark.parametrize("thing, stated, not_stated", [
+    ("org/commissie-van-pernis", "corresponderen", "bepaalt"),
+    ("org/technieklokalen", "met steun van bedrijven", "met vrijwilligers ingerichte"),
+])
+def test_wording_no_firmer_than_the_text(store, thing, stated, not_stated):
+    text = " ".join(values(store, f"SELECT ?d WHERE {{ {iri(thing)} dcterms:description ?d }}", "d"))
+    assert stated in text and not_stated not in text
+
+
+def test_one_operationalisation_cell_is_not_split_between_sub_actions(store):
+    for sub in ["3-2a", "3-2b"]:
+        assert not select(store, f"SELECT ?o WHERE {{ {iri('action/achterhoek-werken-' + sub)} tp:owner ?o }}")
+    owners = values(store, f"SELECT ?o WHERE {{ {iri('action/achterhoek-werken-3-2')} tp:owner ?o }}", "o")
+    assert {ID + "org/bedrijfstakschool-anton-tijdink", ID + "org/graafschap-college", ID + "org/han"} <= owners
+
+
+def test_no_constructed_name_for_the_steering_group_of_noord(store):
+    labels = values(store, f"SELECT ?l WHERE {{ {iri('org/stuurgroep-techniekpact-noord')} skos:prefLabel|skos:altLabel ?l }}", "l")
+    assert not {l for l in labels if "Noord" in l and "landsdeel" not in l}
+
+
+def test_zuid_holland_cites_the_passage_that_places_it(store):
+    sources = values(store, f"SELECT ?s WHERE {{ {iri('province/zuid-holland')} dcterms:source ?s }}", "s")
+    assert sources == {ID + "doc/pact-2013/s3-2-5"}
+
+
+@pytest.mark.parametrize("action", ["21", "22"])
+def test_2013_retention_actions_continue_under_goal_11_and_12(store, action):
+    goals = values(store, f"SELECT ?g WHERE {{ {iri('action/2013-' + action)} tp:continuedUnder ?g }}", "g")
+    assert goals == {ID + "goal/2016-11", ID + "goal/2016-12"}
