@@ -222,3 +222,81 @@ def test_zuid_holland_cites_the_passage_that_places_it(store):
 def test_2013_retention_actions_continue_under_goal_11_and_12(store, action):
     goals = values(store, f"SELECT ?g WHERE {{ {iri('action/2013-' + action)} tp:continuedUnder ?g }}", "g")
     assert goals == {ID + "goal/2016-11", ID + "goal/2016-12"}
+
+
+# -- 3. Links across documents ------------------------------------------------------------
+
+@pytest.mark.parametrize("a, b", [
+    ("goal-2016-04-3", "action-2013-3a-pact-1"), ("goal-2016-09-1", "action-2013-17-pact-1"),
+    ("goal-2016-01-1", "action-2013-1-pact-1"), ("action-2016-10-2-2", "action-2013-20b-pact-1"),
+    ("action-2013-8d-2", "action-2013-8d-pact-1"), ("achterhoek-2014-1", "pact-2013-4"),
+])
+def test_targets_with_the_same_intent_are_linked_with_a_justification(store, a, b):
+    # stated one way; the build's reasoning (owl:SymmetricProperty) gives the other
+    for x, y in [(a, b), (b, a)]:
+        assert select(store, f"SELECT ?x WHERE {{ {iri('target/' + x)} tp:sameIntentAs ?x FILTER(?x = {iri('target/' + y)}) }}")
+    notes = values(store, f"""SELECT ?n WHERE {{ {{ {iri('target/' + a)} skos:editorialNote ?n }} UNION {{ {iri('target/' + b)} skos:editorialNote ?n }} }}""", "n")
+    assert notes, "the link says why"
+
+
+@pytest.mark.parametrize("target, level", [
+    ("action-2013-3a-pact-1", "havo-vwo"), ("action-2013-5a-pact-1", "vmbo-gt"), ("action-2013-5a-pact-2", "vmbo-bk"),
+    ("action-2013-17-pact-1", "mbo"),
+])
+def test_2013_choice_targets_share_the_indicator_that_2016_measures(client, target, level):
+    data = client.get("/queries/targets-distance.json").get_json()
+    found = [dict(zip(data["columns"], (c["value"] if c else None for c in row))) for row in data["rows"]]
+    row = [r for r in found if r["target"] == ID + "target/" + target][0]
+    assert row["indicator"] == ID + "indicator/aandeel-kiest-techniek" and row["level"] == ID + "concept/sector/" + level
+    assert row["observed"] is not None, "the 2016 table measures this level"
+
+
+@pytest.mark.parametrize("a, b", [
+    ("initiative/hybride-techdocenten", "initiative/hybride-docent"),
+    ("org/servicepunt-techniek-midden", "initiative/servicepunten-techniek"),
+    ("initiative/civ-automotive-helmond", "initiative/centra-voor-innovatief-vakmanschap"),
+])
+def test_the_same_idea_under_another_name_is_related(store, a, b):
+    assert select(store, f"SELECT ?x WHERE {{ {iri(a)} skos:related ?x FILTER(?x = {iri(b)}) }}")
+
+
+@pytest.mark.parametrize("item, theme", [
+    ("action/2016-04-4", "meisjes-en-vrouwen"), ("initiative/girlsday", "meisjes-en-vrouwen"),
+    ("action/2013-19", "internationaal-talent"), ("action/2013-noordwest-8", "internationaal-talent"),
+    ("action/2016-07-1", "zij-instroom-en-omscholing"), ("action/2013-noord-6", "zij-instroom-en-omscholing"),
+    ("action/2013-9", "docenten-techniek"), ("action/2016-01-3", "ict"), ("action/2013-12a", "regionale-investeringsfondsen"),
+    ("action/2016-oost-kiezen-1", "regionale-investeringsfondsen"), ("action/2013-12b", "publiek-private-samenwerkingen"),
+    ("goal/2016-oost-prio-1", "meisjes-en-vrouwen"),
+])
+def test_themes_are_tagged_where_the_text_names_them(store, item, theme):
+    assert ID + "concept/thema/" + theme in values(store, f"SELECT ?t WHERE {{ {iri(item)} tp:theme ?t }}", "t")
+
+
+@pytest.mark.parametrize("item, theme", [
+    ("action/2013-22", "behoud-en-duurzame-inzetbaarheid"),      # 'met behoud van uitkering'
+    ("action/2013-12a", "stages-en-leerwerkplekken"),            # 'stagebox-middelen' pay for the fund
+    ("initiative/make-it-in-the-netherlands", "loopbaanorientatie"),
+])
+def test_a_word_match_that_is_not_about_the_theme_is_not_tagged(store, item, theme):
+    assert ID + "concept/thema/" + theme not in values(store, f"SELECT ?t WHERE {{ {iri(item)} tp:theme ?t }}", "t")
+
+
+def test_every_recurring_theme_is_a_concept_of_one_scheme_with_labels(store):
+    rows = select(store, """SELECT ?t (COUNT(DISTINCT ?l) AS ?n) WHERE {
+        ?t skos:inScheme <https://w3id.org/techniekpact/id/concept/scheme/terugkerende-themas> ; skos:prefLabel ?l } GROUP BY ?t""")
+    assert len(rows) == 11 and all(int(r["n"]) == 2 for r in rows)
+
+
+def test_every_area_a_document_places_is_placed(store):
+    unplaced = values(store, """SELECT ?a WHERE { ?a a ?t FILTER(?t IN (tp:Subregion, tp:TripleHelixRegion, tp:Province))
+        FILTER NOT EXISTS { ?a tp:within ?l . ?l a tp:Landsdeel } }""", "a")
+    # no document places these (Noord-Brabant is split over Zuidoost and Zuidwest; the Delta Region crosses the border)
+    assert unplaced == {ID + p for p in ["region/utrecht-west", "region/amersfoort", "region/gooi-en-vechtstreek",
+                                         "region/delta-region", "province/noord-brabant"]}
+    for a in unplaced:
+        assert select(store, f"SELECT ?n WHERE {{ <{a}> skos:editorialNote|skos:scopeNote|dcterms:description ?n }}")
+
+
+def test_no_fact_cites_a_whole_document_instead_of_its_section(store):
+    rows = select(store, """SELECT ?s WHERE { GRAPH ?g { ?s dcterms:source ?d } ?d a tp:SourceDocument }""")
+    assert rows == [], rows[:5]

@@ -245,3 +245,13 @@ def test_outside_knowledge(client, store):
         GRAPH ?g { ?s ?p ?v } FILTER(?g NOT IN (<https://w3id.org/techniekpact/graph/outside-knowledge>,
                                                  <https://w3id.org/techniekpact/graph/inferred>)) }""")
     assert doubled == []
+
+
+def test_themes_per_landsdeel(client):
+    result = rows(client, "themes-per-landsdeel")
+    cells = {(r["theme"].rsplit("/", 1)[-1], r["landsdeel"].rsplit("/", 1)[-1]): int(r["items"]) for r in result}
+    assert len(cells) == 11 * 5, "every theme against every landsdeel, zeros included"
+    assert cells[("meisjes-en-vrouwen", "oost")] >= 2  # Oost priority 1 and its girls' grant programme
+    assert cells[("zij-instroom-en-omscholing", "noord")] >= 1  # 250 zij-instromers a year (2013, Noord)
+    assert any(n == 0 for n in cells.values()), "a landsdeel that says nothing about a theme shows as 0"
+    assert [int(r["items"]) for r in result] == sorted(int(r["items"]) for r in result)
