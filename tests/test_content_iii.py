@@ -297,6 +297,33 @@ def test_every_area_a_document_places_is_placed(store):
         assert select(store, f"SELECT ?n WHERE {{ <{a}> skos:editorialNote|skos:scopeNote|dcterms:description ?n }}")
 
 
+@pytest.mark.parametrize("org", ["3tu", "topsectoren", "nrto", "stoof", "techniektalent-nu", "sbb"])
+def test_a_contribution_listed_in_an_annex_cites_that_part_of_the_annex(store, org):
+    rows = select(store, f"""SELECT ?c ?src WHERE {{ ?c prov:wasAttributedTo {iri('org/' + org)} ;
+        tp:contributesTo {iri('pact/2013')} ; dcterms:source ?src }}""")
+    assert {r["src"] for r in rows} == {ID + "doc/pact-2013/bijlage-2-bijdragen"}
+    assert not select(store, f"SELECT ?x WHERE {{ {iri('pact/2013')} tp:mentions {iri('org/' + org)} }}")
+
+
 def test_no_fact_cites_a_whole_document_instead_of_its_section(store):
     rows = select(store, """SELECT ?s WHERE { GRAPH ?g { ?s dcterms:source ?d } ?d a tp:SourceDocument }""")
     assert rows == [], rows[:5]
+
+
+# -- 6. Second pass: more of the same kinds --------------------------------------------------
+
+@pytest.mark.parametrize("target, year", [("action-2013-8d-1", "2012"), ("action-2013-5a-pact-1", "2012"),
+                                          ("sectorakkoord-vo-1", "2013")])
+def test_the_year_of_a_baseline_is_data_not_a_note(store, target, year):
+    assert {str(y) for y in values(store, f"SELECT ?y WHERE {{ {iri('target/' + target)} tp:baselineYear ?y }}", "y")} == {year}
+
+
+@pytest.mark.parametrize("thing, label", [
+    ("org/liaisonoverleg-techniekpact-oost", "Liaisonoverleg Techniepact landsdeel Oost"),
+    ("org/opdrachtgroep-achterhoek-de-liemers", "Opdrachtgroep Techniekpact Achterhoek-De Liemers"),
+    ("org/techniek-nederland", "Techniek Nederland"),
+])
+def test_no_constructed_or_expanded_name_in_a_document_graph(store, thing, label):
+    rows = select(store, f"""SELECT ?g WHERE {{ GRAPH ?g {{ {iri(thing)} skos:prefLabel|skos:altLabel ?l }}
+        FILTER(STR(?l) = "{label}" && ?g != <{OUTSIDE}>) }}""")
+    assert rows == []
