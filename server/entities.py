@@ -63,7 +63,7 @@ def entity_data(iri: str) -> dict | None:
     incoming = list(store.quads_for_pattern(None, None, subject, None))
     if not out and not incoming:
         return None
-    iris = {iri} | {q.predicate.value for q in out + incoming} | {q.subject.value for q in incoming} | \
+    iris = {iri} | {q.predicate.value for q in out + incoming} | {q.subject.value for q in incoming if isinstance(q.subject, ox.NamedNode)} | \
            {q.object.value for q in out if isinstance(q.object, ox.NamedNode)} | \
            {q.graph_name.value for q in out if isinstance(q.graph_name, ox.NamedNode)}
     names = labels(store, iris)

@@ -130,7 +130,7 @@ def timeline_data(version: str, by: str) -> dict:
         SELECT ?action ?number ?label ?start ?end
                (SAMPLE(?groupLabel) AS ?group) (SAMPLE(?g) AS ?groupIri) WHERE {
           ?action a tp:Action .
-          OPTIONAL { ?action tp:number ?number }
+          OPTIONAL { ?action tp:number|tp:position ?number }
           OPTIONAL { ?action skos:prefLabel ?label FILTER(lang(?label) = "nl") }
           OPTIONAL { ?action tp:timeline/time:hasBeginning/time:inXSDgYear ?start }
           OPTIONAL { ?action tp:timeline/time:hasEnd/time:inXSDgYear ?end }
