@@ -83,8 +83,14 @@ def _index(version: str):
     return search_index.build_index(_engine().store)
 
 
+# The JSON twins are endpoints of their own: a twin sharing the endpoint through route
+# defaults is what url_for picked for the menu's links (the rule with more defaults wins).
+@bp.route("/search.json")
+def search_json():
+    return search(as_json=True)
+
+
 @bp.route("/search")
-@bp.route("/search.json", defaults={"as_json": True})
 def search(as_json=False):
     text = request.args.get("q", "")
     if len(text) > 200:
@@ -159,8 +165,12 @@ def timeline_data(version: str, by: str) -> dict:
             "years": list(range(2013, 2021))}
 
 
+@bp.route("/timeline.json")
+def timeline_json():
+    return timeline(as_json=True)
+
+
 @bp.route("/timeline")
-@bp.route("/timeline.json", defaults={"as_json": True})
 def timeline(as_json=False):
     by = request.args.get("by", "goal")
     if by not in ("goal", "landsdeel"):
