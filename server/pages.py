@@ -179,3 +179,28 @@ def timeline(as_json=False):
     if as_json:
         return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
     return render_template("timeline.html", tl=data)
+
+
+@bp.route("/map")
+def coverage_map():
+    """The coverage of one goal or action line (or of all of them) on a tile map of the provinces."""
+    from server import coverage_map as cmap
+    from server.heatmap import heatmap_for
+    from server.i18n import current_lang
+    from server.queries import run_saved
+    from graph import saved_queries
+    by = request.args.get("by", "goal")
+    if by not in ("goal", "line"):
+        abort(400, "by must be 'goal' or 'line'")
+    name = "coverage-goal-landsdeel" if by == "goal" else "coverage-line-landsdeel"
+    lang = current_lang()
+    matrix = heatmap_for(run_saved(saved_queries.load(name), {}, 1, _engine().config.result_limit, None, lang))
+    row = request.args.get("row") or None
+    if row and row not in [r["value"] for r in matrix["rows"]]:
+        abort(400, f"row must be one of the {'goals' if by == 'goal' else 'action lines'} of the matrix")
+    data = {"by": by, "query": name, "row": row, "rows": matrix["rows"], "peak_rows": len(matrix["rows"]),
+            "provinces": cmap.provinces(_engine().store), "coverage": cmap.coverage(matrix, row)}
+    if request.args.get("format") == "json":
+        return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
+    return conditional(Response(render_template("map.html", d=data), mimetype="text/html"),
+                       etag_for(_engine().version, "map", by, row))
