@@ -53,11 +53,13 @@ def _saved(name: str) -> saved_queries.SavedQuery:
         abort(404, f"there is no saved query {name!r}")
 
 
-def listing() -> list[dict]:
-    return [{"name": q.name, "title": q.label("nl"), "title_en": q.label("en"),
-             "description": q.description("nl"), "description_en": q.description("en"),
+def listing(lang: str = "nl") -> list[dict]:
+    return [{"name": q.name, "title": q.label(lang), "title_nl": q.label("nl"), "title_en": q.label("en"),
+             "description": q.description(lang), "description_nl": q.description("nl"),
+             "description_en": q.description("en"),
              "audience": q.audience, "keywords": q.keywords,
-             "parameters": [{"name": p.name, "type": p.type, "default": p.default, "doc": p.doc} for p in q.params]}
+             "parameters": [{"name": p.name, "type": p.type, "default": p.default, "doc": p.doc,
+                             "title": q.column_title(p.name, lang)} for p in q.params]}
             for q in saved_queries.load_all()]
 
 
@@ -65,7 +67,7 @@ def listing() -> list[dict]:
 @bp.route("/queries.<suffix>")
 def index(suffix=None):
     fmt = _format(suffix)
-    items = listing()
+    items = listing(current_lang())
     if fmt == "json":
         return Response(json.dumps({"queries": items}, ensure_ascii=False), mimetype="application/json")
     if fmt == "csv":
