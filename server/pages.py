@@ -248,3 +248,16 @@ KINDS_EN = {"Organisatie": "Organisations", "Landsdeel": "Landsdelen", "Doel": "
 @bp.app_template_global("kind_name")
 def kind_name(kind: str) -> str:
     return KINDS_EN.get(kind, kind) if current_lang() == "en" else kind
+
+
+SEVERITIES = {"Violation": ("Overtreding", "Violation"), "Warning": ("Waarschuwing", "Warning"), "Info": ("Advies", "Info")}
+
+
+@bp.app_template_global("severity_name")
+def severity_name(severity: str, plural: bool = False) -> str:
+    """A SHACL severity in the page's language."""
+    nl, en = SEVERITIES.get(severity, (severity, severity))
+    if plural:
+        nl, en = {"Overtreding": "Overtredingen", "Waarschuwing": "Waarschuwingen", "Advies": "Adviezen"}.get(nl, nl), \
+            {"Violation": "Violations", "Warning": "Warnings", "Info": "Infos"}.get(en, en)
+    return en if current_lang() == "en" else nl
