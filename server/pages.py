@@ -261,3 +261,12 @@ def severity_name(severity: str, plural: bool = False) -> str:
         nl, en = {"Overtreding": "Overtredingen", "Waarschuwing": "Waarschuwingen", "Advies": "Adviezen"}.get(nl, nl), \
             {"Violation": "Violations", "Warning": "Warnings", "Info": "Infos"}.get(en, en)
     return en if current_lang() == "en" else nl
+
+
+@bp.app_template_global("property_name")
+def property_name(path: dict) -> str:
+    """A finding's property by its name in the page's language, never as tp:serves."""
+    if current_lang() == "nl" and path.get("label"):
+        return path["label"]
+    found = labels(_engine().store, [path["iri"]], current_lang()) if path.get("iri") else {}
+    return found.get(path.get("iri")) or path.get("label") or path.get("text", "")
