@@ -126,14 +126,18 @@
       const placed = [], chosen = [];
       const first = state.selected ? state.selected.closedNeighborhood().nodes().sort(
         (a, b) => (b === state.selected) - (a === state.selected) || a.data("importance") - b.data("importance")) : cy.collection();
-      const order = first.union(byImportance);
-      for (let i = 0; i < order.length && chosen.length < MAX_LABELS; i++) {
+      const order = first.union(byImportance).filter(node => {
+        const p = node.renderedPosition();
+        return !node.hasClass("faded") && p.x > -50 && p.y > -50 && p.x < width + 50 && p.y < height + 50;
+      });
+      // Every candidate gets its label, so that Cytoscape measures it as it will draw it;
+      // those that would overlap one placed before lose it again.
+      cy.batch(() => order.addClass("labelled"));
+      for (let i = 0; i < order.length; i++) {
         const node = order[i];
-        if (node.hasClass("faded")) continue;
-        const p = node.renderedPosition(), r = node.renderedHeight() / 2;
-        if (p.x < -50 || p.y < -50 || p.x > width + 50 || p.y > height + 50) continue;
-        const w = node.data("short").length * LABEL_PX * 0.55 + 6, top = p.y + r + 2;
-        const box = [p.x - w / 2, top, p.x + w / 2, top + LABEL_PX * 1.35];
+        if (chosen.length >= MAX_LABELS) break;
+        const b = node.renderedBoundingBox({includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false});
+        const box = [b.x1, b.y1, b.x2, b.y2];
         if (placed.some(o => box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3])) continue;
         placed.push(box);
         chosen.push(node);
@@ -183,7 +187,23 @@
     cy.on("mouseout", "edge", event => {
       if (!state.selected || !state.selected.connectedEdges().contains(event.target)) event.target.removeClass("show-label");
     });
+    // The viewport with `node` in the middle at `zoom` (cy.center would centre its box, the
+    // label included, so the node itself sits above the middle).
+    function centredOn(node, zoom) {
+      const p = node.position();
+      return {zoom, pan: {x: container.clientWidth / 2 - p.x * zoom, y: container.clientHeight / 2 - p.y * zoom}};
+    }
     cy.on("zoom pan resize", later);
+    // The drawing's box changes with the page (a panel shown, full screen, a narrow screen
+    // turned, a scroll bar appearing): Cytoscape is told, or it would centre and zoom on its
+    // old size, and what was in the middle stays in the middle.
+    let size = {w: container.clientWidth, h: container.clientHeight};
+    if (window.ResizeObserver) new ResizeObserver(() => {
+      const w = container.clientWidth, h = container.clientHeight;
+      cy.resize();
+      cy.panBy({x: (w - size.w) / 2, y: (h - size.h) / 2});
+      size = {w, h};
+    }).observe(container);
 
     const focus = cy.nodes("[?focus]");
     const layout = focus.length && options.ego
@@ -197,13 +217,15 @@
     cy.one("layoutstop", () => {
       separate(cy, 6);
       cy.fit(undefined, 30);
-      if (focus.length && options.ego) cy.center(focus);
+      // A small view fitted to a large screen would draw its nodes huge: no closer than this.
+      if (cy.zoom() > 1.6) cy.zoom({level: 1.6, renderedPosition: {x: container.clientWidth / 2, y: container.clientHeight / 2}});
+      if (focus.length && options.ego) cy.viewport(centredOn(focus, cy.zoom()));
       placeLabels();
       container.dataset.stable = "true";  // laid out and still (the browser tests wait for it)
       if (options.onReady) options.onReady(cy);
     });
     cy.layout(layout).run();
-    return {cy, select, clear, placeLabels};
+    return {cy, select, clear, placeLabels, centredOn};
   }
 
   // ---- exports: the drawn view as PNG or SVG, its data as GraphML, GEXF or CSV ----
@@ -291,7 +313,7 @@
   function gexfOf(data) {
     const index = new Map(data.nodes.map((n, i) => [n.id, i]));
     const out = ['<?xml version="1.0" encoding="UTF-8"?>',
-      '<gexf xmlns="http://gexf.net/1.3" version="1.3">',
+      '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">',
       '<graph mode="static" defaultedgetype="undirected">',
       '<attributes class="node"><attribute id="0" title="iri" type="string"/><attribute id="1" title="kind" type="string"/>' +
       '<attribute id="2" title="community" type="integer"/></attributes>',
@@ -355,8 +377,12 @@
 
     function flyTo(node) {
       view.select(node);
-      cy.animate({center: {eles: node}, zoom: Math.max(cy.zoom(), 1.2)},
-                 {duration: 450, complete: view.placeLabels});
+      delete container.dataset.centred;
+      cy.resize();
+      cy.animate(view.centredOn(node, Math.max(cy.zoom(), 1.2)), {duration: 450, complete: () => {
+        view.placeLabels();
+        container.dataset.centred = node.id();  // arrived (the browser tests wait for it)
+      }});
     }
 
     // Search: every label in the datalist; an exact name first, else the first that contains it.
