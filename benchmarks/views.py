@@ -122,7 +122,7 @@ def browser_report(store_dir: str, rows: list[dict]) -> str:
              "by the service (first request), then opened three times in headless Chromium at 1400×1000; "
              "*usable* is the median time from navigation until the drawing is laid out and still (the matrix: "
              "until its script ran).", "",
-             "| view | drawn | built by the service | usable in Chromium (median of 3) | of which layout / overlaps / labels, last run (ms) | console errors |",
+             "| view | drawn | built by the service | usable in Chromium (median of 3) | of which page and scripts / set-up / layout / overlaps / labels, last run (ms) | console errors |",
              "|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['view']} | {r['drawn']} | {r['built_s']:.1f} s | **{r['usable_ms'] / 1000:.2f} s** "
