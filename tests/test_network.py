@@ -310,10 +310,10 @@ def test_a_view_with_more_edges_than_can_be_drawn_draws_the_strongest(store, sto
     up; the analytics and the page still count every edge."""
     from graph import network
 
-    view = network.build_view(store, "partners")
-    graph, total = view.graph, view.graph.number_of_edges()
+    built = network.build_view(store, "partners")
+    graph, total = built.graph, built.graph.number_of_edges()
     monkeypatch.setattr(network, "MAX_DRAWN_EDGES", 300)
-    data = network.drawing_data(view)
+    data = network.drawing_data(built)
     assert data["total_edges"] == total > 300 and len(data["edges"]) == 300
     drawn = {frozenset((e["source"], e["target"])) for e in data["edges"]}
     assert {n for e in drawn for n in e} == {n for n in graph if graph.degree(n)}, "no drawn node floats free"
