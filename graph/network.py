@@ -368,10 +368,17 @@ def drawing_data(view: View) -> dict:
                       "importance": importance[node], "degree": degrees.get(node, 0),
                       "lines": data.get("lines", []), "landsdelen": data.get("landsdelen", []),
                       "graphs": data.get("graphs", []), "href": entity_path(node), "focus": bool(data.get("focus"))})
+    drawn = drawn_edges(graph)
+    # The backbone a large view is laid out on: each node's two strongest drawn edges.
+    by_node: dict = {}
+    for i, (a, b, data) in enumerate(drawn):
+        for n in (a, b):
+            by_node.setdefault(n, []).append((-data.get("weight", 1), i))
+    backbone = {i for ranked_edges in by_node.values() for _, i in sorted(ranked_edges)[:2]}
     edges = [{"source": a, "target": b, "relation": data.get("relation", ""),
               "relation_en": data.get("relation_en") or RELATIONS_EN.get(data.get("relation", ""), data.get("relation", "")),
-              "weight": data.get("weight", 1)}
-             for a, b, data in drawn_edges(graph)]
+              "weight": data.get("weight", 1), "backbone": i in backbone}
+             for i, (a, b, data) in enumerate(drawn)]
     used = {n["kind"] for n in nodes}
     kinds = [{"kind": k[0], "nl": k[4], "en": k[5], "colour": k[2], "shape": k[3]} for k in KINDS + [OTHER] if k[0] in used]
     label = lambda n: graph.nodes[n].get("label", n)  # noqa: E731

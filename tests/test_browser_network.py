@@ -114,6 +114,17 @@ def test_nodes_never_overlap_and_labels_go_by_importance(browser, live_server):
         cy.zoom({level: cy.zoom() * 3, renderedPosition: {x: cy.width() / 2, y: cy.height() / 2}});""")
     WebDriverWait(browser, 10).until(lambda d: int(d.find_element(By.ID, "network").get_attribute("data-labels"))
                                      != found["labelled"])
+    # The tool bar: zoom in and out by the buttons, and fit brings every node back in view.
+    zoom = browser.execute_script("return window.techniekpactNetwork.zoom()")
+    browser.find_element(By.CSS_SELECTOR, "[data-tool=zoom-in]").click()
+    assert browser.execute_script("return window.techniekpactNetwork.zoom()") > zoom
+    browser.find_element(By.CSS_SELECTOR, "[data-tool=zoom-out]").click()
+    browser.find_element(By.CSS_SELECTOR, "[data-tool=zoom-out]").click()
+    assert browser.execute_script("return window.techniekpactNetwork.zoom()") < zoom
+    browser.find_element(By.CSS_SELECTOR, "[data-tool=fit]").click()
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("""const cy = window.techniekpactNetwork, e = cy.extent(),
+        b = cy.nodes().boundingBox({includeLabels: false});
+        return !cy.animated() && b.x1 >= e.x1 && b.x2 <= e.x2 && b.y1 >= e.y1 && b.y2 <= e.y2;"""))
     # Switching to colours by kind switches the legend.
     browser.find_element(By.CSS_SELECTOR, "input[name=colour][value=kind]").click()
     assert browser.find_element(By.CSS_SELECTOR, "[data-legend=kind]").is_displayed()

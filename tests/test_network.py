@@ -326,6 +326,13 @@ def test_a_view_with_more_edges_than_can_be_drawn_draws_the_strongest(store, sto
 
     fresh = _views_app(store_dir, prepare_timeout=0).test_client()
     view(fresh, "partners")  # built (on a busy machine it can take longer than the time limit)
+    # The backbone large views are laid out on: every node's two strongest drawn edges.
+    backbone = [e for e in data["edges"] if e["backbone"]]
+    for node in {n for e in data["edges"] for n in (e["source"], e["target"])}:
+        mine = sorted((e["weight"] for e in data["edges"] if node in (e["source"], e["target"])), reverse=True)
+        kept = sorted((e["weight"] for e in backbone if node in (e["source"], e["target"])), reverse=True)
+        assert kept[:2] == mine[:2]
+    assert len(backbone) < len(data["edges"])
     page = fresh.get("/network/partners", headers={"Accept": "text/html"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and f"Van de {total} verbindingen zijn de 300 sterkste getekend" in html

@@ -39,7 +39,7 @@
     });
     data.edges.forEach((e, i) => elements.push({group: "edges", data: {
       id: "e" + i, source: e.source, target: e.target, relation: english() ? e.relation_en : e.relation,
-      weight: e.weight, width: 1 + Math.min(5, Math.log2(e.weight || 1))}}));
+      weight: e.weight, width: 1 + Math.min(5, Math.log2(e.weight || 1)), backbone: e.backbone}}));
     return elements;
   }
 
@@ -230,11 +230,7 @@
     // nodes: 2.5 s with this backbone of 761 edges, 12 s with all 3,000 drawn).
     let laidOutOn = cy.elements();
     if (cy.edges().length > 2 * cy.nodes().length || cy.nodes().length > 300) {
-      const strongest = new Set();
-      cy.nodes().forEach(n => {
-        n.connectedEdges().sort((a, b) => b.data("weight") - a.data("weight")).slice(0, 2).forEach(e => strongest.add(e));
-      });
-      laidOutOn = cy.nodes().union(cy.collection([...strongest]));
+      laidOutOn = cy.nodes().union(cy.edges("[?backbone]"));  // marked by the server (drawing_data)
     }
     const started = performance.now();
     const running = laidOutOn.layout(layout);
