@@ -46,7 +46,9 @@ COMMUNITY_COLOURS = ["#0072b2", "#d55e00", "#008060", "#c0397f", "#7c3aed", "#a1
 MAX_DRAWN_NODES = 600  # beyond this a view is summarised: the best-connected nodes are drawn
 # vis-network took 17 s, the browser tab frozen, to lay out the 33,000 edges between the 600
 # partners drawn at 100× the curated graph; beyond this many edges, the strongest are drawn.
-MAX_DRAWN_EDGES = 3000
+# (3,000 for vis-network; 2,000 since Cytoscape.js: five a node already reads as a hairball,
+# and setting up the drawing took 1.4 s of the partner page's 3.2 s at 100×.)
+MAX_DRAWN_EDGES = 2000
 
 # Relations followed by the views, with the label an edge shows.
 RELATIONS = {
