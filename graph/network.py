@@ -230,11 +230,11 @@ def landsdeel(store: ox.Store, slug: str, line=None, document=None) -> View:
           ?s ?p ?o . FILTER(isIRI(?o))
           {_filters_sparql("s", line, None, document)}
         }}""")
-    label = _label(store, iri) or slug
+    label = _label(store, iri) or f"landsdeel {slug}"
     return View(f"landsdeel-{slug}", f"Landsdeel {slug.capitalize()}", graph,
-                f"Acties, partijen en initiatieven met reikwijdte in landsdeel {label} of een regio daarbinnen.",
+                f"Acties, partijen en initiatieven met reikwijdte in {label} of een regio daarbinnen.",
                 title_en=f"Landsdeel {slug.capitalize()}",
-                description_en=f"Actions, parties and initiatives whose scope is landsdeel {label} or a region in it.")
+                description_en=f"Actions, parties and initiatives whose scope is {label} or a region in it.")
 
 
 def ego(store: ox.Store, iri: str, depth: int = 1) -> View:
