@@ -71,21 +71,16 @@ def test_no_page_links_or_runs_stored_script(browser, site, path):
         if "503" not in browser.title:
             break
         time.sleep(1)
-    anchors = browser.find_elements(By.TAG_NAME, "a")
-    hrefs = [a.get_attribute("href") or "" for a in anchors]
-    assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:", "vbscript:"))], path
+    hrefs = browser.execute_script("return [...document.querySelectorAll('a')].map(a => a.getAttribute('href') || '')")
+    assert not [h for h in hrefs if h.strip().lower().startswith(("javascript:", "data:", "vbscript:"))], path
     assert _no_script_ran(browser)
-    # Click every link that stays on this page or is the payload's text (a real click, as a user would).
-    for index in range(len(anchors)):
-        anchors = browser.find_elements(By.TAG_NAME, "a")
-        if index >= len(anchors):
-            break
-        anchor = anchors[index]
-        if not anchor.is_displayed() or not (anchor.get_attribute("href") or "").startswith(site):
-            continue
-        if "xss" not in (anchor.get_attribute("href") or "") and "organisatie" not in anchor.text:
-            continue
-        anchor.click()
+    # Click every link that leads to the payload or shows its text (a real click, as a user would).
+    targets = browser.execute_script("""return [...document.querySelectorAll('a')].map((a, i) => [a, i])
+        .filter(([a]) => a.offsetParent !== null && ((a.getAttribute('href') || '').includes('xss')
+                                                    || a.textContent.includes('organisatie')))
+        .map(([a, i]) => i)""")
+    for index in targets[:10]:
+        browser.find_elements(By.TAG_NAME, "a")[index].click()
         assert _no_script_ran(browser), (path, index)
         browser.get(site + path)
     assert not [e for e in console_errors(browser) if "Content Security Policy" in e or "xss" in e.lower()]
@@ -96,3 +91,33 @@ def test_the_script_iri_is_shown_as_text(browser, site):
     shown = browser.find_elements(By.CSS_SELECTOR, f'main span[title="{SCRIPT_IRI}"]')
     assert shown and shown[0].text == MARKUP  # its label, as text; the IRI on hover, not as a link
     assert _no_script_ran(browser)
+
+
+@pytest.mark.parametrize("view", [f"/network/ego?iri={ID}org/xss&depth=1", "/network/partners"])
+def test_no_network_node_links_or_runs_stored_script(browser, site, view):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(site + view)
+    WebDriverWait(browser, 120).until(lambda d: d.execute_script(
+        "const e = document.getElementById('network'); return !!e && e.dataset.stable === 'true'"))
+    # Select every node as a click does, and read the link its panel offers.
+    offered = browser.execute_script("""
+        const cy = window.techniekpactNetwork, links = [];
+        cy.nodes().forEach(n => {
+          cy.elements().unselect(); n.select(); n.emit('tap');
+          const a = document.querySelector('#selection a.open');
+          links.push({id: n.id(), href: a && !a.hidden ? a.getAttribute('href') : null, label: n.data('label')});
+        });
+        return links;""")
+    assert offered and _no_script_ran(browser)
+    assert not [o for o in offered if o["href"] and not o["href"].startswith(("/", "http://", "https://", "mailto:"))]
+    if "ego" not in view:
+        return
+    payload = [o for o in offered if "organisatie" in (o["label"] or "")]
+    assert payload and payload[0]["href"] == "/id/org/xss"
+    # Follow the payload node's link as a user would, and the page it opens runs nothing either.
+    browser.execute_script("""const cy = window.techniekpactNetwork;
+        const n = cy.nodes().filter(n => (n.data('label') || '').includes('organisatie'))[0];
+        cy.elements().unselect(); n.select(); n.emit('tap');""")
+    browser.find_element(By.CSS_SELECTOR, "#selection a.open").click()
+    assert browser.current_url.endswith("/id/org/xss") and _no_script_ran(browser)
