@@ -42,13 +42,16 @@ class RemoteStore:
 
     # -- reading ---------------------------------------------------------------------
     def _request(self, url: str, text: str, *, accept: str | None = None, default_graph=None,
-                 named_graphs=None) -> bytes:
+                 named_graphs=None, update: bool = False) -> bytes:
         client = SPARQLWrapper(url, updateEndpoint=url)
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)  # query= or update= form: every server takes it (Virtuoso hangs on a direct body)
         client.setTimeout(int(self.timeout))
         client.setOnlyConneg(True)  # no format=… parameters: servers read them differently (Virtuoso answers 406)
-        client.setQuery(text)  # SPARQLWrapper tells queries from updates by their first keyword
+        client.setQuery(text)
+        # SPARQLWrapper guesses query from update by the first keyword it finds, comments
+        # included ("removes" in a comment made a SELECT a MOVE): we know which it is.
+        client.queryType = "INSERT" if update else "SELECT"
         for graph in default_graph or []:
             client.addParameter("default-graph-uri", graph.value)
         for graph in named_graphs or []:
@@ -104,7 +107,7 @@ class RemoteStore:
         other way to be given them."""
         text = (f"BASE <{base_iri}>\n" if base_iri else "") + _prologue(prefixes) + sparql
         _syntax_check(lambda empty: empty.update(text), text)
-        self._request(self.update_url, text)
+        self._request(self.update_url, text, update=True)
 
     def flush(self) -> None:
         """Nothing to do: the remote server persists each update itself."""

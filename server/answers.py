@@ -74,6 +74,7 @@ class Answer:
         # The labels of the IRIs its pages showed (rendering.remember_labels): pages of one answer
         # name the same IRIs again, and looking labels up is most of a page's time at scale.
         self.labels: dict[str, str | None] = {}
+        self.labels_en: dict[str, str | None] = {}  # the same, for pages in English
 
     def slice(self, start: int, count: int) -> bytes:
         """TSV of rows start … start+count-1 (fewer at the end), with the header line."""

@@ -102,15 +102,18 @@ def run_saved(query: saved_queries.SavedQuery, values: dict[str, str], page: int
     else:
         result = Result(SELECT, tsv=answer.slice((page - 1) * size, size + 1))
         variables, rows = result.variables, result.rows
-    # English labels are looked up for the page; the answer remembers the Dutch ones.
-    remembered = answer.labels if lang == "nl" else {}
+    # The answer remembers the labels its pages showed, in each language.
+    remembered = answer.labels if lang == "nl" else answer.labels_en
+    # The labels of the page's cells and of the facets' values, in one lookup.
+    cells = [{"v": row[v]} for row in rows[:size] for v in variables] + \
+            [{"v": value["term"]} for f in facets for value in f["values"]]
+    remember_labels(engine.store, ["v"], cells, remembered, lang)
     table = table_data(engine.store, variables, rows[:size], lang=lang, remembered=remembered)
     for row in table["rows"]:
         for c in row:
             if c and c["type"] == "literal":
                 c["text"] = query.value_text(c["text"], lang)
-    names = remember_labels(engine.store, ["v"], [{"v": v["term"]} for f in facets for v in f["values"]],
-                            dict(remembered), lang)
+    names = remembered
     for f in facets:
         f["title"] = query.column_title(f["column"], lang)
         for v in f["values"]:

@@ -37,8 +37,8 @@ READY = ("ready", None, None)  # a worker's first message: its interpreter is up
 START_LIMIT = 60.0
 # A query still running after this long is a long query (WorkerPool): its worker leaves the pool
 # and runs at this niceness, the lowest priority.
-CHEAP_S = 0.25
-LONG_NICENESS = 19
+CHEAP_S = 0.5
+LONG_NICENESS = 10
 
 
 @dataclass

@@ -291,7 +291,9 @@ def test_validate_page_shows_counts_and_links(client, report):
     html = response.get_data(as_text=True)
     for heading in ("Per ernst", "Per vorm (shape)", "Per landsdeel"):
         assert heading in html
-    assert f"{report['counts']['Warning']} warnings" in html
+    assert f"{report['counts']['Warning']} waarschuwingen" in html
+    english = get(client, "/validate?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert f"{report['counts']['Warning']} warnings" in english
     assert 'href="/id/action/' in html  # each finding links to its entity page
     assert "Actie zonder initiatiefnemer" in html and "Landsdeel Oost" in html
     assert 'href="/validate?severity=Warning"' in html
