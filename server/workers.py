@@ -36,7 +36,8 @@ READY = ("ready", None, None)  # a worker's first message: its interpreter is up
 # given 1 s would time out before it began.
 START_LIMIT = 60.0
 # A query still running after this long is a long query (WorkerPool): its worker leaves the pool
-# and runs at this niceness, the lowest priority.
+# and runs at this niceness: the kernel prefers every quick worker (19 starved half-second
+# queries on a busy machine).
 CHEAP_S = 0.5
 LONG_NICENESS = 10
 
@@ -238,10 +239,10 @@ class WorkerPool:
     """Query worker processes in two lanes, so that cheap queries are not queued behind long ones.
 
     A query starts in the quick lane (`size` workers). One still running after CHEAP_S is a
-    long query: its worker moves to the long lane, at the lowest CPU priority, and a fresh
+    long query: its worker moves to the long lane, at a lower CPU priority, and a fresh
     worker takes its place in the quick lane; its text is remembered, and when it comes
     again it goes to the long lane at once. The long lane holds at most `size` workers, kept
-    at the lowest priority and reused; a long query that finds it full is cut (WorkersBusy:
+    at that priority and reused; a long query that finds it full is cut (WorkersBusy:
     503, ask again). So however many clients send slow queries, the quick lane stays free for
     the others, and the kernel runs its workers first.
 
