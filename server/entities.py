@@ -13,7 +13,7 @@ from graph.labels import compact, labels
 from graph.namespaces import DEF, GRAPH, ID, INFERRED_GRAPH, PREFIXES
 from graph.terms import BadIRI, parse_iri
 from server import negotiation
-from server.rendering import cell, conditional, etag_for, href
+from server.rendering import cell, conditional, etag_for, href, not_modified
 
 bp = Blueprint("entities", __name__)
 
@@ -131,7 +131,9 @@ def entity(path: str):
     except BadIRI as error:
         abort(404, f"{error}: not an entity of this graph")
     engine = _engine()
-    etag = etag_for(engine.version, iri, suffix, request.accept_mimetypes)
+    etag = etag_for(engine.version, iri, suffix, request.accept_mimetypes, request.args.get("format"))
+    if not_modified(etag):  # the client has this version: no lookup, no rendering
+        return conditional(Response(headers={"Vary": "Accept", "Access-Control-Allow-Origin": "*"}), etag)
     data = entity_data(iri)
     if data is None:
         abort(404, f"the graph says nothing about {iri}")

@@ -17,6 +17,7 @@ from graph import network
 from graph.namespaces import GRAPH, ID
 from graph.terms import parse_iri
 from server.network_views import ViewKey
+from server.rendering import conditional, etag_for, not_modified
 
 bp = Blueprint("network", __name__)
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
@@ -88,9 +89,13 @@ def index():
 
 @bp.route("/network/<name>.json")
 def show_json(name):
+    etag = etag_for(_engine().version, "network", name, sorted(request.args.items(multi=True)))
+    headers = {"Access-Control-Allow-Origin": "*"}
+    if not_modified(etag):  # decided before the view is looked up or built
+        return conditional(Response(headers=headers), etag)
     data = view_data(name)
-    return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json",
-                    headers={"Access-Control-Allow-Origin": "*"})
+    return conditional(Response(json.dumps(data, ensure_ascii=False), mimetype="application/json",
+                                headers=headers), etag)
 
 
 @bp.route("/network/<name>")

@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from graph.terms import parse_iri
 from graph.update_dataset import DatasetConflict, clear_missing_as_empty, with_dataset
 from server import editor, negotiation
+from server.rendering import conditional, etag_for, not_modified
 from server.service_description import service_description
 
 bp = Blueprint("sparql", __name__)
@@ -128,6 +129,10 @@ def run_query(query: str, params: MultiDict) -> Response:
     # version, so an update or build is never answered with an old result.
     key = (engine().version, query, tuple(default_graphs), tuple(named_graphs),
            request.headers.get("Accept", ""), fmt_param, base)
+    # A GET is cacheable by HTTP too: its ETag is the same key, decided before any work.
+    etag = etag_for(*key) if request.method == "GET" else None
+    if etag is not None and not_modified(etag):
+        return conditional(Response(headers=CORS), etag)
     cache = current_app.extensions["techniekpact.cache"]
     hit = cache.get(key)
     if hit is None:
@@ -137,7 +142,8 @@ def run_query(query: str, params: MultiDict) -> Response:
         hit = (result.serialize(fmt), negotiation.media_type(fmt))
         cache.put(key, hit, len(hit[0]))
     body, media = hit
-    return Response(body, headers={**CORS, "Content-Type": media, **_download(media)})
+    response = Response(body, headers={**CORS, "Content-Type": media, **_download(media)})
+    return conditional(response, etag) if etag is not None else response
 
 
 def _wants_editor(query: str | None) -> bool:
