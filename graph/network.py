@@ -1,5 +1,6 @@
 """Network views of the pact: who works with whom, and how goals, actions, initiatives and
-agendas interlock. networkx does the analysis; `vis_data` turns the graph into vis-network data.
+agendas interlock. networkx does the analysis; `drawing_data` turns the graph into what the
+page draws (Cytoscape.js).
 
 Every view is built by one function from SPARQL on the store and returns a `View`: the
 networkx graph plus what the reader needs (title, legend, filters, analytics).
@@ -17,27 +18,37 @@ from networkx.algorithms import community
 from graph.namespaces import ID, PREFIXES, entity_path
 from graph.query import execute
 
-# Kinds of node, their colour and vis-network shape. Order matters: the first kind a
-# resource's types match wins.
+# Kinds of node: Dutch and English name, colour and shape (Cytoscape.js's shape names).
+# Order matters: the first kind a resource's types match wins. Every colour has a contrast of
+# at least 3:1 against the white canvas (WCAG 1.4.11, graphics), checked by a test; labels
+# are drawn beside the shapes in dark ink, never on them.
 KINDS = [
-    ("landsdeel", "tp:Landsdeel", "#e07a1f", "hexagon"),
-    ("ministerie", "tp:Ministry", "#7c3aed", "diamond"),
-    ("topsector", "tp:Topsector", "#9d174d", "diamond"),
-    ("organisatie", "org:Organization", "#2563eb", "dot"),
-    ("doel", "tp:Objective", "#b91c1c", "star"),
-    ("actie", "tp:Action", "#0b6e4f", "square"),
-    ("initiatief", "tp:Initiative", "#d97706", "triangle"),
-    ("agenda", "tp:Agenda", "#0891b2", "box"),
-    ("pact", "tp:Pact", "#111827", "box"),
-    ("gebied", "tp:Area", "#a16207", "hexagon"),
-    ("persoon", "tp:Person", "#6b7280", "dot"),
+    ("landsdeel", "tp:Landsdeel", "#c2410c", "hexagon", "landsdeel", "region (landsdeel)"),
+    ("ministerie", "tp:Ministry", "#7c3aed", "diamond", "ministerie", "ministry"),
+    ("topsector", "tp:Topsector", "#9d174d", "diamond", "topsector", "top sector"),
+    ("organisatie", "org:Organization", "#2563eb", "ellipse", "organisatie", "organisation"),
+    ("doel", "tp:Objective", "#b91c1c", "star", "doel", "goal"),
+    ("actie", "tp:Action", "#0b6e4f", "rectangle", "actie", "action"),
+    ("initiatief", "tp:Initiative", "#a16207", "triangle", "initiatief", "initiative"),
+    ("agenda", "tp:Agenda", "#0e7490", "round-rectangle", "agenda", "agenda"),
+    ("pact", "tp:Pact", "#1d2733", "round-rectangle", "pact", "pact"),
+    ("gebied", "tp:Area", "#4d7c0f", "hexagon", "gebied", "area"),
+    ("persoon", "tp:Person", "#5b6b7c", "ellipse", "persoon", "person"),
 ]
-KIND_OF = {PREFIXES[k.split(":")[0]] + k.split(":")[1]: name for name, k, _, _ in KINDS}
-STYLE = {name: (colour, shape) for name, _, colour, shape in KINDS}
+OTHER = ("overig", None, "#64748b", "ellipse", "overig", "other")
+KIND_OF = {PREFIXES[k[1].split(":")[0]] + k[1].split(":")[1]: k[0] for k in KINDS}
+STYLE = {k[0]: (k[2], k[3]) for k in KINDS + [OTHER]}
+KIND_NAMES = {k[0]: {"nl": k[4], "en": k[5]} for k in KINDS + [OTHER]}
+# Colours of the communities, the largest first (each 3:1 or more against white, as above);
+# communities beyond these share the last, grey.
+COMMUNITY_COLOURS = ["#0072b2", "#d55e00", "#008060", "#c0397f", "#7c3aed", "#a16207", "#be123c", "#0e7490",
+                     "#4d7c0f", "#1e3a8a", "#64748b"]
 MAX_DRAWN_NODES = 600  # beyond this a view is summarised: the best-connected nodes are drawn
 # vis-network took 17 s, the browser tab frozen, to lay out the 33,000 edges between the 600
 # partners drawn at 100× the curated graph; beyond this many edges, the strongest are drawn.
-MAX_DRAWN_EDGES = 3000
+# (3,000 for vis-network; 2,000 since Cytoscape.js: five a node already reads as a hairball,
+# and setting up the drawing took 1.4 s of the partner page's 3.2 s at 100×.)
+MAX_DRAWN_EDGES = 2000
 
 # Relations followed by the views, with the label an edge shows.
 RELATIONS = {
@@ -57,6 +68,13 @@ def _expand(curie: str) -> str:
 
 
 RELATION_IRIS = {_expand(c): label for c, label in RELATIONS.items()}
+RELATIONS_EN = {
+    "eigenaar": "owner", "betrokken": "involved", "uitgevoerd door": "run by", "dient": "serves", "noemt": "mentions",
+    "draagt bij aan": "contributes to", "verbonden met": "linked with", "voortgezet onder": "continued under",
+    "onderdeel van": "part of", "aangestuurd door": "steered by", "ondertekend door": "signed by",
+    "deelactie van": "sub-action of", "subdoel van": "sub-goal of", "reikwijdte": "scope", "ligt in": "lies in",
+    "verantwoordelijk": "responsible", "bouwt voort op": "builds on", "pakt aan": "addresses",
+}
 
 
 class UnknownView(KeyError):
@@ -72,6 +90,17 @@ class View:
     filters: dict = field(default_factory=dict)
     summarised: bool = False
     total_nodes: int = 0
+    title_en: str = ""
+    description_en: str = ""
+    _communities: list | None = None
+
+    def communities(self) -> list[set]:
+        """The drawn graph's communities (greedy modularity), the largest first; computed once
+        for the analytics and the colours alike."""
+        if self._communities is None:
+            self._communities = sorted(community.greedy_modularity_communities(self.graph, weight="weight"),
+                                       key=lambda c: (-len(c), min(c))) if self.graph.number_of_edges() else []
+        return self._communities
 
 
 def _rows(store: ox.Store, sparql: str):
@@ -104,7 +133,7 @@ def _describe_nodes(store: ox.Store, graph: nx.Graph) -> None:
     for iri in iris:
         node = graph.nodes[iri]
         types = set(found["types"].get(iri, ()))
-        kind = next((name for name, curie, _, _ in KINDS if _expand(curie) in types), "overig")
+        kind = next((k[0] for k in KINDS if _expand(k[1]) in types), "overig")
         labels = found["label"].get(iri)
         landsdelen = [iri] if iri.startswith(ID + "landsdeel/") else sorted(set(found["landsdelen"].get(iri, ())))
         node.update(label=labels[0] if labels else _short(iri), kind=kind,
@@ -155,9 +184,12 @@ def partners(store: ox.Store, line=None, landsdeel=None, document=None) -> View:
                 shared[(a, b)] = shared.get((a, b), 0) + 1
     graph = nx.Graph()
     for (a, b), count in sorted(shared.items()):
-        graph.add_edge(a, b, weight=count, relation=f"{count} gedeelde acties/initiatieven")
+        graph.add_edge(a, b, weight=count, relation=f"{count} gedeelde acties/initiatieven",
+                       relation_en=f"{count} shared actions/initiatives")
     return View("partners", "Partnernetwerk", graph,
-                "Organisaties verbonden door acties of initiatieven waarin ze samen eigenaar, partij of uitvoerder zijn.")
+                "Organisaties verbonden door acties of initiatieven waarin ze samen eigenaar, partij of uitvoerder zijn.",
+                title_en="Partner network",
+                description_en="Organisations linked by the actions or initiatives they own, take part in or run together.")
 
 
 def _relation_edges(store: ox.Store, graph: nx.Graph, sparql: str) -> None:
@@ -179,7 +211,9 @@ def programmes(store: ox.Store, line=None, landsdeel=None, document=None) -> Vie
           {_filters_sparql("s", line, landsdeel, document)}
         }}""")
     return View("programmes", "Programma-samenhang", graph,
-                "Doelen, acties, initiatieven en agenda's (Smart Industry, HCA ICT, Codepact, Onderwijs2032 …) en hoe ze elkaar raken.")
+                "Doelen, acties, initiatieven en agenda's (Smart Industry, HCA ICT, Codepact, Onderwijs2032 …) en hoe ze elkaar raken.",
+                title_en="Programme interlock",
+                description_en="Goals, actions, initiatives and agendas (Smart Industry, HCA ICT, Codepact, Onderwijs2032 …) and how they touch.")
 
 
 def landsdeel(store: ox.Store, slug: str, line=None, document=None) -> View:
@@ -196,9 +230,11 @@ def landsdeel(store: ox.Store, slug: str, line=None, document=None) -> View:
           ?s ?p ?o . FILTER(isIRI(?o))
           {_filters_sparql("s", line, None, document)}
         }}""")
-    label = _label(store, iri) or slug
+    label = _label(store, iri) or f"landsdeel {slug}"
     return View(f"landsdeel-{slug}", f"Landsdeel {slug.capitalize()}", graph,
-                f"Acties, partijen en initiatieven met reikwijdte in landsdeel {label} of een regio daarbinnen.")
+                f"Acties, partijen en initiatieven met reikwijdte in {label} of een regio daarbinnen.",
+                title_en=f"Landsdeel {slug.capitalize()}",
+                description_en=f"Actions, parties and initiatives whose scope is {label} or a region in it.")
 
 
 def ego(store: ox.Store, iri: str, depth: int = 1) -> View:
@@ -228,8 +264,10 @@ def ego(store: ox.Store, iri: str, depth: int = 1) -> View:
         if not frontier:
             break
     graph.nodes[iri]["focus"] = True
-    return View("ego", f"Ego-netwerk: {_label(store, iri) or _short(iri)}", graph,
-                f"Alles wat binnen {depth} stap(pen) met deze bron verbonden is.")
+    name = _label(store, iri) or _short(iri)
+    return View("ego", f"Ego-netwerk: {name}", graph, f"Alles wat binnen {depth} stap(pen) met deze bron verbonden is.",
+                title_en=f"Ego network: {name}",
+                description_en=f"Everything within {depth} step{'s' if depth > 1 else ''} of this resource.")
 
 
 def landsdelen(store: ox.Store) -> list[str]:
@@ -255,13 +293,25 @@ def build_view(store: ox.Store, name: str, *, iri: str | None = None, depth: int
     view.filters = {"line": line, "landsdeel": landsdeel_iri, "document": document}
     view.total_nodes = view.graph.number_of_nodes()
     if view.total_nodes > MAX_DRAWN_NODES:
-        keep = sorted(view.graph.degree, key=lambda nd: (-nd[1], nd[0]))[:MAX_DRAWN_NODES]
-        view.graph = view.graph.subgraph(n for n, _ in keep).copy()
+        view.graph = view.graph.subgraph(_drawn_nodes(view.graph)).copy()
         view.summarised = True
     # Only the nodes drawn are described: at 1000× the partner view has some 180,000 nodes
     # and 600 are drawn, and describing all of them was most of the view's time.
     _describe_nodes(store, view.graph)
     return view
+
+
+def _drawn_nodes(graph: nx.Graph) -> set:
+    """The nodes a large view draws: its best-connected third, then the best-connected of
+    their neighbours up to MAX_DRAWN_NODES. (The 600 best-connected alone were, in the
+    programme view at 100×, goals and agendas without one edge among them: their links go to
+    actions, each of few links.)"""
+    ranked = [n for n, _ in sorted(graph.degree, key=lambda nd: (-nd[1], nd[0]))]
+    keep = set(ranked[:MAX_DRAWN_NODES // 3])
+    neighbours = sorted({m for n in keep for m in graph[n]} - keep, key=lambda m: (-graph.degree(m), m))
+    keep.update(neighbours[:MAX_DRAWN_NODES - len(keep)])
+    keep.update([n for n in ranked if n not in keep][:MAX_DRAWN_NODES - len(keep)])
+    return keep
 
 
 def analytics(view: View, top: int = 10) -> dict:
@@ -274,8 +324,7 @@ def analytics(view: View, top: int = 10) -> dict:
     degree = nx.degree_centrality(graph)
     k = min(graph.number_of_nodes(), 200) if graph.number_of_nodes() > 400 else None
     betweenness = nx.betweenness_centrality(graph, k=k, seed=42)
-    communities = sorted(community.greedy_modularity_communities(graph, weight="weight"), key=len, reverse=True) \
-        if graph.number_of_edges() else []
+    communities = view.communities()
     agendas = [n for n, d in graph.nodes(data=True) if d.get("kind") == "agenda"]
     shared = []
     for i, a in enumerate(agendas):
@@ -299,30 +348,56 @@ def analytics(view: View, top: int = 10) -> dict:
     }
 
 
-def vis_data(view: View) -> dict:
-    """Nodes and edges as vis-network's DataSets take them, plus the legend. (Written here
-    rather than through pyvis.Network, whose add_edge looks through every edge it has for a
-    duplicate: quadratic, seconds for a summarised view of a large graph.)"""
-    degrees = dict(view.graph.degree)
+def drawing_data(view: View) -> dict:
+    """Nodes and edges as the page's drawing (Cytoscape.js) takes them, plus the legends.
+
+    Each node carries its kind, its community (an index into `communities`) and its
+    importance (0 for the most central; the page labels nodes in this order, as many as fit
+    without overlapping at the current zoom). Edges carry their relation in both languages:
+    the page shows it on hover or selection only."""
+    graph = view.graph
+    degrees = dict(graph.degree)
+    centrality = nx.degree_centrality(graph) if len(graph) > 1 else {n: 0 for n in graph}
+    ranked = sorted(graph.nodes, key=lambda n: (not graph.nodes[n].get("focus"), -centrality[n], n))
+    importance = {n: i for i, n in enumerate(ranked)}
+    communities = view.communities()
+    community_of = {n: i for i, members in enumerate(communities) for n in members}
     nodes = []
-    for node, data in view.graph.nodes(data=True):
+    for node, data in graph.nodes(data=True):
         kind = data.get("kind", "overig")
-        colour, shape = STYLE.get(kind, ("#94a3b8", "dot"))
-        nodes.append({"id": node, "label": data.get("label", node)[:60], "title": f"{data.get('label', node)} ({kind})",
-                      "color": colour, "shape": shape, "size": 10 + 3 * min(degrees.get(node, 0), 15),
-                      "kind": kind, "lines": data.get("lines", []), "landsdelen": data.get("landsdelen", []),
-                      "graphs": data.get("graphs", []), "href": entity_path(node),
-                      "borderWidth": 4 if data.get("focus") else 1})
-    labelled = len(view.graph) < 80  # edge labels only where they stay readable
-    edges = []
-    for a, b, data in drawn_edges(view.graph):
-        edge = {"from": a, "to": b, "title": data.get("relation", ""), "value": data.get("weight", 1)}
-        if labelled and data.get("relation"):
-            edge["label"] = data["relation"]
-        edges.append(edge)
+        label = data.get("label", node)
+        nodes.append({"id": node, "label": label, "kind": kind, "community": community_of.get(node, -1),
+                      "importance": importance[node], "degree": degrees.get(node, 0),
+                      "lines": data.get("lines", []), "landsdelen": data.get("landsdelen", []),
+                      "graphs": data.get("graphs", []), "href": entity_path(node), "focus": bool(data.get("focus"))})
+    drawn = drawn_edges(graph)
+    # The backbone a large view is laid out on: each node's two strongest drawn edges.
+    by_node: dict = {}
+    for i, (a, b, data) in enumerate(drawn):
+        for n in (a, b):
+            by_node.setdefault(n, []).append((-data.get("weight", 1), i))
+    backbone = {i for ranked_edges in by_node.values() for _, i in sorted(ranked_edges)[:2]}
+    edges = [{"source": a, "target": b, "relation": data.get("relation", ""),
+              "relation_en": data.get("relation_en") or RELATIONS_EN.get(data.get("relation", ""), data.get("relation", "")),
+              "weight": data.get("weight", 1), "backbone": i in backbone}
+             for i, (a, b, data) in enumerate(drawn)]
     used = {n["kind"] for n in nodes}
-    legend = [{"kind": name, "colour": colour, "shape": shape} for name, _, colour, shape in KINDS if name in used]
-    return {"nodes": nodes, "edges": edges, "legend": legend, "total_edges": view.graph.number_of_edges()}
+    kinds = [{"kind": k[0], "nl": k[4], "en": k[5], "colour": k[2], "shape": k[3]} for k in KINDS + [OTHER] if k[0] in used]
+    label = lambda n: graph.nodes[n].get("label", n)  # noqa: E731
+    legend_communities = []
+    for i, members in enumerate(communities[:len(COMMUNITY_COLOURS) - 1]):
+        central = min(members, key=lambda n: importance[n])
+        legend_communities.append({"index": i, "colour": COMMUNITY_COLOURS[i], "size": len(members),
+                                   "around": label(central)})
+    if len(communities) >= len(COMMUNITY_COLOURS):
+        rest = communities[len(COMMUNITY_COLOURS) - 1:]
+        legend_communities.append({"index": len(COMMUNITY_COLOURS) - 1, "colour": COMMUNITY_COLOURS[-1],
+                                   "size": sum(len(c) for c in rest), "around": None, "others": len(rest)})
+    return {"nodes": nodes, "edges": edges, "total_edges": graph.number_of_edges(),
+            "legend": kinds, "communities": legend_communities, "community_colours": COMMUNITY_COLOURS,
+            # Partners are all organisations: their communities say more than their kinds. In
+            # the other views the kinds (goal, action, agenda …) are what a reader looks for.
+            "colour_by": "community" if view.name == "partners" and legend_communities else "kind"}
 
 
 def drawn_edges(graph: nx.Graph) -> list[tuple]:

@@ -9,6 +9,13 @@ Header lines start with `#` and carry `key: value` pairs before the query text:
     # audience: analyst            (analyst | coordinator)
     # keywords: doel, actie, eigenaar
     # param goal: iri = https://w3id.org/techniekpact/id/goal/2016-07 -- het doel / the goal
+    # column owners: eigenaar(s) | owner(s)
+    # hide: title                  (shown in the column before it: HTML leaves it out)
+    # value: ontbreekt = missing   (a word the query itself writes, in English)
+
+A `column` line gives a variable's column title in Dutch and English (people read these, not
+the variable names); `hide` names columns that only repeat another's label; `value` lines
+translate the few Dutch words a query writes into its answers.
 
 A parameter `goal` is the variable `?goal` of the query, which must be in its SELECT
 projection. Values are checked against their type, made typed RDF terms, and bound as a
@@ -87,6 +94,21 @@ class SavedQuery:
     text: str
     meta: dict[str, str] = field(default_factory=dict)
     params: list[Parameter] = field(default_factory=list)
+    columns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    values_en: dict[str, str] = field(default_factory=dict)
+
+    def column_title(self, variable: str, lang: str = "nl") -> str:
+        """The column's title in `lang`: from the `column` header lines, else the variable's name."""
+        nl, en = self.columns.get(variable, (variable, variable))
+        return en if lang == "en" else nl
+
+    @property
+    def hidden(self) -> list[str]:
+        return [h.strip() for h in self.meta.get("hide", "").split(",") if h.strip()]
+
+    def value_text(self, text: str, lang: str = "nl") -> str:
+        """A word the query writes into its answer, in the page's language."""
+        return self.values_en.get(text, text) if lang == "en" else text
 
     def label(self, lang: str = "nl") -> str:
         return self.meta.get(f"title@{lang}") or self.meta.get("title") or self.name
@@ -114,7 +136,13 @@ def parse(name: str, text: str) -> SavedQuery:
         if not match:
             continue
         key, value = match.group(1), match.group(2).strip()
-        if key.startswith("param "):
+        if key.startswith("column "):
+            nl, _, en = value.partition("|")
+            query.columns[key.split()[1]] = (nl.strip(), (en or nl).strip())
+        elif key == "value":
+            nl, _, en = value.partition("=")
+            query.values_en[nl.strip()] = en.strip()
+        elif key.startswith("param "):
             spec = _PARAM.match(value)
             if not spec or spec.group("type") not in PARAM_TYPES:
                 raise ValueError(f"{name}.rq: bad parameter line {line!r}")

@@ -10,9 +10,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from graph.labels import compact, labels
-from graph.namespaces import DEF, GRAPH, ID, INFERRED_GRAPH, PREFIXES
+from graph.namespaces import DEF, DERIVED_GRAPH, GRAPH, ID, INFERRED_GRAPH, PREFIXES
 from graph.terms import BadIRI, parse_iri
 from server import negotiation
+from server.i18n import current_lang
 from server.rendering import cell, conditional, etag_for, href, not_modified
 
 bp = Blueprint("entities", __name__)
@@ -56,17 +57,31 @@ def _value_text(store, node, names) -> str:
     return ", ".join(f"{k}: {v}" for k, v in sorted(parts.items()))
 
 
-def entity_data(iri: str) -> dict | None:
+# Names for the standard vocabularies' properties, which the ontology does not label.
+PROPERTY_NAMES = {SKOS + "prefLabel": ("naam", "name"), SKOS + "altLabel": ("andere naam", "other name"),
+                  RDF_TYPE: ("soort", "kind"), DCT + "description": ("beschrijving", "description"),
+                  DCT + "source": ("bron", "source"), DCT + "isPartOf": ("deel van", "part of"),
+                  SKOS + "scopeNote": ("toelichting", "note"), DCT + "title": ("titel", "title"),
+                  SKOS + "editorialNote": ("redactionele noot", "editorial note")}
+# What a coordinator looks for first on an action: the witte vlekken of the validation shapes.
+EXPECTED = [(DEF + "owner", ("eigenaar (initiatiefnemer)", "owner (initiator)")),
+            (DEF + "timeline", ("looptijd", "timeline")),
+            (DEF + "scope", ("landsdeel of landelijk (reikwijdte)", "landsdeel or national (scope)"))]
+
+
+def entity_data(iri: str, lang: str = "nl") -> dict | None:
     store = _engine().store
     subject = ox.NamedNode(iri)
     out = list(store.quads_for_pattern(subject, None, None, None))
     incoming = list(store.quads_for_pattern(None, None, subject, None))
     if not out and not incoming:
         return None
-    iris = {iri} | {q.predicate.value for q in out + incoming} | {q.subject.value for q in incoming} | \
+    iris = {iri} | {q.predicate.value for q in out + incoming} | {q.subject.value for q in incoming if isinstance(q.subject, ox.NamedNode)} | \
            {q.object.value for q in out if isinstance(q.object, ox.NamedNode)} | \
            {q.graph_name.value for q in out if isinstance(q.graph_name, ox.NamedNode)}
-    names = labels(store, iris)
+    names = labels(store, iris, lang)
+    en = lang == "en"
+    names.update({p: pair[en] for p, pair in PROPERTY_NAMES.items()})
     properties: dict[str, dict] = {}
     for quad in out:
         p = quad.predicate.value
@@ -78,10 +93,17 @@ def entity_data(iri: str) -> dict | None:
             value = cell(quad.object, names)
         value["graph"] = _graph_name(graph)
         value["inferred"] = graph == INFERRED_GRAPH
+        value["technical"] = graph in (INFERRED_GRAPH, DERIVED_GRAPH)
         if not any(v.get("text") == value.get("text") and v["inferred"] == value["inferred"] for v in entry["values"]):
             entry["values"].append(value)
     ordered = sorted(properties.values(), key=lambda e: (ORDER.index(e["iri"]) if e["iri"] in ORDER else len(ORDER),
                                                          e["label"]))
+    # Statements the build computed (name keys, inferred types) are folded away on the page.
+    stated = [{**e, "values": [v for v in e["values"] if not v["technical"]]} for e in ordered]
+    technical = [{**e, "values": [v for v in e["values"] if v["technical"]]} for e in ordered]
+    is_action = any(q.predicate.value == RDF_TYPE and q.object.value == DEF + "Action" for q in out)
+    missing = [{"iri": p, "label": pair[en]} for p, pair in EXPECTED
+               if is_action and p not in properties]
     incoming_rows = sorted({(names.get(q.predicate.value) or compact(q.predicate.value), q.subject.value)
                             for q in incoming if isinstance(q.subject, ox.NamedNode)
                             and not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == INFERRED_GRAPH)})
@@ -94,7 +116,9 @@ def entity_data(iri: str) -> dict | None:
         "iri": iri, "label": names.get(iri) or compact(iri), "kinds": kinds,
         "labels": {q.object.language or "": q.object.value for q in out if q.predicate.value == SKOS + "prefLabel"},
         "description": {q.object.language or "": q.object.value for q in out if q.predicate.value == DCT + "description"},
-        "properties": ordered,
+        "properties": [e for e in stated if e["values"]],
+        "technical": [e for e in technical if e["values"]],
+        "is_action": is_action, "missing": missing,
         "incoming": [{"property": p, "iri": s, "text": names.get(s) or compact(s), "href": href(s)}
                      for p, s in incoming_rows][:500],
         "sources": source_docs,
@@ -134,12 +158,33 @@ def entity(path: str):
     etag = etag_for(engine.version, iri, suffix, request.accept_mimetypes, request.args.get("format"))
     if not_modified(etag):  # the client has this version: no lookup, no rendering
         return conditional(Response(headers={"Vary": "Accept", "Access-Control-Allow-Origin": "*"}), etag)
-    data = entity_data(iri)
+    data = entity_data(iri, current_lang())
     if data is None:
         abort(404, f"the graph says nothing about {iri}")
     if suffix:
         return conditional(_rdf(iri, SUFFIXES[suffix]), etag)
     if negotiation.prefers_html(request.accept_mimetypes):
+        data = {**data, **coordinator_view(iri)}
         return conditional(Response(render_template("entity.html", e=data), mimetype="text/html"), etag)
     fmt = negotiation.choose(request.headers.get("Accept"), request.args.get("format"), "graph")
     return conditional(_rdf(iri, fmt), etag)
+
+
+def coordinator_view(iri: str) -> dict:
+    """What the validation report says of this resource (when the report is made: the page does
+    not wait for it) and the doublure candidates that involve it, with their evidence."""
+    from graph import saved_queries
+    from server.engine import SELECT, Result
+    reports = current_app.extensions["techniekpact.reports"].ready()
+    findings = [f for f in reports.data["findings"] if f["focus"]["iri"] == iri] if reports else None
+    query = saved_queries.load("doublure-candidates")
+    answer = current_app.extensions["techniekpact.answers"].get(query, saved_queries.bind(query, {}))
+    result = Result(SELECT, tsv=answer.slice(0, answer.rows))
+    pairs = [r for r in result.rows if iri in (r["a"].value, r["b"].value)]
+    names = labels(_engine().store, {t.value for r in pairs for t in (r["a"], r["b"])}, current_lang())
+    doublures = []
+    for r in pairs:
+        other = r["b"] if r["a"].value == iri else r["a"]
+        doublures.append({"iri": other.value, "href": href(other.value), "text": names.get(other.value, other.value),
+                          "score": r["score"].value if r["score"] else "", "evidence": r["evidence"].value if r["evidence"] else ""})
+    return {"findings": findings, "doublures": doublures}

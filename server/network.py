@@ -1,8 +1,10 @@
-"""Interactive network views at /network/<view> (HTML) and /network/<view>.json (data).
+"""Interactive network views at /network/<view> (HTML) and /network/<view>.json (data), and
+the programmes' interlock matrix at /network/interlock.
 
-vis-network comes from the installed pyvis package and is served from this server, never
-from a CDN. Views are built once per store version and choice of filters, outside the request
-(server/network_views.py).
+The drawing library, Cytoscape.js with the fcose layout, is vendored from npm into
+static/vendor/cytoscape/ (frontend/cytoscape/vendor.sh) and served from this server, never
+from a CDN. Views are built once per store version and choice of filters, outside the
+request (server/network_views.py).
 """
 
 from __future__ import annotations
@@ -10,34 +12,36 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pyvis
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
-from graph import network
+from graph import interlock, network
 from graph.namespaces import GRAPH, ID
 from graph.terms import parse_iri
+from server import i18n
 from server.network_views import ViewKey
 from server.rendering import conditional, etag_for, not_modified
 
 bp = Blueprint("network", __name__)
-VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+STATIC = Path(__file__).parent / "static"
+# The drawing library's files, in the order the page loads them (fcose needs the other two).
+LIBRARY = ["vendor/cytoscape/cytoscape.min.js", "vendor/cytoscape/layout-base.js", "vendor/cytoscape/cose-base.js",
+           "vendor/cytoscape/cytoscape-fcose.js"]
 LINES = {"kiezen": "Kiezen voor techniek", "leren": "Leren in de techniek", "werken": "Werken in de techniek"}
+LINES_EN = {"kiezen": "Choosing technology", "leren": "Learning technology", "werken": "Working in technology"}
 DOCUMENTS = {"pact-2013": "Techniekpact 2013", "actions-2013": "Actieoverzicht 2013", "pact-2016": "Techniekpact 2016-2020",
              "achterhoek-2014": "Achterhoek–De Liemers 2014", "inventory": "Inventarisatie"}
+DOCUMENTS_EN = {**DOCUMENTS, "actions-2013": "Overview of actions 2013", "inventory": "Inventory of initiatives"}
+
+
+@bp.app_context_processor
+def drawing_library():
+    """The drawing library's scripts, for every page that draws a network (the entity page's
+    ego network too)."""
+    return {"network_library": LIBRARY}
 
 
 def _engine():
     return current_app.extensions["techniekpact.engine"]
-
-
-@bp.route("/assets/vis-network.min.js")
-def vis_js():
-    return send_file(VIS_DIR / "vis-network.min.js", mimetype="text/javascript", max_age=86400)
-
-
-@bp.route("/assets/vis-network.css")
-def vis_css():
-    return send_file(VIS_DIR / "vis-network.css", mimetype="text/css", max_age=86400)
 
 
 def _choice(name: str, allowed) -> str | None:
@@ -47,18 +51,30 @@ def _choice(name: str, allowed) -> str | None:
     return value
 
 
+def _view_dict(view: network.View) -> dict:
+    return {"name": view.name, "title": view.title, "title_en": view.title_en, "description": view.description,
+            "description_en": view.description_en, "summarised": view.summarised, "total_nodes": view.total_nodes,
+            "analytics": network.analytics(view), **network.drawing_data(view)}
+
+
 def build_data(store, key: ViewKey) -> dict:
     """The data of one view, as /network/<view>.json gives it (less the filter choices).
     Built by NetworkViews, once per store version and choice of filters."""
+    if key.name == "interlock":
+        return interlock.interlock(store)
     view = network.build_view(store, key.name, iri=key.iri, depth=key.depth,
                               line=f"{ID}concept/actielijn/{key.line}" if key.line else None,
                               landsdeel_iri=f"{ID}landsdeel/{key.landsdeel}" if key.landsdeel else None,
                               document=GRAPH + key.document if key.document else None)
-    return {"name": view.name, "title": view.title, "description": view.description,
-            "summarised": view.summarised, "total_nodes": view.total_nodes,
-            "filters": {"line": key.line, "landsdeel": key.landsdeel, "document": key.document, "iri": key.iri,
-                        "depth": key.depth},
-            "analytics": network.analytics(view), **network.vis_data(view)}
+    return {**_view_dict(view), "filters": {"line": key.line, "landsdeel": key.landsdeel, "document": key.document,
+                                            "iri": key.iri, "depth": key.depth}}
+
+
+def _get(key: ViewKey) -> dict:
+    try:
+        return current_app.extensions["techniekpact.network_views"].get(key, timeout=_engine().config.query_timeout)
+    except network.UnknownView as error:
+        abort(404, str(error.args[0]))
 
 
 def view_data(name: str) -> dict:
@@ -75,11 +91,20 @@ def view_data(name: str) -> dict:
         abort(400, "depth must be 1 or 2")
     key = ViewKey(engine.version, name, iri, depth, _choice("line", LINES), _choice("landsdeel", landsdelen),
                   _choice("document", DOCUMENTS))
-    try:
-        data = current_app.extensions["techniekpact.network_views"].get(key, timeout=engine.config.query_timeout)
-    except network.UnknownView as error:
-        abort(404, str(error.args[0]))
-    return {**data, "choices": {"lines": LINES, "landsdelen": landsdelen, "documents": DOCUMENTS}}
+    english = i18n.current_lang() == "en"
+    return {**_get(key), "choices": {"lines": LINES_EN if english else LINES, "landsdelen": landsdelen,
+                                     "documents": DOCUMENTS_EN if english else DOCUMENTS}}
+
+
+def _json(build, *parts) -> Response:
+    """A view's JSON, with an ETag from the store version and the request, decided before the
+    view is looked up or built (`build` runs only for a client that lacks this version)."""
+    etag = etag_for(_engine().version, "network", *parts, sorted(request.args.items(multi=True)))
+    headers = {"Access-Control-Allow-Origin": "*"}
+    if not_modified(etag):
+        return conditional(Response(headers=headers), etag)
+    return conditional(Response(json.dumps(build(), ensure_ascii=False), mimetype="application/json",
+                                headers=headers), etag)
 
 
 @bp.route("/network")
@@ -87,34 +112,42 @@ def index():
     return render_template("network_index.html", landsdelen=network.landsdelen(_engine().store))
 
 
+@bp.route("/network/interlock.json")
+def interlock_json():
+    return _json(lambda: _get(ViewKey(_engine().version, "interlock")), "interlock")
+
+
+def heat(count: int) -> int:
+    """A cell's shade: 0 (named each other, nothing shared), 1, 2–3, 4–7, 8–15, 16 or more."""
+    return min(5, count.bit_length())
+
+
+@bp.route("/network/interlock")
+def interlock_page():
+    data = _get(ViewKey(_engine().version, "interlock"))
+    grid = {(c["a"], c["b"]): c for c in data["cells"]}
+    return render_template("network_interlock.html", m=data, grid=grid, heat=heat)
+
+
 @bp.route("/network/<name>.json")
 def show_json(name):
-    etag = etag_for(_engine().version, "network", name, sorted(request.args.items(multi=True)))
-    headers = {"Access-Control-Allow-Origin": "*"}
-    if not_modified(etag):  # decided before the view is looked up or built
-        return conditional(Response(headers=headers), etag)
-    data = view_data(name)
-    return conditional(Response(json.dumps(data, ensure_ascii=False), mimetype="application/json",
-                                headers=headers), etag)
+    return _json(lambda: view_data(name), name)
 
 
 @bp.route("/network/<name>")
 def show(name):
-    return render_template("network.html", v=view_data(name), inline_assets=False)
+    return render_template("network.html", v=view_data(name), layout="base.html")
 
 
-def standalone_html(store, name: str, **kwargs) -> str:
-    """A self-contained HTML file of a view (for `techniekpact network`): assets inlined."""
-    from flask import Flask
-
+def standalone_html(store, name: str, lang: str = "nl", **kwargs) -> str:
+    """A self-contained HTML file of a view (for `techniekpact network`): the drawing library,
+    the page's script and style inlined, so it opens anywhere without a server or internet."""
     view = network.build_view(store, name, **kwargs)
-    data = {"name": view.name, "title": view.title, "description": view.description,
-            "summarised": view.summarised, "total_nodes": view.total_nodes, "filters": {},
-            "analytics": network.analytics(view), **network.vis_data(view), "choices": None}
+    data = {**_view_dict(view), "filters": {}, "choices": None}
     app = Flask(__name__, template_folder=str(Path(__file__).parent / "templates"))
-    with app.test_request_context():
-        return render_template("network.html", v=data, inline_assets=True,
-                               vis_js=(VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8"),
-                               vis_css=(VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
-                               site_css=(Path(__file__).parent / "static" / "style.css").read_text(encoding="utf-8"),
-                               network_js=(Path(__file__).parent / "static" / "network.js").read_text(encoding="utf-8"))
+    i18n.register(app)
+    with app.test_request_context(f"/?lang={lang}"):
+        return render_template(
+            "network.html", v=data, layout="network_standalone.html",
+            inline_scripts=[(STATIC / path).read_text(encoding="utf-8") for path in LIBRARY + ["network.js"]],
+            site_css=(STATIC / "style.css").read_text(encoding="utf-8"))

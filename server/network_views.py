@@ -36,7 +36,7 @@ class ViewKey(NamedTuple):
     document: str | None = None
 
 
-DEFAULT_VIEWS = ("partners", "programmes")
+DEFAULT_VIEWS = ("partners", "programmes", "interlock")
 
 
 class NetworkViews:

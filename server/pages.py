@@ -8,7 +8,11 @@ from functools import lru_cache
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from graph import search as search_index
+from urllib.parse import urlencode
+
+from graph import saved_queries, search as search_index
+from graph.labels import labels
+from server.i18n import current_lang
 from graph.query import execute
 from graph.namespaces import GRAPH, ID
 from server.rendering import conditional, etag_for, not_modified
@@ -27,30 +31,47 @@ def _values(sparql: str) -> list[dict]:
 
 
 @lru_cache(maxsize=4)
-def home_data(version: str) -> dict:
+def home_data(version: str, lang: str = "nl") -> dict:
     by_class = _values("""
-        SELECT ?class ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {
+        SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
           VALUES ?class { tp:NationalPact tp:RegionalPact tp:Agenda tp:Ambition tp:Goal tp:Subgoal tp:Priority
                           tp:Action tp:Initiative org:Organization tp:Person org:Membership tp:Landsdeel tp:Province
                           tp:Subregion tp:Target qb:Observation tp:Problem tp:SourceDocument }
           ?s a ?class .
-          OPTIONAL { ?class rdfs:label ?label FILTER(lang(?label) = "nl") }
-        } GROUP BY ?class ?label ORDER BY DESC(?n)""")
+        } GROUP BY ?class ORDER BY DESC(?n)""")
+    names = labels(_engine().store, [c["class"] for c in by_class], lang)
+    for c in by_class:
+        # A class without a label of its own (W3C ORG, Data Cube) is named by its local name.
+        c["label"] = names.get(c["class"]) or CLASS_NAMES.get(c["class"].rsplit("#", 1)[-1], {}).get(lang) \
+            or c["class"].rsplit("#", 1)[-1]
+        c["list"] = "/sparql?" + urlencode({"query": f"SELECT ?thing ?label WHERE {{ ?thing a <{c['class']}> "
+                                                     f"OPTIONAL {{ ?thing skos:prefLabel ?label FILTER(lang(?label) = \"{lang}\") }} }} ORDER BY ?label"})
     documents = _values(f"""
         SELECT ?g (COUNT(*) AS ?triples) WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
           FILTER(STRSTARTS(STR(?g), "{GRAPH}")) }} GROUP BY ?g ORDER BY ?g""")
     goals = _values("""
-        SELECT ?goal ?number ?label ?line
-               (COUNT(DISTINCT ?action) AS ?actions) (COUNT(DISTINCT ?old) AS ?continued)
-               (COUNT(DISTINCT ?ld) AS ?landsdelen) WHERE {
-          ?goal a tp:Goal ; tp:number ?number .
-          OPTIONAL { ?goal skos:prefLabel ?label FILTER(lang(?label) = "nl") }
-          OPTIONAL { ?goal tp:actionLine/skos:prefLabel ?line FILTER(lang(?line) = "nl") }
-          OPTIONAL { ?action tp:serves ?goal
-                     OPTIONAL { ?action tp:scope ?sc . ?sc (tp:within)? ?ld . ?ld a tp:Landsdeel } }
+        SELECT ?goal ?number ?line (COUNT(DISTINCT ?action) AS ?actions) (COUNT(DISTINCT ?old) AS ?continued) WHERE {
+          ?goal a tp:Goal ; tp:number ?number ; tp:partOfPlan <https://w3id.org/techniekpact/id/pact/2016> .
+          OPTIONAL { ?goal tp:actionLine ?line }
+          OPTIONAL { ?action tp:serves ?goal }
           OPTIONAL { ?old tp:continuedUnder ?goal }
-        } GROUP BY ?goal ?number ?label ?line ORDER BY ?goal""")
+        } GROUP BY ?goal ?number ?line ORDER BY ?goal""")
+    names = labels(_engine().store, [g["goal"] for g in goals] + [g["line"] for g in goals if g["line"]], lang)
+    # The landsdelen per goal as the coverage matrix counts them (its cells that are not 0).
+    covered: dict[str, int] = {}
+    for row in _values(saved_queries.load("coverage-goal-landsdeel").text):
+        if int(row["count"] or 0):
+            covered[row["row"]] = covered.get(row["row"], 0) + 1
+    for g in goals:
+        g["label"], g["line_label"] = names.get(g["goal"], g["goal"]), names.get(g["line"]) if g["line"] else None
+        g["landsdelen"] = covered.get(g["goal"], 0)
     return {"by_class": by_class, "documents": documents, "goals": goals}
+
+
+# Names for the classes of the W3C vocabularies, which carry no Dutch label in the ontology.
+CLASS_NAMES = {"Organization": {"nl": "Organisatie", "en": "Organisation"},
+               "Membership": {"nl": "Lidmaatschap (ondertekenaar, partner)", "en": "Membership (signatory, partner)"},
+               "Observation": {"nl": "Waarneming (statistiek)", "en": "Observation (statistics)"}}
 
 
 @bp.route("/")
@@ -60,8 +81,8 @@ def home():
     report = current_app.extensions["techniekpact.reports"].ready()
     validation = {"conforms": report.data["conforms"], "counts": report.data["counts"]} if report else None
     etag = etag_for(engine.version, "home", bool(report))
-    return conditional(Response(render_template("home.html", d=home_data(engine.version), validation=validation),
-                                mimetype="text/html"), etag)
+    return conditional(Response(render_template("home.html", d=home_data(engine.version, current_lang()),
+                                                validation=validation), mimetype="text/html"), etag)
 
 
 @bp.route("/health")
@@ -83,8 +104,14 @@ def _index(version: str):
     return search_index.build_index(_engine().store)
 
 
+# The JSON twins are endpoints of their own: a twin sharing the endpoint through route
+# defaults is what url_for picked for the menu's links (the rule with more defaults wins).
+@bp.route("/search.json")
+def search_json():
+    return search(as_json=True)
+
+
 @bp.route("/search")
-@bp.route("/search.json", defaults={"as_json": True})
 def search(as_json=False):
     text = request.args.get("q", "")
     if len(text) > 200:
@@ -128,47 +155,121 @@ def void():
 
 
 @lru_cache(maxsize=8)
-def timeline_data(version: str, by: str) -> dict:
+def timeline_data(version: str, by: str, lang: str = "nl") -> dict:
     rows = _values("""
-        SELECT ?action ?number ?label ?start ?end
-               (SAMPLE(?groupLabel) AS ?group) (SAMPLE(?g) AS ?groupIri) WHERE {
+        SELECT ?action ?number ?start ?end (SAMPLE(?g) AS ?groupIri) (SAMPLE(?gn) AS ?groupNumber)
+               (SAMPLE(?p) AS ?plan) WHERE {
           ?action a tp:Action .
-          OPTIONAL { ?action tp:number ?number }
-          OPTIONAL { ?action skos:prefLabel ?label FILTER(lang(?label) = "nl") }
+          OPTIONAL { ?action tp:number|tp:position ?number }
+          OPTIONAL { ?action tp:partOfPlan ?p }
           OPTIONAL { ?action tp:timeline/time:hasBeginning/time:inXSDgYear ?start }
           OPTIONAL { ?action tp:timeline/time:hasEnd/time:inXSDgYear ?end }
-          OPTIONAL { """ + ("""?action tp:serves ?g . ?g a tp:Goal .""" if by == "goal" else
-                            """?action tp:scope ?sc . ?sc (tp:within)? ?g . ?g a tp:Landsdeel .""") + """
-                     ?g skos:prefLabel ?groupLabel FILTER(lang(?groupLabel) = "nl") }
-        } GROUP BY ?action ?number ?label ?start ?end""")
+          OPTIONAL { """ + ("""?action tp:serves ?g . ?g a tp:Goal . OPTIONAL { ?g tp:number ?gn }""" if by == "goal" else
+                            """?action tp:scope ?sc . ?sc (tp:within)? ?g . ?g a tp:Landsdeel .""") + """ }
+        } GROUP BY ?action ?number ?start ?end""")
+    names = labels(_engine().store, {r["action"] for r in rows} | {r["groupIri"] for r in rows if r["groupIri"]}
+                   | {r["plan"] for r in rows if r["plan"]}, lang)
+    national = ("landelijk / zonder doel 2016", "national / no 2016 goal") if by == "goal" else ("landelijk", "national")
     groups: dict[str, dict] = {}
     undated = 0
     for r in rows:
-        key = r["group"] or ("landelijk / zonder doel" if by == "goal" else "landelijk")
-        group = groups.setdefault(key, {"label": key, "iri": r["groupIri"], "dated": [], "undated": []})
+        key = r["groupIri"] or ""
+        group = groups.setdefault(key, {"label": names.get(key) or national[lang == "en"], "iri": r["groupIri"],
+                                        "number": int(r["groupNumber"]) if (r["groupNumber"] or "").isdigit() else None,
+                                        "dated": [], "undated": {}})
         start = int(str(r["start"])[:4]) if r["start"] else None
         end = int(str(r["end"])[:4]) if r["end"] else None
         item = {"iri": r["action"], "href": "/id/" + r["action"][len(ID):], "number": r["number"],
-                "label": r["label"] or r["action"].rsplit("/", 1)[-1], "start": start, "end": end}
+                "label": names.get(r["action"]) or r["action"].rsplit("/", 1)[-1], "start": start, "end": end,
+                "span": max(0, min(end or start or 2013, 2020) - max(start or end or 2013, 2013))}
         if start is None and end is None:
-            group["undated"].append(item)
+            # Grouped by the plan (document) that gives no years for it: the reason it has none.
+            plan = r["plan"] or ""
+            bucket = group["undated"].setdefault(plan, {"plan": names.get(plan) or plan or "?", "iri": r["plan"],
+                                                        "actions": []})
+            bucket["actions"].append(item)
             undated += 1
         else:
             group["dated"].append(item)
     for g in groups.values():
         g["dated"].sort(key=lambda i: (i["start"] or i["end"], i["end"] or i["start"], i["label"]))
-    ordered = sorted(groups.values(), key=lambda g: (g["iri"] is None, g["label"]))
+        g["undated"] = sorted(g["undated"].values(), key=lambda b: -len(b["actions"]))
+        g["undated_count"] = sum(len(b["actions"]) for b in g["undated"])
+    # Goals in their own order (1–12), landsdelen A–Z; the national group last.
+    ordered = sorted(groups.values(), key=lambda g: (g["iri"] is None, g["number"] or 0, g["label"]))
     return {"by": by, "groups": ordered, "undated": undated, "dated": len(rows) - undated,
             "years": list(range(2013, 2021))}
 
 
+@bp.route("/timeline.json")
+def timeline_json():
+    return timeline(as_json=True)
+
+
 @bp.route("/timeline")
-@bp.route("/timeline.json", defaults={"as_json": True})
 def timeline(as_json=False):
     by = request.args.get("by", "goal")
     if by not in ("goal", "landsdeel"):
         abort(400, "by must be 'goal' or 'landsdeel'")
-    data = timeline_data(_engine().version, by)
+    data = timeline_data(_engine().version, by, current_lang())
     if as_json:
         return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
     return render_template("timeline.html", tl=data)
+
+
+@bp.route("/map")
+def coverage_map():
+    """The coverage of one goal or action line (or of all of them) on a tile map of the provinces."""
+    from server import coverage_map as cmap
+    from server.heatmap import heatmap_for
+    from server.i18n import current_lang
+    from server.queries import run_saved
+    from graph import saved_queries
+    by = request.args.get("by", "goal")
+    if by not in ("goal", "line"):
+        abort(400, "by must be 'goal' or 'line'")
+    name = "coverage-goal-landsdeel" if by == "goal" else "coverage-line-landsdeel"
+    lang = current_lang()
+    matrix = heatmap_for(run_saved(saved_queries.load(name), {}, 1, _engine().config.result_limit, None, lang))
+    row = request.args.get("row") or None
+    if row and row not in [r["value"] for r in matrix["rows"]]:
+        abort(400, f"row must be one of the {'goals' if by == 'goal' else 'action lines'} of the matrix")
+    data = {"by": by, "query": name, "row": row, "rows": matrix["rows"], "peak_rows": len(matrix["rows"]),
+            "provinces": cmap.provinces(_engine().store), "coverage": cmap.coverage(matrix, row)}
+    if request.args.get("format") == "json":
+        return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
+    return conditional(Response(render_template("map.html", d=data), mimetype="text/html"),
+                       etag_for(_engine().version, "map", by, row))
+
+
+# The kinds the search index groups by (graph/search.py), in English.
+KINDS_EN = {"Organisatie": "Organisations", "Landsdeel": "Landsdelen", "Doel": "Goals", "Actie": "Actions",
+            "Initiatief": "Initiatives", "Agenda": "Agendas", "Pact": "Pacts", "Persoon": "People", "Gebied": "Areas",
+            "Bron": "Sources", "Begrip": "Concepts", "Overig": "Other"}
+
+
+@bp.app_template_global("kind_name")
+def kind_name(kind: str) -> str:
+    return KINDS_EN.get(kind, kind) if current_lang() == "en" else kind
+
+
+SEVERITIES = {"Violation": ("Overtreding", "Violation"), "Warning": ("Waarschuwing", "Warning"), "Info": ("Advies", "Info")}
+
+
+@bp.app_template_global("severity_name")
+def severity_name(severity: str, plural: bool = False) -> str:
+    """A SHACL severity in the page's language."""
+    nl, en = SEVERITIES.get(severity, (severity, severity))
+    if plural:
+        nl, en = {"Overtreding": "Overtredingen", "Waarschuwing": "Waarschuwingen", "Advies": "Adviezen"}.get(nl, nl), \
+            {"Violation": "Violations", "Warning": "Warnings", "Info": "Infos"}.get(en, en)
+    return en if current_lang() == "en" else nl
+
+
+@bp.app_template_global("property_name")
+def property_name(path: dict) -> str:
+    """A finding's property by its name in the page's language, never as tp:serves."""
+    if current_lang() == "nl" and path.get("label"):
+        return path["label"]
+    found = labels(_engine().store, [path["iri"]], current_lang()) if path.get("iri") else {}
+    return found.get(path.get("iri")) or path.get("label") or path.get("text", "")

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import json
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from graph import saved_queries
 from server.answers import PAGE_SIZE
 from server.engine import SELECT, Result
 from server.i18n import current_lang
-from server.rendering import MAX_PAGE, conditional, csv_bytes, etag_for, not_modified, positive_arg, table_data
+from server import facets as facet_rules
+from server.rendering import (MAX_PAGE, cell, conditional, csv_bytes, etag_for, not_modified, positive_arg,
+                              remember_labels, table_data)
 
 bp = Blueprint("queries", __name__)
 FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
@@ -50,11 +53,13 @@ def _saved(name: str) -> saved_queries.SavedQuery:
         abort(404, f"there is no saved query {name!r}")
 
 
-def listing() -> list[dict]:
-    return [{"name": q.name, "title": q.label("nl"), "title_en": q.label("en"),
-             "description": q.description("nl"), "description_en": q.description("en"),
+def listing(lang: str = "nl") -> list[dict]:
+    return [{"name": q.name, "title": q.label(lang), "title_nl": q.label("nl"), "title_en": q.label("en"),
+             "description": q.description(lang), "description_nl": q.description("nl"),
+             "description_en": q.description("en"),
              "audience": q.audience, "keywords": q.keywords,
-             "parameters": [{"name": p.name, "type": p.type, "default": p.default, "doc": p.doc} for p in q.params]}
+             "parameters": [{"name": p.name, "type": p.type, "default": p.default, "doc": p.doc,
+                             "title": q.column_title(p.name, lang)} for p in q.params]}
             for q in saved_queries.load_all()]
 
 
@@ -62,7 +67,7 @@ def listing() -> list[dict]:
 @bp.route("/queries.<suffix>")
 def index(suffix=None):
     fmt = _format(suffix)
-    items = listing()
+    items = listing(current_lang())
     if fmt == "json":
         return Response(json.dumps({"queries": items}, ensure_ascii=False), mimetype="application/json")
     if fmt == "csv":
@@ -78,19 +83,49 @@ def paging() -> tuple[int, int]:
 
 
 def run_saved(query: saved_queries.SavedQuery, values: dict[str, str], page: int = 1,
-              size: int = PAGE_SIZE) -> dict:
-    """One page of a saved query's answer (kept per store version, server/answers.py), as the
-    one data dict every rendering uses."""
+              size: int = PAGE_SIZE, filters: dict[str, str] | None = None, lang: str = "nl") -> dict:
+    """One page of a saved query's answer (kept per store version, server/answers.py), filtered
+    by `filters` (server/facets.py), as the one data dict every rendering uses."""
     engine = _engine()
+    filters = filters or {}
     answer = current_app.extensions["techniekpact.answers"].get(query, saved_queries.bind(query, values))
-    result = Result(SELECT, tsv=answer.slice((page - 1) * size, size + 1))
-    rows = result.rows
-    table = table_data(engine.store, result.variables, rows[:size], remembered=answer.labels)
-    return {"name": query.name, "title": query.label("nl"), "title_en": query.label("en"),
-            "description": query.description("nl"), "description_en": query.description("en"),
+    facets, total = [], None
+    if filters or answer.rows <= facet_rules.FACET_ROWS:
+        # The whole answer: filters and facets see every row, not one page.
+        whole = Result(SELECT, tsv=answer.slice(0, answer.rows))
+        variables = whole.variables
+        facet_rules.check(filters, variables)
+        kept = facet_rules.keep(whole.rows, filters)
+        total = len(kept)
+        facets = facet_rules.facet_counts(variables, kept, filters, query.hidden)
+        rows = kept[(page - 1) * size: page * size + 1]
+    else:
+        result = Result(SELECT, tsv=answer.slice((page - 1) * size, size + 1))
+        variables, rows = result.variables, result.rows
+    # English labels are looked up for the page; the answer remembers the Dutch ones.
+    remembered = answer.labels if lang == "nl" else {}
+    table = table_data(engine.store, variables, rows[:size], lang=lang, remembered=remembered)
+    for row in table["rows"]:
+        for c in row:
+            if c and c["type"] == "literal":
+                c["text"] = query.value_text(c["text"], lang)
+    names = remember_labels(engine.store, ["v"], [{"v": v["term"]} for f in facets for v in f["values"]],
+                            dict(remembered), lang)
+    for f in facets:
+        f["title"] = query.column_title(f["column"], lang)
+        for v in f["values"]:
+            term = v.pop("term")
+            v["text"] = (names.get(v["value"]) or cell(term, names)["text"]) if isinstance(term, ox.NamedNode) \
+                else query.value_text(v["value"], lang) if v["value"] else None
+    return {"name": query.name, "title": query.label(lang), "title_nl": query.label("nl"), "title_en": query.label("en"),
+            "description": query.description(lang), "description_nl": query.description("nl"),
+            "description_en": query.description("en"),
             "audience": query.audience, "query": query.text,
-            "parameters": [{"name": p.name, "type": p.type, "doc": p.doc,
+            "parameters": [{"name": p.name, "type": p.type, "doc": p.doc, "title": query.column_title(p.name, lang),
                             "value": values.get(p.name, p.default)} for p in query.params],
+            "column_titles": {v: query.column_title(v, lang) for v in variables},
+            "hidden": [v for v in query.hidden if v in variables],
+            "filters": filters, "facets": facets, "total": total if total is not None else answer.rows,
             "page": page, "size": size, "first_row": (page - 1) * size + 1,
             "next": page + 1 if len(rows) > size else None, "previous": page - 1 if page > 1 else None,
             **table}
@@ -109,24 +144,28 @@ def _page_links(name: str, suffix: str | None, data: dict) -> dict[str, str]:
 def show(name, suffix=None):
     query = _saved(name)
     fmt = _format(suffix)
-    values = {k: v for k, v in request.args.items() if k not in saved_queries.RESERVED}
+    values = {k: v for k, v in request.args.items()
+              if k not in saved_queries.RESERVED and not k.startswith(facet_rules.PREFIX)}
+    filters = facet_rules.filters_from(request.args)
     page, size = paging()
     engine = _engine()
-    key = (engine.version, name, tuple(sorted(values.items())), page, size, fmt, current_lang())
+    key = (engine.version, name, tuple(sorted(values.items())), tuple(sorted(filters.items())), page, size, fmt,
+           current_lang())
     etag = etag_for(*key)
     if not_modified(etag):
         return conditional(Response(), etag)
     cache = current_app.extensions["techniekpact.cache"]
     cached = cache.get(key)
     if cached is None:
-        data = run_saved(query, values, page, size)
+        data = run_saved(query, values, page, size, filters, current_lang())
         links = _page_links(name, suffix, data)
         if fmt == "json":
             body = json.dumps({**data, "links": links}, ensure_ascii=False).encode()
         elif fmt == "csv":
             body = csv_bytes(data)
         else:
-            body = render_template("query.html", q=data, links=links, extra=_extra_view(data)).encode()
+            body = render_template("query.html", q=data, links=links, extra=_extra_view(data),
+                                   facet_url=_facet_url, param_labels=_param_labels(data)).encode()
         cached = (body, links)
         cache.put(key, cached, len(body))
     body, links = cached
@@ -143,3 +182,59 @@ def _extra_view(data: dict) -> dict | None:
     """Views some queries add to their page (the coverage matrix's heat map)."""
     from server.heatmap import heatmap_for
     return heatmap_for(data)
+
+
+def _facet_url(column: str, value: str | None) -> str:
+    """This table's address with the filter on `column` set to `value` (None: removed), from page 1."""
+    args = request.args.copy()
+    args.pop("page", None)
+    args.pop(facet_rules.PREFIX + column, None)
+    if value is not None:
+        args[facet_rules.PREFIX + column] = value
+    return url_for("queries.show", name=request.view_args["name"], **args.to_dict())
+
+
+def _param_labels(data: dict) -> dict[str, str]:
+    """The names of the IRIs given as parameters, shown in place of the IRI."""
+    iris = [p["value"] for p in data["parameters"] if p["type"] == "iri" and p["value"]]
+    return remember_labels(_engine().store, ["v"], [{"v": ox.NamedNode(i)} for i in iris], {}, current_lang()) \
+        if iris else {}
+
+
+@bp.app_template_filter("reject_filters")
+def _reject_filters(args) -> dict:
+    """The query string without its filters and page: "clear all filters"."""
+    return {k: v for k, v in args.items() if not k.startswith(facet_rules.PREFIX) and k != "page"}
+
+
+@bp.route("/queries/<name>/cell")
+def cell_list(name):
+    """The list behind one cell of a matrix query's heat map (server/heatmap.py)."""
+    from server.heatmap import cell_query, heatmap_for, nearby
+    query = _saved(name)
+    lang = current_lang()
+    data = run_saved(query, {}, 1, _engine().config.result_limit, None, lang)
+    matrix = heatmap_for(data)
+    if matrix is None:
+        abort(404, f"{name} is no matrix query")
+    row, column = request.args.get("row", ""), request.args.get("column", "")
+    rows = {r["value"]: r for r in matrix["rows"]}
+    columns = {c["value"]: c for c in matrix["columns"]}
+    if row not in rows or column not in columns:
+        raise saved_queries.ParameterError(f"row and column must be a row and a column of {name}'s matrix")
+    engine = _engine()
+    etag = etag_for(engine.version, name, "cell", row, column)
+    if not_modified(etag):
+        return conditional(Response(), etag)
+    count = matrix["grid"][list(rows).index(row)][list(columns).index(column)]["count"]
+    things = []
+    if count:
+        result = engine.query(cell_query(query.text), substitutions={"row": ox.NamedNode(row),
+                                                                      "column": ox.NamedNode(column)})
+        table = table_data(engine.store, result.variables, result.rows, lang=lang)
+        things = sorted((r[0] for r in table["rows"] if r[0]), key=lambda c: c["text"].lower())
+    data = {"query": name, "title": query.label(lang), "row": rows[row], "column": columns[column],
+            "count": count, "things": things, "nearby": nearby(matrix, row, column) if not count else None}
+    if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
+        return conditional(Response(json.dumps(data, ensure_ascii=False), mimetype="application/json"), etag)
+    return conditional(Response(render_template("cell.html", d=data), mimetype="text/html"), etag)

@@ -268,3 +268,97 @@ def test_a_syntax_error_is_shown_at_its_line(editor, live_server, lang, words):
     WebDriverWait(editor, WAIT).until(lambda d: not box.is_displayed())
     assert not js(editor, "return yasqe.lineInfo(3).bgClass")
     only_local(editor, live_server, expected_error="/sparql - Failed to load resource: the server responded with a status of 400")
+
+
+def history_entries(driver) -> list[dict]:
+    """The history panel's entries as shown: time, outcome and query text."""
+    return driver.execute_script(
+        "return [...document.querySelectorAll('#history .history-entry')].map(li => ({"
+        " time: li.querySelector('time').textContent, outcome: li.querySelector('.history-outcome').textContent,"
+        " query: li.querySelector('.history-query').textContent}))")
+
+
+def open_history(driver):
+    summary = driver.find_element(By.CSS_SELECTOR, "#history summary")
+    if not driver.find_element(By.ID, "history").get_attribute("open"):
+        summary.click()
+
+
+def test_the_history_keeps_each_query_run_and_runs_it_again(editor, live_server):
+    open_editor(editor, live_server + "/sparql?lang=en")
+    editor.execute_script("localStorage.removeItem('techniekpact.editor.history')")
+    editor.refresh()
+    WebDriverWait(editor, WAIT).until(lambda d: d.execute_script("return !!window.techniekpactEditor"))
+    assert editor.find_element(By.CSS_SELECTOR, "#history summary").text.strip() == "History"
+    # Three runs: a SELECT, a broken query, and the SELECT again (one entry a query text).
+    counted = "SELECT ?l WHERE { tpd:landsdeel\\/oost skos:prefLabel ?l } # history test"
+    broken = "SELECT ?x WHERE { ?x a }"
+    for query, expected in ((counted, [counted]), (broken, [broken, counted]), (counted, [counted, broken])):
+        js(editor, "yasqe.setValue(arguments[0]); yasqe.focus();", query)
+        run(editor)
+        WebDriverWait(editor, WAIT).until(lambda d: [e["query"] for e in history_entries(d)] == expected)
+    shown = status(editor)
+    # Opening the editor again keeps it (localStorage), newest first, with the outcome the
+    # status line showed. (Not a reload of the permalink the address is now: that runs again.)
+    open_editor(editor, live_server + "/sparql?lang=en")
+    assert editor.find_element(By.CSS_SELECTOR, "#history summary").text.strip() == "History (2)"
+    open_history(editor)
+    entries = history_entries(editor)
+    assert [e["query"] for e in entries] == [counted, broken]
+    assert entries[0]["outcome"] == shown and shown.startswith("2 results in")  # Oost, East
+    assert entries[1]["outcome"].startswith("Error (line 1, column ") and "expected" in entries[1]["outcome"]
+    assert all(e["time"] for e in entries)
+    # Opened from the history in a new tab, it runs there.
+    tabs = js(editor, "return Object.keys(yasgui._tabs).length")
+    js(editor, "yasqe.setValue('ASK {}')")  # what the current tab holds stays as it is
+    current = js(editor, "return tab.getId()")
+    editor.find_elements(By.CSS_SELECTOR, "#history .history-entry .history-open")[0].click()
+    WebDriverWait(editor, WAIT).until(lambda d: js(d, "return Object.keys(yasgui._tabs).length") == tabs + 1)
+    assert js(editor, "return yasqe.getValue()") == counted
+    WebDriverWait(editor, WAIT).until(lambda d: "East" in js(d, "return tab.getYasr().resultsEl.textContent"))
+    assert wait_status(editor, "2 results in")
+    assert js(editor, "return yasgui._tabs[arguments[0]].getYasqe().getValue()", current) == "ASK {}"
+    # ... or in the tab shown now, replacing its text.
+    editor.find_elements(By.CSS_SELECTOR, "#history .history-entry .history-here")[1].click()
+    WebDriverWait(editor, WAIT).until(lambda d: d.find_element(By.ID, "query-error").is_displayed())
+    assert js(editor, "return yasqe.getValue()") == broken
+    assert js(editor, "return Object.keys(yasgui._tabs).length") == tabs + 1
+    # Running moved the broken query to the top; removing it leaves the other.
+    WebDriverWait(editor, WAIT).until(lambda d: history_entries(d)[0]["query"] == broken)
+    editor.find_elements(By.CSS_SELECTOR, "#history .history-entry .history-remove")[0].click()
+    assert [e["query"] for e in history_entries(editor)] == [counted]
+    assert editor.find_element(By.CSS_SELECTOR, "#history summary").text.strip() == "History (1)"
+    # Clearing asks first, then empties the panel and the storage.
+    editor.find_element(By.CSS_SELECTOR, "#history .history-clear").click()
+    alert = editor.switch_to.alert
+    assert alert.text == "Clear the whole history?"
+    alert.accept()
+    assert history_entries(editor) == []
+    assert editor.find_element(By.CSS_SELECTOR, "#history .history-empty").is_displayed()
+    assert editor.execute_script("return JSON.parse(localStorage.getItem('techniekpact.editor.history'))") == []
+    only_local(editor, live_server, expected_error="/sparql - Failed to load resource: the server responded with a status of 400")
+
+
+def test_the_history_is_bounded_and_in_the_page_language(editor, live_server):
+    open_editor(editor, live_server + "/sparql?lang=nl")
+    # 120 earlier runs in storage, as if made one by one: the page keeps the newest 100.
+    editor.execute_script(
+        "localStorage.setItem('techniekpact.editor.history', JSON.stringify(Array.from({length: 120}, (_, i) =>"
+        " ({query: 'SELECT * WHERE { ?s ?p ?o } LIMIT ' + (120 - i), ok: true, kind: 'select', count: 120 - i,"
+        " ms: 12, at: new Date(Date.UTC(2025, 0, 1, 12, 0, 120 - i)).toISOString()}))))")
+    editor.refresh()
+    WebDriverWait(editor, WAIT).until(lambda d: d.execute_script("return !!window.techniekpactEditor"))
+    assert editor.find_element(By.CSS_SELECTOR, "#history summary").text.strip() == "Geschiedenis (100)"
+    js(editor, "yasqe.setValue('ASK { tpd:goal\\\\/2016-01 a tp:Goal }'); yasqe.focus();")
+    run(editor)
+    WebDriverWait(editor, WAIT).until(lambda d: history_entries(d)[0]["query"].startswith("ASK"))
+    assert editor.find_element(By.CSS_SELECTOR, "#history summary").text.strip() == "Geschiedenis (100)"
+    assert len(editor.execute_script("return JSON.parse(localStorage.getItem('techniekpact.editor.history'))")) == 100
+    open_history(editor)
+    entries = history_entries(editor)
+    assert entries[0]["outcome"].startswith("Antwoord: ja (true) in ")
+    assert entries[1]["outcome"] == "120 resultaten in 0,012 s"
+    assert entries[-1]["query"].endswith("LIMIT 22")  # the oldest 21 went
+    assert [b.text for b in editor.find_elements(By.CSS_SELECTOR, "#history .history-entry")[0]
+            .find_elements(By.TAG_NAME, "button")] == ["Openen in nieuw tabblad", "In dit tabblad", "Verwijderen"]
+    only_local(editor, live_server)

@@ -28,7 +28,7 @@ def test_the_2013_overview_has_fifty_seven_actions_and_sub_actions(store):
 @pytest.mark.parametrize("action, owners", [
     ("12a", {"ocw", "ez"}), ("16", {"sbb"}), ("18", {"vereniging-hogescholen"}), ("2", {"po-raad"}),
     ("3a", {"vo-raad"}), ("9", {"ocw", "po-raad"}), ("19", {"ocw", "nuffic"}), ("1a", {"ocw"}),
-    ("4", set()), ("10", set()), ("21a", {"szw"}), ("20b", {"topsectoren"}),
+    ("4", set()), ("10", set()), ("21a", {"szw"}), ("20b", set()),
 ])
 def test_initiators_of_2013_actions(store, action, owners):
     found = values(store, f"SELECT ?o WHERE {{ {iri('action/2013-' + action)} tp:owner ?o }}", "o")

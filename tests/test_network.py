@@ -17,7 +17,14 @@ EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 
 
 def view(client, name, **params):
-    r = client.get(f"/network/{name}.json", query_string=params)
+    """A view's data; while it is being built (503, on a busy machine more than the 3 s the
+    test app waits), asked again, up to two minutes."""
+    deadline = time.monotonic() + 120
+    while True:
+        r = client.get(f"/network/{name}.json", query_string=params)
+        if r.status_code != 503 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert r.status_code == 200, r.get_data(as_text=True)
     return r.get_json()
 
@@ -61,8 +68,9 @@ def test_programme_interlock_reaches_the_agendas(client):
     assert any(i.startswith(ID + "goal/2016-") for i in ids)
     legend = {item["kind"] for item in data["legend"]}
     assert {"doel", "actie", "agenda"} <= legend
-    edge_labels = {e.get("title") for e in data["edges"]}
+    edge_labels = {e["relation"] for e in data["edges"]}
     assert "dient" in edge_labels and "draagt bij aan" in edge_labels
+    assert {"serves", "contributes to"} <= {e["relation_en"] for e in data["edges"]}
 
 
 def test_filters_narrow_a_view_and_bad_filters_are_400(client):
@@ -117,10 +125,108 @@ def test_labels_with_html_are_shown_as_text(client):
 
 @pytest.mark.parametrize("name", ["partners", "programmes", "landsdeel-oost"])
 def test_pages_load_nothing_from_the_internet(client, name):
+    view(client, name)  # built, so that the page is not a 503
     html = client.get(f"/network/{name}", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert not EXTERNAL.findall(html)
     assert "cdn" not in html.lower()
-    assert client.get("/assets/vis-network.min.js").status_code == 200
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    assert "/static/vendor/cytoscape/cytoscape.min.js" in scripts and "/static/network.js" in scripts
+    for src in scripts:
+        assert client.get(src).status_code == 200, src
+    assert not re.search(r"<script>\s*\S", html), "no inline script code (the Content-Security-Policy forbids it)"
+
+
+def test_the_drawing_library_is_vendored_with_version_and_licence():
+    """Cytoscape.js and fcose come from npm (frontend/cytoscape/vendor.sh), each with its licence
+    and a VERSION line; the versions served are the ones the lock file pins."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    vendor = root / "server/static/vendor/cytoscape"
+    lock = json.loads((root / "frontend/cytoscape/package-lock.json").read_text())["packages"]
+    versions = dict(line.split()[:2] for line in (vendor / "VERSION").read_text().splitlines())
+    for name in ("cytoscape", "layout-base", "cose-base", "cytoscape-fcose"):
+        assert versions[name] == lock[f"node_modules/{name}"]["version"]
+        assert "Permission is hereby granted" in (vendor / f"LICENSE.{name}").read_text(), "MIT licence shipped"
+    assert int(versions["cytoscape"].split(".")[0]) >= 3 and int(versions["cytoscape"].split(".")[1]) >= 30
+    assert "pyvis" not in (root / "pyproject.toml").read_text()
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_contrast_passes_wcag_aa():
+    """Text 4.5:1 against what it is drawn on; the shapes and swatches that carry meaning
+    (kinds, communities) 3:1 against the white canvas (WCAG 1.4.3 and 1.4.11)."""
+    from pathlib import Path
+
+    from graph import network
+
+    assert round(contrast("#000000", "#ffffff"), 1) == 21.0 and contrast("#777777", "#ffffff") < 4.5
+    js = (Path(__file__).resolve().parents[1] / "server/static/network.js").read_text()
+    ink = re.search(r'const INK = "(#[0-9a-f]{6})"', js).group(1)
+    assert contrast(ink, "#ffffff") >= 4.5, "node and edge labels: ink on a white halo or background"
+    for colour in [k[2] for k in network.KINDS] + [network.OTHER[2]] + network.COMMUNITY_COLOURS:
+        assert contrast(colour, "#ffffff") >= 3, colour
+    css = (Path(__file__).resolve().parents[1] / "server/static/style.css").read_text()
+    shades = re.findall(r"\.heat-(\d) \{ background: (#[0-9a-f]{6}); color: (#[0-9a-f]{6}); \}", css)
+    assert len(shades) == 6
+    for level, background, text in shades:
+        assert contrast(background, text) >= 4.5, f"interlock shade {level}"
+    root = dict(re.findall(r"--(\w+): (#[0-9a-f]{6})", css))
+    for name in ("ink", "muted", "accent"):
+        assert contrast(root[name], root["bg"]) >= 4.5 and contrast(root[name], "#eef3f6") >= 4.5, name
+    assert contrast("#ffffff", root["accent"]) >= 4.5, "the menu: white on the accent colour"
+
+
+def test_interlock_cells_count_what_two_programmes_share(client, store):
+    """Each cell of /network/interlock counts the partners, actions and goals both programmes
+    hold, by the definition in graph/interlock.py written here as one SPARQL query."""
+    data = view(client, "interlock")
+    holds = {}
+    for row in store.query("""
+        PREFIX tp: <https://w3id.org/techniekpact/def#> PREFIX org: <http://www.w3.org/ns/org#>
+        SELECT DISTINCT ?plan ?item ?type WHERE {
+          VALUES ?planKind { tp:Agenda tp:Pact } ?plan a ?planKind .
+          { ?item a tp:Action ; (tp:partOfPlan|tp:contributesTo|tp:mentions) ?plan . BIND("actions" AS ?type) }
+          UNION { ?item a tp:Objective ; (tp:partOfPlan|tp:contributesTo|tp:mentions) ?plan . BIND("goals" AS ?type) }
+          UNION { ?action a tp:Action ; (tp:partOfPlan|tp:contributesTo|tp:mentions) ?plan ; tp:serves ?item .
+                  ?item a tp:Objective . BIND("goals" AS ?type) }
+          UNION { ?plan (tp:signedBy|tp:steeredBy|tp:mentions|tp:involves|tp:runBy|tp:responsibleMinistry) ?item .
+                  ?item a org:Organization . BIND("partners" AS ?type) }
+          UNION { ?action a tp:Action ; (tp:partOfPlan|tp:contributesTo|tp:mentions) ?plan ;
+                  (tp:owner|tp:involves|tp:runBy) ?item . ?item a org:Organization . BIND("partners" AS ?type) }
+        }""", use_default_graph_as_union=True):
+        holds.setdefault(row["plan"].value, set()).add((row["type"].value, row["item"].value))
+    programmes = [p["iri"] for p in data["programmes"]]
+    cells = {(c["a"], c["b"]): c for c in data["cells"]}
+    labels = {p["iri"]: p["label"] for p in data["programmes"]}
+    assert {"Codepact", "Onderwijs2032", "Human Capital Roadmap Topsectoren", "Human Capital Agenda ICT",
+            "Actieagenda Smart Industry", "Nationaal Techniekpact 2020"} <= set(labels.values())
+    checked = 0
+    for i, a in enumerate(programmes):
+        for j in range(i + 1, len(programmes)):
+            shared = holds.get(a, set()) & holds.get(programmes[j], set())
+            cell = cells.get((i, j), {"count": 0, "partners": [], "actions": [], "goals": []})
+            assert cell["count"] == len(shared), (labels[a], labels[programmes[j]])
+            assert {(t, x) for t in ("partners", "actions", "goals") for x in cell[t]} == shared
+            checked += bool(shared)
+    assert checked > 40
+    pacts = programmes.index(ID + "pact/2013"), programmes.index(ID + "pact/2016")
+    both = cells[tuple(sorted(pacts))]
+    assert both["linked"] and ID + "org/vhto" in both["partners"], "the 2016 pact builds on 2013's; VHTO signed both"
+    page = client.get("/network/interlock", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'aria-label="Nationaal Techniekpact 2020 — Nationaal Techniekpact 2020 - Inzet voor 2016-2020: ' in page
 
 
 def test_cli_writes_a_self_contained_view(store_dir, tmp_path):
@@ -128,7 +234,8 @@ def test_cli_writes_a_self_contained_view(store_dir, tmp_path):
     result = CliRunner().invoke(main, ["network", "--store", str(store_dir), "partners", "--out", str(out)])
     assert result.exit_code == 0, result.output
     html = out.read_text()
-    assert "vis.Network" in html and "org/ocw" in html
+    assert "cytoscape" in html and "fcose" in html and "org/ocw" in html
+    assert "window.techniekpactDraw" in html, "the page's own script is inlined too"
     assert not EXTERNAL.findall(html)
     # Nothing that would make the browser fetch from elsewhere: CSS url(), @import, fetch, script loaders.
     assert not re.findall(r"""url\(\s*["']?https?:|@import\s+["']?https?:|fetch\(\s*["']https?:|importScripts\(""", html)
@@ -168,8 +275,8 @@ def test_a_view_not_built_within_the_time_limit_is_503_and_goes_on_being_built(s
 def test_the_unfiltered_views_are_built_in_the_background_after_start(store_dir):
     client = _views_app(store_dir, query_timeout=0.001, prepare_timeout=60).test_client()
     _until(lambda: not client.get("/health").get_json()["preparing"])
-    assert client.get("/health").get_json()["prepared_network_views"] == 2
-    for name in ("partners", "programmes"):
+    assert client.get("/health").get_json()["prepared_network_views"] == 3
+    for name in ("partners", "programmes", "interlock"):
         r = client.get(f"/network/{name}.json")
         assert r.status_code == 200, r.get_data(as_text=True)  # within 1 ms: built before it was asked for
     assert client.get("/network/partners.json", query_string={"line": "leren"}).status_code == 503
@@ -203,12 +310,12 @@ def test_a_view_with_more_edges_than_can_be_drawn_draws_the_strongest(store, sto
     up; the analytics and the page still count every edge."""
     from graph import network
 
-    view = network.build_view(store, "partners")
-    graph, total = view.graph, view.graph.number_of_edges()
+    built = network.build_view(store, "partners")
+    graph, total = built.graph, built.graph.number_of_edges()
     monkeypatch.setattr(network, "MAX_DRAWN_EDGES", 300)
-    data = network.vis_data(view)
+    data = network.drawing_data(built)
     assert data["total_edges"] == total > 300 and len(data["edges"]) == 300
-    drawn = {frozenset((e["from"], e["to"])) for e in data["edges"]}
+    drawn = {frozenset((e["source"], e["target"])) for e in data["edges"]}
     assert {n for e in drawn for n in e} == {n for n in graph if graph.degree(n)}, "no drawn node floats free"
     weight = lambda a, b: graph.edges[a, b].get("weight", 1)  # noqa: E731
     strongest = {n: max(weight(n, m) for m in graph[n]) for n in graph if graph.degree(n)}
@@ -217,6 +324,15 @@ def test_a_view_with_more_edges_than_can_be_drawn_draws_the_strongest(store, sto
         a, b = tuple(pair)
         assert weight(a, b) >= heaviest_left_out or weight(a, b) in (strongest[a], strongest[b])
 
-    page = _views_app(store_dir, prepare_timeout=0).test_client().get("/network/partners", headers={"Accept": "text/html"})
+    fresh = _views_app(store_dir, prepare_timeout=0).test_client()
+    view(fresh, "partners")  # built (on a busy machine it can take longer than the time limit)
+    # The backbone large views are laid out on: every node's two strongest drawn edges.
+    backbone = [e for e in data["edges"] if e["backbone"]]
+    for node in {n for e in data["edges"] for n in (e["source"], e["target"])}:
+        mine = sorted((e["weight"] for e in data["edges"] if node in (e["source"], e["target"])), reverse=True)
+        kept = sorted((e["weight"] for e in backbone if node in (e["source"], e["target"])), reverse=True)
+        assert kept[:2] == mine[:2]
+    assert len(backbone) < len(data["edges"])
+    page = fresh.get("/network/partners", headers={"Accept": "text/html"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and f"Van de {total} verbindingen zijn de 300 sterkste getekend" in html

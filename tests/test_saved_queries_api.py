@@ -144,11 +144,11 @@ def test_html_page_links_keep_the_parameters(client):
     html = client.get("/queries/actions-in-year", query_string={"year": "2016", "size": "5"},
                       headers={"Accept": "text/html"}).get_data(as_text=True)
     assert _link(html, "next") == ("/queries/actions-in-year", {"year": "2016", "size": "5", "page": "2"})
-    assert "resultaten 1–5" in html and 'rel="prev"' not in html
+    assert "rijen 1–5" in html and 'rel="prev"' not in html
     second = client.get("/queries/actions-in-year?year=2016&size=5&page=2", headers={"Accept": "text/html"})
     html = second.get_data(as_text=True)
     assert _link(html, "prev") == ("/queries/actions-in-year", {"year": "2016", "size": "5", "page": "1"})
-    assert "resultaten 6–10" in html
+    assert "rijen 6–10" in html
 
 
 @pytest.mark.parametrize("args, message", [

@@ -219,3 +219,39 @@ def test_coverage_line_landsdeel(client):
     assert sum(int(r["count"]) for r in result) > 50
     page = client.get("/queries/coverage-line-landsdeel", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "<svg" in page
+
+
+def test_group_initiators(client):
+    result = {r["action"].rsplit("/", 1)[-1]: r for r in rows(client, "group-initiators")}
+    assert result["2013-7a"]["kind"] == "groep" and result["2013-7a"]["groups"] == "werkgevers"
+    assert result["2013-21b"]["groups"] == "sociale partners"
+    assert result["2013-23"]["groups"] == "regio's"
+    assert result["2013-18"]["kind"] == "organisatie en groep"
+    assert result["2013-18"]["organisations"] == "Vereniging Hogescholen"
+    assert {a for a, r in result.items() if r["kind"] == "lege cel"} == {"2013-10", "2013-10a", "2013-10b", "2013-10c", "2013-10d"}
+    assert "2013-12a" not in result  # an organisation alone (OCW and EZ) is no group initiator
+
+
+def test_outside_knowledge(client, store):
+    from tests.conftest import select
+    result = rows(client, "outside-knowledge")
+    facts = {(r["subject"].rsplit("/", 1)[-1], r["value"]) for r in result}
+    assert ("abu", "Algemene Bond Uitzendondernemingen") in facts
+    assert ("vereniging-hogescholen", "HBO-raad") in facts
+    assert all(r["source"] == ID + "doc/outside-knowledge" for r in result)
+    # none of them is stated in a document graph too
+    doubled = select(store, """SELECT ?s ?v WHERE {
+        GRAPH <https://w3id.org/techniekpact/graph/outside-knowledge> { ?s skos:altLabel|skos:definition ?v }
+        GRAPH ?g { ?s ?p ?v } FILTER(?g NOT IN (<https://w3id.org/techniekpact/graph/outside-knowledge>,
+                                                 <https://w3id.org/techniekpact/graph/inferred>)) }""")
+    assert doubled == []
+
+
+def test_themes_per_landsdeel(client):
+    result = rows(client, "themes-per-landsdeel")
+    cells = {(r["theme"].rsplit("/", 1)[-1], r["landsdeel"].rsplit("/", 1)[-1]): int(r["items"]) for r in result}
+    assert len(cells) == 11 * 5, "every theme against every landsdeel, zeros included"
+    assert cells[("meisjes-en-vrouwen", "oost")] >= 2  # Oost priority 1 and its girls' grant programme
+    assert cells[("zij-instroom-en-omscholing", "noord")] >= 1  # 250 zij-instromers a year (2013, Noord)
+    assert any(n == 0 for n in cells.values()), "a landsdeel that says nothing about a theme shows as 0"
+    assert [int(r["items"]) for r in result] == sorted(int(r["items"]) for r in result)

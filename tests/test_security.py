@@ -310,3 +310,14 @@ def test_stored_script_iris_are_shown_as_text_and_pages_send_a_csp(client):
         assert "javascript:alert(document.domain)" in client.get("/id/goal/2016-01", headers={"Accept": "text/html"}).get_data(as_text=True)
     finally:
         client.delete("/store?graph=http://example.org/xss", headers=AUTH)
+
+
+def test_a_blank_node_pointing_at_an_entity_keeps_its_page(client):
+    update = ("INSERT DATA { GRAPH <http://example.org/bnode> { "
+              "[] rdfs:seeAlso <https://w3id.org/techniekpact/id/goal/2016-02> } }")
+    assert client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
+    try:
+        r = client.get("/id/goal/2016-02", headers={"Accept": "text/html"})
+        assert r.status_code == 200 and "2016-02" in r.get_data(as_text=True)
+    finally:
+        client.delete("/store?graph=http://example.org/bnode", headers=AUTH)

@@ -403,6 +403,12 @@
     downloadForm.querySelectorAll("button").forEach(b => { b.hidden = !b.dataset.kind.split(" ").includes(kind); });
   }
 
+  // The parser's first line, short enough for a line of the history.
+  function errorSummary(message) {
+    const first = message.replace(/^Malformed query:\s*/, "").trim().split("\n")[0];
+    return first.length > 160 ? first.slice(0, 157) + "…" : first;
+  }
+
   function permalink(query) {
     return data.endpoint + "?query=" + encodeURIComponent(query);
   }
@@ -410,24 +416,28 @@
   function afterResponse(tab) {
     const results = tab.getYasr().results;
     if (!results) return;
+    const took = results.getResponseTime();
     if (results.hasError()) {
-      showError((results.getError() || {}).text || T.failed);
+      const message = (results.getError() || {}).text || T.failed;
+      showError(message);
       showDownloads(null);
+      queryHistory.record({query: tab.getQuery(), ok: false, ms: took || null, message: errorSummary(message)});
       return;
     }
     clearError();
     const kind = kindOf(results);
-    const took = results.getResponseTime();
     let text;
+    const n = (results.getBindings() || []).length;
     if (kind === "ask") {
       text = T.ask + " " + (results.getBoolean() ? T.yes : T.no);
     } else {
-      const n = (results.getBindings() || []).length;
       text = n.toLocaleString(locale) + " " + (kind === "graph" ? T.triples : n === 1 ? T.row : T.rows);
     }
     statusEl.textContent = took ? text + " " + T.in + " " + seconds(took) : text;
     showDownloads(kind);
     window.history.replaceState(null, "", permalink(tab.getQuery()));
+    queryHistory.record({query: tab.getQuery(), ok: true, kind: kind, count: kind === "ask" ? null : n,
+                    answer: kind === "ask" ? results.getBoolean() : null, ms: took || null});
   }
 
   downloadForm.addEventListener("submit", () => {
@@ -477,6 +487,19 @@
   function openInTab(name, query) {
     return yasgui.addTab(true, {name: name, yasqe: {value: query}});
   }
+
+  // The history: an entry runs again in a new tab, or in the tab shown now.
+  const queryHistory = window.createQueryHistory({
+    text: T,
+    locale: locale,
+    open: (query, newTab) => {
+      let tab = yasgui.getTab();
+      if (newTab || !tab) tab = openInTab(T.newTab, query);
+      else tab.setQuery(query);
+      // A failed query is shown by afterResponse; its rejected promise needs no more.
+      Promise.resolve(tab.query()).catch(() => {});
+    },
+  });
 
   document.getElementById("examples").addEventListener("change", event => {
     const chosen = data.examples.find(e => e.name === event.target.value);

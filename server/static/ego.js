@@ -1,9 +1,10 @@
-// The small ego network on an entity page: its neighbours one step away, drawn with
-// vis-network from /network/ego.json. Clicking a neighbour opens its page.
+// The small ego network on an entity page: the resource in the middle, its neighbours one
+// step away around it (/network/ego.json, drawn by network.js's techniekpactDraw). A click
+// on a neighbour opens its page.
 (function () {
   "use strict";
   const box = document.getElementById("ego");
-  if (!box || typeof vis === "undefined") return;
+  if (!box || typeof window.techniekpactDraw !== "function") return;
   let tries = 0;
   const load = () => fetch(box.dataset.source, {headers: {"Accept": "application/json"}})
     .then(response => {
@@ -17,15 +18,12 @@
     .then(data => {
       if (data === undefined) return;
       if (!data || data.nodes.length < 2) { box.hidden = true; return; }
-      const nodes = new vis.DataSet(data.nodes);
-      const network = new vis.Network(box, {nodes, edges: new vis.DataSet(data.edges)}, {
-        nodes: {font: {size: 12}}, edges: {color: {color: "#b6c2cd"}, smooth: false, font: {size: 9}},
-        physics: {stabilization: {iterations: 200}},
-      });
-      network.once("stabilizationIterationsDone", () => network.setOptions({physics: false}));
-      network.on("click", params => {
-        const node = params.nodes.length && nodes.get(params.nodes[0]);
-        if (node && node.href) window.location.href = node.href;
+      window.techniekpactDraw(box, data, {
+        ego: true,
+        onTap: node => {
+          const href = node.data("href");
+          if (!node.data("focus") && typeof href === "string" && /^\/(?!\/)/.test(href)) window.location.href = href;
+        },
       });
     });
   load();
