@@ -101,3 +101,17 @@ def test_unknown_suffix_and_revalidation(client):
     first = client.get("/def.ttl")
     again = client.get("/def.ttl", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
+
+
+def test_in_a_browser_anchors_work_and_nothing_scrolls_sideways(browser, live_server):
+    from tests.browser import console_errors, external_requests
+    for lang in ("nl", "en"):
+        for width in (1400, 400):
+            browser.set_window_size(width, 900)
+            browser.get(f"{live_server}/def?lang={lang}#Action")
+            target = browser.execute_script("return document.querySelector(':target') && document.querySelector(':target').id")
+            top = browser.execute_script("return document.getElementById('Action').getBoundingClientRect().top")
+            assert target == "Action" and abs(top) < 50, (lang, width, top)
+            overflow = browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, (lang, width, overflow)
+            assert external_requests(browser, live_server) == [] and console_errors(browser) == []
