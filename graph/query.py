@@ -60,11 +60,12 @@ def _first_brace(sparql: str) -> int:
 
 
 def execute(store: ox.Store, sparql: str, *, substitutions: dict | None = None,
-            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
+            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+            base_iri: str | None = None):
     """Evaluate a query over the union of all graphs (or the given dataset), with parameter
     bindings as a VALUES block (bind_as_values). Raises SyntaxError."""
     sparql = bind_as_values(sparql, substitutions)
-    kwargs: dict = {"prefixes": PREFIXES}
+    kwargs: dict = {"prefixes": PREFIXES, "base_iri": base_iri}
     if default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
     else:

@@ -75,7 +75,7 @@ class RemoteStore:
 
     def query(self, sparql: str, *, prefixes=None, use_default_graph_as_union=False, default_graph=None,
               named_graphs=None, base_iri=None):
-        text = _prologue(prefixes) + sparql
+        text = (f"BASE <{base_iri}>\n" if base_iri else "") + _prologue(prefixes) + sparql
         _syntax_check(lambda empty: empty.query(text), text)
         graphs = default_graph if isinstance(default_graph, list) else ([default_graph] if default_graph else None)
         form = _form(sparql)

@@ -152,7 +152,7 @@ class Engine:
     # -- queries ---------------------------------------------------------------------
     def query(self, sparql: str, *, substitutions: dict | None = None,
               default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-              limit: int | None = None, timeout: float | None = None) -> Result:
+              limit: int | None = None, timeout: float | None = None, base_iri: str | None = None) -> Result:
         """Evaluate within the time and size bounds (by default the configured ones; a remote
         store is bounded by its HTTP timeout, the configured one). Raises SyntaxError,
         QueryTimeout, ResultTooLarge, RemoteAccessRefused, RequestTooComplex or RemoteUnavailable."""
@@ -165,10 +165,11 @@ class Engine:
             # Evaluated in this process: the SERVICE/LOAD rule is the only wall here.
             guard.check_remote_access(sparql, "query", allowed, PREFIXES)
             if self.remote:
-                return self._query_remote(sparql, default_graphs, named_graphs, limit)
+                return self._query_remote(sparql, default_graphs, named_graphs, limit, base_iri)
         self.version  # notices a rebuilt store before the query runs
         request = {"query": sparql, "default_graphs": default_graphs, "allowed": allowed,
-                   "named_graphs": named_graphs, "limit": limit, "snapshot": self._snapshot}
+                   "named_graphs": named_graphs, "limit": limit, "snapshot": self._snapshot,
+                   "base_iri": base_iri}
         if self._pool is None:
             answer = self._in_worker(lambda: evaluate(self.store, request, PREFIXES), timeout, limit)
         else:
@@ -204,8 +205,9 @@ class Engine:
         return ResultTooLarge(f"the result has more than {limit} rows or triples, the limit of this endpoint; "
                               "add LIMIT (and OFFSET to page through it)")
 
-    def _query_remote(self, sparql, default_graphs, named_graphs, limit) -> Result:
-        result = q.execute(self.store, sparql, default_graphs=default_graphs, named_graphs=named_graphs)
+    def _query_remote(self, sparql, default_graphs, named_graphs, limit, base_iri=None) -> Result:
+        result = q.execute(self.store, sparql, default_graphs=default_graphs, named_graphs=named_graphs,
+                           base_iri=base_iri)
         kind = q.result_kind(result)
         if kind == "ask":
             return Result("ask", boolean=bool(result))

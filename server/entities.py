@@ -14,7 +14,7 @@ from graph.namespaces import DEF, DERIVED_GRAPH, GRAPH, ID, INFERRED_GRAPH, PREF
 from graph.terms import BadIRI, parse_iri
 from server import negotiation
 from server.i18n import current_lang
-from server.rendering import cell, conditional, etag_for, href
+from server.rendering import cell, conditional, etag_for, href, not_modified
 
 bp = Blueprint("entities", __name__)
 
@@ -155,7 +155,9 @@ def entity(path: str):
     except BadIRI as error:
         abort(404, f"{error}: not an entity of this graph")
     engine = _engine()
-    etag = etag_for(engine.version, iri, suffix, request.accept_mimetypes)
+    etag = etag_for(engine.version, iri, suffix, request.accept_mimetypes, request.args.get("format"))
+    if not_modified(etag):  # the client has this version: no lookup, no rendering
+        return conditional(Response(headers={"Vary": "Accept", "Access-Control-Allow-Origin": "*"}), etag)
     data = entity_data(iri, current_lang())
     if data is None:
         abort(404, f"the graph says nothing about {iri}")

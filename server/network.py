@@ -19,6 +19,7 @@ from graph.namespaces import GRAPH, ID
 from graph.terms import parse_iri
 from server import i18n
 from server.network_views import ViewKey
+from server.rendering import conditional, etag_for, not_modified
 
 bp = Blueprint("network", __name__)
 STATIC = Path(__file__).parent / "static"
@@ -95,9 +96,15 @@ def view_data(name: str) -> dict:
                                      "documents": DOCUMENTS_EN if english else DOCUMENTS}}
 
 
-def _json(data: dict) -> Response:
-    return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json",
-                    headers={"Access-Control-Allow-Origin": "*"})
+def _json(build, *parts) -> Response:
+    """A view's JSON, with an ETag from the store version and the request, decided before the
+    view is looked up or built (`build` runs only for a client that lacks this version)."""
+    etag = etag_for(_engine().version, "network", *parts, sorted(request.args.items(multi=True)))
+    headers = {"Access-Control-Allow-Origin": "*"}
+    if not_modified(etag):
+        return conditional(Response(headers=headers), etag)
+    return conditional(Response(json.dumps(build(), ensure_ascii=False), mimetype="application/json",
+                                headers=headers), etag)
 
 
 @bp.route("/network")
@@ -107,7 +114,7 @@ def index():
 
 @bp.route("/network/interlock.json")
 def interlock_json():
-    return _json(_get(ViewKey(_engine().version, "interlock")))
+    return _json(lambda: _get(ViewKey(_engine().version, "interlock")), "interlock")
 
 
 def heat(count: int) -> int:
@@ -124,7 +131,7 @@ def interlock_page():
 
 @bp.route("/network/<name>.json")
 def show_json(name):
-    return _json(view_data(name))
+    return _json(lambda: view_data(name), name)
 
 
 @bp.route("/network/<name>")

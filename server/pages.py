@@ -15,7 +15,7 @@ from graph.labels import labels
 from server.i18n import current_lang
 from graph.query import execute
 from graph.namespaces import GRAPH, ID
-from server.rendering import conditional, etag_for
+from server.rendering import conditional, etag_for, not_modified
 
 bp = Blueprint("pages", __name__)
 
@@ -131,6 +131,9 @@ def dataset(fmt):
     if fmt not in formats:
         abort(404, "the dataset is offered as .nq, .trig and .ttl")
     rdf_format, media = formats[fmt]
+    etag = etag_for(_engine().version, "dataset", fmt)
+    if not_modified(etag):  # the dump is the costliest answer: never made for a client that has it
+        return conditional(Response(), etag)
     store = _engine().store
     if rdf_format.supports_datasets:
         body = store.dump(format=rdf_format)
@@ -138,7 +141,7 @@ def dataset(fmt):
         body = ox.serialize((q.triple for q in store.quads_for_pattern(None, None, None, None)), format=rdf_format)
     return conditional(Response(body, headers={"Content-Type": media,
                                                "Content-Disposition": f'attachment; filename="techniekpact.{fmt}"'}),
-                       etag_for(_engine().version, "dataset", fmt))
+                       etag)
 
 
 @bp.route("/void")

@@ -76,12 +76,20 @@ def not_modified(etag: str) -> bool:
     return request.if_none_match.contains(etag)
 
 
+# A client may keep what it got, but must ask again before each reuse: an update can change the
+# store at any moment, and a positive max-age would let a client show an answer the store no
+# longer gives. Asking again is cheap: the ETag is decided before any work, and a match is an
+# empty 304.
+REVALIDATE = "max-age=0, must-revalidate"
+
+
 def conditional(response: Response, etag: str) -> Response:
     """Attach the ETag; answer 304 when the client already has this version."""
     if not_modified(etag):
-        response = Response(status=304)
+        kept = {k: v for k, v in response.headers.items() if k in ("Vary", "Access-Control-Allow-Origin")}
+        response = Response(status=304, headers=kept)
     response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Cache-Control"] = REVALIDATE
     return response
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from flask import Blueprint, Response, abort, current_app, request
+from werkzeug.datastructures import MultiDict
 
 from graph.terms import parse_iri
+from graph.update_dataset import DatasetConflict, clear_missing_as_empty, with_dataset
 from server import editor, negotiation
+from server.rendering import conditional, etag_for, not_modified
 from server.service_description import service_description
 
 bp = Blueprint("sparql", __name__)
@@ -27,7 +32,8 @@ def _mimetype() -> str:
 
 @bp.route("/sparql", methods=["GET", "POST"], provide_automatic_options=False)
 def sparql():
-    query, update = _operation()
+    params = _params()
+    query, update = _operation(params)
     if query is None and update is None:
         if request.method == "POST":
             abort(400, "POST a 'query' or 'update' (form-encoded, or as application/sparql-query / "
@@ -40,61 +46,104 @@ def sparql():
     if update is not None:
         if request.method != "POST":
             abort(405, "updates must be POSTed")
-        if request.args.getlist("using-graph-uri") or request.args.getlist("using-named-graph-uri"):
-            abort(400, "using-graph-uri and using-named-graph-uri are not supported; use USING in the update")
+        try:
+            update = with_dataset(update, _graph_list(params, "using-graph-uri"),
+                                  _graph_list(params, "using-named-graph-uri"))
+        except DatasetConflict as error:
+            abort(400, str(error))
         engine().authorise(request.headers.get("Authorization"))
-        engine().update(update, base_iri=request.base_url)
+        engine().update(clear_missing_as_empty(update), base_iri=request.base_url)
         return Response(status=204)
-    return run_query(query)
+    return run_query(query, params)
 
 
-def _operation() -> tuple[str | None, str | None]:
+def _params() -> MultiDict:
+    """The protocol parameters: the URL's, and a form body's. Decoded strictly: a parameter that
+    is not UTF-8 is a 400, not a query with U+FFFD in it (werkzeug's own decoding replaces)."""
+    params = MultiDict(_decode_form(request.query_string, "the URL's query string"))
+    if request.method == "POST" and _mimetype() == "application/x-www-form-urlencoded":
+        params.update(_decode_form(request.get_data(cache=True), "the form body"))
+    elif request.method == "POST" and _mimetype() == "multipart/form-data":
+        params.update(request.form)
+    return params
+
+
+def _decode_form(raw: bytes, where: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        abort(400, f"{where} is not valid UTF-8 (the SPARQL protocol sends UTF-8)")
+
+
+def _single(params: MultiDict, name: str) -> str | None:
+    values = params.getlist(name)
+    if len(values) > 1:
+        abort(400, f"the request carries {len(values)} '{name}' parameters; the protocol allows one")
+    return values[0] if values else None
+
+
+def _operation(params: MultiDict) -> tuple[str | None, str | None]:
     """The query or update text of the request, by the protocol's three ways of sending it."""
     if request.method == "GET":
-        if "update" in request.args:
+        if "update" in params:
             abort(405, "updates must be POSTed")
-        return request.args.get("query"), None
+        return _single(params, "query"), None
     mimetype = _mimetype()
-    if mimetype in QUERY_TYPES:
-        return _body_text(), None
-    if mimetype in UPDATE_TYPES:
-        return None, _body_text()
-    if mimetype in FORM_TYPES or not mimetype:
-        return request.form.get("query"), request.form.get("update")
+    if mimetype in QUERY_TYPES + UPDATE_TYPES:
+        if "query" in params or "update" in params:
+            abort(400, "a request with a SPARQL body carries no 'query' or 'update' parameter besides it")
+        text = _body_text()
+        return (text, None) if mimetype in QUERY_TYPES else (None, text)
+    if mimetype in FORM_TYPES:
+        return _single(params, "query"), _single(params, "update")
+    if not mimetype:
+        abort(415, "a POST needs a Content-Type: application/sparql-query, application/sparql-update "
+                   "or application/x-www-form-urlencoded")
     abort(415, f"unsupported content type {mimetype!r}: use application/sparql-query, "
                "application/sparql-update or application/x-www-form-urlencoded")
 
 
 def _body_text() -> str:
+    charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        abort(415, f"the body is declared as {charset!r}; the SPARQL protocol sends UTF-8")
     try:
         return request.get_data(cache=True).decode("utf-8")
     except UnicodeDecodeError:
-        abort(400, "the request body is not UTF-8")
+        abort(400, "the request body is not valid UTF-8")
 
 
-def _graph_list(name: str) -> list[str]:
-    values = request.args.getlist(name) + (request.form.getlist(name) if request.method == "POST" else [])
-    return [parse_iri(value, name).value for value in values]
+def _graph_list(params: MultiDict, name: str) -> list[str]:
+    return [parse_iri(value, name).value for value in params.getlist(name)]
 
 
-def run_query(query: str) -> Response:
+def run_query(query: str, params: MultiDict) -> Response:
     if not query.strip():
         abort(400, "the query is empty")
-    default_graphs = _graph_list("default-graph-uri")
-    named_graphs = _graph_list("named-graph-uri")
+    default_graphs = _graph_list(params, "default-graph-uri")
+    named_graphs = _graph_list(params, "named-graph-uri")
+    fmt_param = params.get("format")
+    # Relative IRIs in the query resolve against the endpoint's own address, as in updates.
+    base = request.base_url
     # Repeated reads of the same query come from the cache; the key carries the store
     # version, so an update or build is never answered with an old result.
     key = (engine().version, query, tuple(default_graphs), tuple(named_graphs),
-           request.headers.get("Accept", ""), request.values.get("format"))
+           request.headers.get("Accept", ""), fmt_param, base)
+    # A GET is cacheable by HTTP too: its ETag is the same key, decided before any work.
+    etag = etag_for(*key) if request.method == "GET" else None
+    if etag is not None and not_modified(etag):
+        return conditional(Response(headers=CORS), etag)
     cache = current_app.extensions["techniekpact.cache"]
     hit = cache.get(key)
     if hit is None:
-        result = engine().query(query, default_graphs=default_graphs or None, named_graphs=named_graphs or None)
-        fmt = negotiation.choose(request.headers.get("Accept"), request.values.get("format"), result.kind)
+        result = engine().query(query, default_graphs=default_graphs or None, named_graphs=named_graphs or None,
+                                base_iri=base)
+        fmt = negotiation.choose(request.headers.get("Accept"), fmt_param, result.kind)
         hit = (result.serialize(fmt), negotiation.media_type(fmt))
         cache.put(key, hit, len(hit[0]))
     body, media = hit
-    return Response(body, headers={**CORS, "Content-Type": media, **_download(media)})
+    response = Response(body, headers={**CORS, "Content-Type": media, **_download(media)})
+    return conditional(response, etag) if etag is not None else response
 
 
 def _wants_editor(query: str | None) -> bool:

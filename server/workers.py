@@ -104,7 +104,7 @@ def evaluate(store: ox.Store, request: dict, prefixes: dict, sandboxed: bool = F
 
 
 def _run_query(store: ox.Store, request: dict, prefixes: dict) -> Answer:
-    kwargs = {"prefixes": prefixes}
+    kwargs = {"prefixes": prefixes, "base_iri": request.get("base_iri")}
     if request["default_graphs"]:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
     else:

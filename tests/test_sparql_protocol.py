@@ -156,3 +156,97 @@ def test_parallel_clients_get_correct_answers(live_server):
     assert len(set(expected.values())) == 12
     for n, status, label in answers:
         assert status == 200 and label == expected[n]
+
+
+# -- the protocol's update dataset, relative IRIs and malformed requests, on the real store ------
+from tests.conftest import UPDATE_TOKEN  # noqa: E402
+
+AUTH = {"Authorization": f"Bearer {UPDATE_TOKEN}"}
+GRAPHS = "https://w3id.org/techniekpact/graph/"
+PROBE_GRAPH = "https://w3id.org/techniekpact/graph/test-protocol"
+
+
+def _rows(client, query):
+    r = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.get_data(as_text=True)
+    return [{k: v["value"] for k, v in b.items()} for b in r.get_json()["results"]["bindings"]]
+
+
+def _update(client, text, **params):
+    return client.post("/sparql", query_string=params, data=text.encode(),
+                       headers={**AUTH, "Content-Type": "application/sparql-update"})
+
+
+def test_using_graph_uri_and_using_named_graph_uri_alone_and_combined(client):
+    copy = (f"INSERT {{ GRAPH <{PROBE_GRAPH}> {{ ?goal <urn:test:from> ?src }} }} WHERE "
+            "{ { ?goal a tp:Goal BIND('default' AS ?src) } UNION { GRAPH ?src { ?goal a tp:Goal } } }")
+    count = f"SELECT ?src (COUNT(?goal) AS ?n) WHERE {{ GRAPH <{PROBE_GRAPH}> {{ ?goal <urn:test:from> ?src }} }} GROUP BY ?src"
+    try:
+        # Alone: the WHERE sees only pact-2016 as its default graph, and no named graphs.
+        assert _update(client, copy, **{"using-graph-uri": GRAPHS + "pact-2016"}).status_code == 204
+        assert _rows(client, count) == [{"src": "default", "n": "12"}]
+        _update(client, f"DROP GRAPH <{PROBE_GRAPH}>")
+        # Alone: only named graphs, so the default graph is empty.
+        assert _update(client, copy, **{"using-named-graph-uri": GRAPHS + "pact-2016"}).status_code == 204
+        assert _rows(client, count) == [{"src": GRAPHS + "pact-2016", "n": "12"}]
+        _update(client, f"DROP GRAPH <{PROBE_GRAPH}>")
+        # Combined: a default graph without goals, pact-2016 as the one named graph.
+        assert _update(client, copy, **{"using-graph-uri": GRAPHS + "pact-2013",
+                                        "using-named-graph-uri": GRAPHS + "pact-2016"}).status_code == 204
+        assert _rows(client, count) == [{"src": GRAPHS + "pact-2016", "n": "12"}]
+        # An update with its own USING or WITH and the parameters as well: 400, nothing changes.
+        r = _update(client, f"WITH <{PROBE_GRAPH}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
+                    **{"using-graph-uri": GRAPHS + "pact-2016"})
+        assert r.status_code == 400 and "USING or WITH" in r.get_data(as_text=True)
+        assert _rows(client, count) == [{"src": GRAPHS + "pact-2016", "n": "12"}]
+    finally:
+        _update(client, f"DROP SILENT GRAPH <{PROBE_GRAPH}>")
+
+
+def test_relative_iris_resolve_against_the_endpoint(client):
+    try:
+        r = _update(client, f"INSERT DATA {{ GRAPH <{PROBE_GRAPH}> {{ <relative-thing> <urn:test:p> <#frag> }} }}")
+        assert r.status_code == 204, r.get_data(as_text=True)
+        rows = _rows(client, f"SELECT ?s ?o WHERE {{ GRAPH <{PROBE_GRAPH}> {{ ?s <urn:test:p> ?o }} }}")
+        assert rows == [{"s": "http://localhost/relative-thing", "o": "http://localhost/sparql#frag"}]
+        # …and in queries too: a CONSTRUCT with a default-graph-uri and relative IRIs.
+        r = client.get("/sparql", query_string={"query": "CONSTRUCT { <a> <b> ?n } WHERE { BIND(1 AS ?n) }",
+                                                "default-graph-uri": GRAPHS + "pact-2016"},
+                       headers={"Accept": "application/n-triples"})
+        assert r.status_code == 200 and r.text.strip() == '<http://localhost/a> <http://localhost/b> ' \
+            '"1"^^<http://www.w3.org/2001/XMLSchema#integer> .'
+    finally:
+        _update(client, f"DROP SILENT GRAPH <{PROBE_GRAPH}>")
+
+
+def test_two_queries_or_two_updates_are_400(client):
+    r = client.get("/sparql?query=ASK%20%7B%7D&query=SELECT%20*%20%7B%7D")
+    assert r.status_code == 400 and "2 'query' parameters" in r.get_data(as_text=True)
+    r = client.post("/sparql", data=b"query=ASK%20%7B%7D&query=ASK%20%7B%7D",
+                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 400
+    before = _rows(client, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    r = client.post("/sparql", data=f"update=INSERT%20DATA%20%7B%20GRAPH%20%3C{PROBE_GRAPH}%3E%20%7B%3Curn:a%3E%20"
+                                    "%3Curn:b%3E%201%7D%7D&update=CLEAR%20ALL".encode(),
+                    headers={**AUTH, "Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 400 and "2 'update' parameters" in r.get_data(as_text=True)
+    assert _rows(client, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == before
+
+
+@pytest.mark.parametrize("request_args", [
+    {"method": "GET", "path": "/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%22%FF%22%20%7D"},
+    {"method": "POST", "path": "/sparql", "data": b"query=ASK%20%7B%20%3Fs%20%3Fp%20%22%C3%28%22%20%7D",
+     "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+    {"method": "POST", "path": "/sparql", "data": b'ASK { ?s ?p "\xc3\x28" }',
+     "headers": {"Content-Type": "application/sparql-query"}},
+    {"method": "POST", "path": "/sparql", "data": b'INSERT DATA { <urn:a> <urn:b> "\xff" }',
+     "headers": {**AUTH, "Content-Type": "application/sparql-update"}},
+    {"method": "POST", "path": "/sparql", "data": b"update=INSERT%20DATA%20%7B%3Curn:a%3E%3Curn:b%3E%22%FF%22%7D",
+     "headers": {**AUTH, "Content-Type": "application/x-www-form-urlencoded"}},
+])
+def test_text_that_is_not_utf8_is_400(client, request_args):
+    args = dict(request_args)
+    r = client.open(args.pop("path"), **args)
+    assert r.status_code == 400 and "UTF-8" in r.get_data(as_text=True)
+    r = client.get("/sparql", query_string={"query": "ASK { GRAPH ?g { <urn:a> <urn:b> ?o } }"})
+    assert r.get_json()["boolean"] is False
