@@ -152,8 +152,10 @@ def show(name, suffix=None):
     filters = facet_rules.filters_from(request.args)
     page, size = paging()
     engine = _engine()
+    # The page's links repeat the request's own arguments (lang among them, in their order),
+    # so a kept page is only ever served to the same arguments.
     key = (engine.version, name, tuple(sorted(values.items())), tuple(sorted(filters.items())), page, size, fmt,
-           current_lang())
+           current_lang(), tuple(request.args.items(multi=True)))
     etag = etag_for(*key)
     if not_modified(etag):
         return conditional(Response(), etag)
