@@ -273,8 +273,8 @@ class WorkerPool:
         digest = hashlib.sha256(repr((request.get("query"), request.get("check_update"))).encode()).digest()
         with self._lock:
             known_long = digest in self._long_texts
-        worker = self._long_worker(deadline) if known_long else self._quick_worker(deadline)
         lane = self._long if known_long else self._quick
+        worker = self._worker(lane, deadline)
         try:
             started = time.monotonic()
             text = request.get("query") or request.get("check_update") or ""
@@ -306,29 +306,20 @@ class WorkerPool:
         except queue.Empty:
             raise WorkerTimeout("every query worker stayed busy for the whole time limit") from None
 
-    def _quick_worker(self, deadline: float) -> _Worker:
-        """An idle quick-lane worker, a new one if the lane has room, else the first to come free."""
+    def _worker(self, lane: queue.LifoQueue, deadline: float) -> _Worker:
+        """An idle worker of `lane`, a new one if the lane has room, else the first to come free."""
         try:
-            return self._quick.get_nowait()
+            return lane.get_nowait()
         except queue.Empty:
             pass
+        long = lane is self._long
         with self._lock:
-            room = self._quick_workers < self.size
-            if room:
-                self._quick_workers += 1
-        return self._new_worker() if room else self._take(self._quick, deadline)
-
-    def _long_worker(self, deadline: float) -> _Worker:
-        """An idle long-lane worker, a new one if the lane has room, else the first to come free."""
-        try:
-            return self._long.get_nowait()
-        except queue.Empty:
-            pass
-        with self._lock:
-            room = self._long_workers < self.size
-            if room:
+            room = (self._long_workers if long else self._quick_workers) < self.size
+            if room and long:
                 self._long_workers += 1
-        return self._new_worker(low_priority=True) if room else self._take(self._long, deadline)
+            elif room:
+                self._quick_workers += 1
+        return self._new_worker(low_priority=long) if room else self._take(lane, deadline)
 
     def _to_long_lane(self, worker: _Worker, digest: bytes) -> None:
         with self._lock:
