@@ -221,6 +221,12 @@ def _reject_filters(args) -> dict:
     return {k: v for k, v in args.items() if not k.startswith(facet_rules.PREFIX) and k != "page"}
 
 
+@bp.app_template_filter("reject_sort")
+def _reject_sort(args) -> dict:
+    """The query string without its sort and page: "the query's own order"."""
+    return {k: v for k, v in args.items() if k not in (facet_rules.SORT, facet_rules.SORT_DESC, "page")}
+
+
 @bp.route("/queries/<name>/cell")
 def cell_list(name):
     """The list behind one cell of a matrix query's heat map (server/heatmap.py)."""
