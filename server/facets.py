@@ -141,35 +141,51 @@ def view(answer, filters: dict[str, str], sort: tuple[str, bool] | None, hidden:
     "facets"}. Made once and kept with the answer; the caller gets copies of the facets to
     change as it likes."""
     key = (tuple(sorted(filters.items())), sort, lang if sort else None)
+    found = _kept(answer, key)
+    if found is None:
+        found = _make_view(answer, filters, sort, hidden, store, lang)
+        _keep(answer, key, found)
+    return {**found, "facets": [{**f, "values": [dict(v) for v in f["values"]]} for f in found["facets"]]}
+
+
+def _kept(answer, key: tuple) -> dict | None:
     with _lock:
         found = answer.views.get(key)
         if found is not None:
             answer.views.move_to_end(key)
-    if found is None:
-        found = _make_view(answer, filters, sort, hidden, store, lang)
-        with _lock:
-            answer.views[key] = found
-            while len(answer.views) > MAX_VIEWS:
-                answer.views.popitem(last=False)
-    return {**found, "facets": [{**f, "values": [dict(v) for v in f["values"]]} for f in found["facets"]]}
+        return found
+
+
+def _keep(answer, key: tuple, view_: dict) -> None:
+    with _lock:
+        answer.views[key] = view_
+        while len(answer.views) > MAX_VIEWS:
+            answer.views.popitem(last=False)
 
 
 def _make_view(answer, filters, sort, hidden, store, lang) -> dict:
-    whole = Result(SELECT, tsv=answer.slice(0, answer.rows))
-    rows = whole.rows
-    check(filters, whole.variables, sort)
-    positions = keep(rows, filters)
-    facets = facet_counts(whole.variables, [rows[i] for i in positions] if filters else rows, filters, hidden)
-    if sort:
-        column, descending = sort
-        terms = [row[column] for row in rows]
-        # Sorted by the names people see: the column's IRIs' labels, looked up once for the
-        # whole answer and kept with the answer's other labels (which its pages reuse).
-        names = answer.labels if lang == "nl" else answer.labels_en
-        iris = {t.value for t in terms if isinstance(t, ox.NamedNode)} - names.keys()
-        if iris:
-            found = labels(store, iris, lang)
-            names.update({iri: found.get(iri) for iri in iris})
-        positions = ordered(positions, sort_keys(terms, names), descending)
-    identity = not filters and not sort
-    return {"order": None if identity else array("l", positions), "total": len(positions), "facets": facets}
+    """A view not kept yet. The filtered rows and their facets do not depend on the order, so
+    a new sort of a filter set reuses them (kept under the filter set without a sort)."""
+    rows = Result(SELECT, tsv=answer.slice(0, answer.rows)).rows
+    base_key = (tuple(sorted(filters.items())), None, None)
+    base = _kept(answer, base_key)
+    if base is None:
+        positions = keep(rows, filters)
+        variables = Result(SELECT, tsv=answer.header).variables
+        facets = facet_counts(variables, [rows[i] for i in positions] if filters else rows, filters, hidden)
+        base = {"order": array("l", positions) if filters else None, "total": len(positions), "facets": facets}
+        if sort:
+            _keep(answer, base_key, base)
+    if not sort:
+        return base
+    column, descending = sort
+    terms = [row[column] for row in rows]
+    # Sorted by the names people see: the column's IRIs' labels, looked up once for the whole
+    # answer and kept with the answer's other labels (which its pages reuse).
+    names = answer.labels if lang == "nl" else answer.labels_en
+    iris = {t.value for t in terms if isinstance(t, ox.NamedNode)} - names.keys()
+    if iris:
+        found = labels(store, iris, lang)
+        names.update({iri: found.get(iri) for iri in iris})
+    positions = base["order"] if base["order"] is not None else range(len(rows))
+    return {**base, "order": array("l", ordered(list(positions), sort_keys(terms, names), descending))}
