@@ -212,16 +212,18 @@ def validate(store_dir, extra, fmt):
     reported but do not fail. With --data FILE, the file is checked together with the store
     (in memory; the store is not changed) and the findings on its nodes are reported."""
     from graph import validate as v
+    from graph.shacl.formats import FORMATTERS
+    from graph.shacl.inputs import ValidationFailed
     from graph.store import read_version
 
     try:
         store = open_for_reading(store_dir)
         version = read_version(store_dir)
         report = v.validate_file(store, extra, version) if extra else v.validate_store(store, version)
-    except (StoreMissing, v.ValidationFailed) as error:
+    except (StoreMissing, ValidationFailed) as error:
         click.echo(f"validate: {error}", err=True)
         sys.exit(v.EXIT_ERROR)
-    click.echo(v.FORMATTERS[fmt](report), nl=False)
+    click.echo(FORMATTERS[fmt](report), nl=False)
     sys.exit(v.exit_code(report))
 
 

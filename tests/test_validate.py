@@ -10,12 +10,16 @@ import json
 import time
 from pathlib import Path
 
+import pyshacl
 import pytest
 import rdflib
 from click.testing import CliRunner
 from rdflib import RDF, SH
 
+from graph import terms
 from graph import validate as v
+from graph.shacl import inputs
+from graph.shacl import report as rep
 from graph.cli import main
 from graph.namespaces import ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH, SHAPES_DIR, SHAPES_GRAPH
 
@@ -46,7 +50,7 @@ def test_every_class_the_data_uses_is_covered_by_a_shape(store):
     for path in SHAPES_DIR.glob("*.ttl"):
         shapes.parse(path)
     covered = set(shapes.objects(None, SH.targetClass)) | set(shapes.objects(None, SH["class"]))
-    data = v.data_graph(store).view()
+    data = inputs.data_graph(store).view()
     rows = store.query(f"""SELECT DISTINCT ?c WHERE {{ GRAPH ?g {{ ?s a ?c }}
         FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{INFERRED_GRAPH}>, <{SHAPES_GRAPH}>, <{QUERIES_GRAPH}>)) }}""")
     used = {rdflib.URIRef(row["c"].value) for row in rows}
@@ -86,7 +90,7 @@ def test_every_finding_says_what_where_and_from_which_document(report):
     assert report["total"] == len(report["findings"]) == sum(report["counts"].values())
     assert report["counts"]["Warning"] > 0  # the documents do have gaps
     for f in report["findings"]:
-        assert f["severity"] in v.SEVERITIES
+        assert f["severity"] in rep.SEVERITIES
         assert f["shape"]["iri"].startswith(TPS) and f["shape"]["name"] and f["shape"]["name_en"]
         assert f["message"]["nl"] and f["message"]["en"] and f["message"]["nl"] != f["message"]["en"]
         assert f["focus"]["label"] and not f["focus"]["label"].startswith("http"), f
@@ -99,7 +103,7 @@ def test_every_finding_says_what_where_and_from_which_document(report):
 
 def test_counts_per_landsdeel_cover_the_five_landsdelen(report):
     labels = [row["label"] for row in report["landsdelen"]]
-    assert len(labels) == 7 and labels[-2:] == [v.NATIONAL, v.NO_LANDSDEEL]
+    assert len(labels) == 7 and labels[-2:] == [rep.NATIONAL, rep.NO_LANDSDEEL]
     assert sum(row["total"] for row in report["landsdelen"]) >= report["total"]
     oost = next(row for row in report["landsdelen"] if row["iri"] == ID + "landsdeel/oost")
     assert oost["total"] > 0
@@ -165,20 +169,20 @@ def test_the_oxigraph_data_graph_finds_what_pyshacl_finds_on_rdflib(store):
     constraint once instead of once per focus node, and counts its triples without a query.
     pyshacl on a plain rdflib graph of the same triples must find exactly the same results,
     for every shape (store plus files that trip every SPARQL constraint)."""
-    fast = v.data_graph(store)
+    fast = inputs.data_graph(store)
     for name in ("bad-sparql-constraints.ttl", "bad-inverted-timeline.ttl"):
-        extra = v.parse_data_file(DATA / name)
+        extra = inputs.parse_data_file(DATA / name)
         fast.add_triples(extra)
-        fast.add_triples(v.class_closure(v.ontology_graph(store), extra))
-    plain = v.rdflib_graph(fast.impl.quads_for_pattern(None, None, None, None))
+        fast.add_triples(inputs.class_closure(inputs.ontology_graph(store), extra))
+    plain = terms.rdflib_graph(fast.impl.quads_for_pattern(None, None, None, None))
     assert len(plain) == len(fast) > 18000
-    shapes = v.shapes_graph(store)
+    shapes = inputs.shapes_graph(store)
 
     def term(value):  # "T7" and "T7"^^xsd:string are one RDF term, two in rdflib
-        return v.to_rdflib(v.to_ox(value)) if isinstance(value, rdflib.Literal) else value
+        return terms.to_rdflib(terms.to_ox(value)) if isinstance(value, rdflib.Literal) else value
 
     def results(graph):
-        _conforms, report, _text = v.pyshacl.validate(graph, shacl_graph=shapes, inference="none", inplace=True,
+        _conforms, report, _text = pyshacl.validate(graph, shacl_graph=shapes, inference="none", inplace=True,
                                                       allow_warnings=True, allow_infos=True)
         return {(report.value(r, SH.focusNode), report.value(r, SH.sourceShape), term(report.value(r, SH.value)),
                  frozenset(report.objects(r, SH.resultMessage))) for r in report.objects(None, SH.result)}
@@ -212,8 +216,8 @@ def test_a_file_is_checked_in_memory_only(store):
 
 
 def test_a_malformed_file_raises_with_file_and_line():
-    with pytest.raises(v.DataFileError) as error:
-        v.parse_data_file(DATA / "malformed.ttl")
+    with pytest.raises(inputs.DataFileError) as error:
+        inputs.parse_data_file(DATA / "malformed.ttl")
     assert error.value.line == 20 and error.value.path.name == "malformed.ttl"
 
 
