@@ -7,6 +7,7 @@ caught by the right shape with the right severity, and a correct one must pass c
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -327,6 +328,45 @@ def test_validate_filters_and_bad_parameters(client, report):
     assert client.get("/validate.csv").status_code == 404
     assert client.get("/validate?page=0").status_code == 400
     assert client.get("/validate?page=two").status_code == 400
+
+
+# Dutch words the report data used to put on the English page: shape groups, landsdelen,
+# kinds of things, properties, severities.
+DUTCH_REPORT_WORDS = ["Actie", "Deelactie", "Initiatief", "programma", "landelijk", "zonder landsdeel",
+                      "Noord", "Noordwest", "Oost", "Zuidoost", "Zuidwest", "dient doel", "initiatiefnemer",
+                      "looptijd", "uitvoerder", "Overtreding", "Waarschuwing", "Advies", "bevindingen", "ernst"]
+
+
+def english_text(html: str) -> str:
+    """What an English reader sees, without the graph's Dutch-only data (marked lang="nl"),
+    the scripts and the attributes."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r'<(\w+)\b[^>]*\blang="nl"[^>]*>.*?</\1>', " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("page", [1, 2])
+def test_the_english_page_shows_the_report_data_in_english(client, report, page):
+    html = get(client, f"/validate?lang=en&page={page}", headers={"Accept": "text/html"}).get_data(as_text=True)
+    text = english_text(html)
+    found = [w for w in DUTCH_REPORT_WORDS if re.search(rf"\b{w}\b", text, flags=re.I)]
+    assert found == []
+    if page == 1:
+        for english in ("Initiative or programme", "Landsdeel East", "Landsdeel South-West", "no landsdeel",
+                        "action · national", "serves"):
+            assert english in text
+    assert "Overview of the Techniekpact actions (LRT, 2 July 2013)" in text  # a document's English title
+    assert '<span lang="nl">Uitvoering van de regionale Techniekpacten</span>' in html or page == 2
+
+
+def test_the_dutch_page_keeps_the_dutch_labels(client, report):
+    html = get(client, "/validate?lang=nl", headers={"Accept": "text/html"}).get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    for dutch in ("Initiatief of programma", "Landsdeel Oost", "zonder landsdeel", "landelijk", "actie · landelijk",
+                  "dient doel", "Overzicht acties Techniekpact (LRT, 2 juli 2013)"):
+        assert dutch in text
+    assert 'lang="nl"' not in html.split("<main", 1)[1]  # Dutch text on a Dutch page needs no marking
+    assert re.search(r"\b(Initiative or programme|Landsdeel East|no landsdeel)\b", html) is None
 
 
 def test_validate_pages_the_findings_in_html(client, report, monkeypatch):

@@ -38,10 +38,10 @@ def _once_per_node(method):
     """A node with many findings is described once, and the findings share the description
     (a report of 600k findings at 1000× would otherwise hold each copy)."""
     @functools.wraps(method)
-    def described(self, node):
-        key = (method.__name__, node)
+    def described(self, node, *args):
+        key = (method.__name__, node, *args)
         if key not in self._described:
-            self._described[key] = method(self, node)
+            self._described[key] = method(self, node, *args)
         return self._described[key]
     return described
 
@@ -69,6 +69,11 @@ class Describer:
             self._labels[key] = text or (compact(str(node)) if isinstance(node, URIRef) else "")
         return self._labels[key]
 
+    def labels(self, node, key: str = "label") -> dict:
+        """{key: the Dutch label} and, when the graph has an English one that differs, {key_en: it}."""
+        nl, en = self.label(node, "nl"), self.label(node, "en")
+        return {key: nl, **({f"{key}_en": en} if en != nl else {})}
+
     @_once_per_node
     def entity(self, node):
         """The named resource a blank node hangs off (an action for its timeline), with the
@@ -84,12 +89,12 @@ class Describer:
         return node, via
 
     @_once_per_node
-    def kind(self, node) -> str:
+    def kind(self, node, lang: str = "nl") -> str:
         types = set(self.data.objects(node, RDF.type))
         specific = [t for t in types
                     if not any(u != t and (u, RDFS.subClassOf, t) in self.data for u in types)]
         ranked = sorted(specific, key=lambda t: (not str(t).startswith(DEF), str(t)))
-        return ", ".join(self.label(t) for t in ranked[:2])
+        return ", ".join(self.label(t, lang) for t in ranked[:2])
 
     @_once_per_node
     def landsdelen(self, node) -> tuple[str, list[dict]]:
@@ -103,7 +108,7 @@ class Describer:
                 national = True
             for place in self.data.transitive_objects(area, TP.within):
                 if (place, RDF.type, TP.Landsdeel) in self.data:
-                    found[str(place)] = {"iri": str(place), "label": self.label(place)}
+                    found[str(place)] = {"iri": str(place), **self.labels(place)}
         if found:
             return "landsdeel", sorted(found.values(), key=lambda d: d["label"])
         return ("national" if national else "none"), []
@@ -117,10 +122,10 @@ class Describer:
             if (source, RDF.type, TP.SourceDocument) in self.data:
                 documents, section = [source], None
             else:
-                section = {"iri": str(source), "label": self.label(source), "href": entity_path(str(source))}
+                section = {"iri": str(source), **self.labels(source), "href": entity_path(str(source))}
             document = documents[0] if documents else None
             out.append({"section": section,
-                        "document": {"iri": str(document), "title": self.label(document),
+                        "document": {"iri": str(document), **self.labels(document, "title"),
                                      "href": entity_path(str(document))} if document else None})
         return out
 

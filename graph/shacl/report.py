@@ -22,6 +22,7 @@ from graph.shacl.describe import TP, Describer
 SEVERITIES = ("Violation", "Warning", "Info")
 NATIONAL = "landelijk"
 NO_LANDSDEEL = "zonder landsdeel"
+NATIONAL_EN, NO_LANDSDEEL_EN = "national", "no landsdeel"  # the rows' labels on an English page
 CONFORMANCE_NOTE = {
     "nl": "Conform betekent: geen enkele sh:Violation. Warnings zijn gaten in de brondocumenten en Infos zijn "
           "adviezen; die maken de data niet non-conform. Exitcode: 0 conform, 1 niet conform, 2 fout.",
@@ -35,7 +36,8 @@ def _shape_info(shapes: rdflib.Graph, describer: Describer, shape) -> dict:
     return {"iri": str(shape) if isinstance(shape, URIRef) else None,
             "name": describer.label(shape, "nl") or compact(str(shape)),
             "name_en": describer.label(shape, "en") or compact(str(shape)),
-            "group": describer.label(group, "nl") if group is not None else None}
+            "group": describer.label(group, "nl") if group is not None else None,
+            "group_en": describer.label(group, "en") if group is not None else None}
 
 
 def build_report(data: DataGraph, shapes: rdflib.Graph, results: rdflib.Graph, *, timing: dict,
@@ -89,6 +91,8 @@ def _finding(results, result, focus, entity, via, describer: Describer, shapes) 
     value = results.value(result, SH.value)
     scope_kind, landsdelen = describer.landsdelen(entity)
     number = describer.data.value(entity, TP.number)
+    label = describer.label(entity) or describer.value_text(entity)
+    label_en = describer.label(entity, "en") or label
     return {
         "severity": severity,
         "shape": _shape_info(shapes, describer, shape),
@@ -97,14 +101,18 @@ def _finding(results, result, focus, entity, via, describer: Describer, shapes) 
         "focus": {
             "iri": str(entity) if isinstance(entity, URIRef) else None,
             "href": entity_path(str(entity)) if isinstance(entity, URIRef) else None,
-            "label": describer.label(entity) or describer.value_text(entity),
+            "label": label,
+            **({"label_en": label_en} if label_en != label else {}),
             "kind": describer.kind(entity),
+            "kind_en": describer.kind(entity, "en"),
             "number": str(number) if number is not None else None,
             "via": [compact(str(p)) for p in via],
             "blank_node": str(focus) if isinstance(focus, BNode) else None,
         },
         "path": {"iri": str(path) if isinstance(path, URIRef) else None, "text": describer.path_text(path),
-                 "label": describer.label(path) if isinstance(path, URIRef) else None} if path is not None else None,
+                 "label": describer.label(path) if isinstance(path, URIRef) else None,
+                 "label_en": describer.label(path, "en") if isinstance(path, URIRef) else None}
+        if path is not None else None,
         "value": {"text": describer.value_text(value),
                   "iri": str(value) if isinstance(value, URIRef) else None,
                   "href": entity_path(str(value)) if isinstance(value, URIRef) and str(value).startswith(ID) else None}
@@ -154,11 +162,12 @@ def _per_shape(findings: list[dict], shapes: rdflib.Graph, describer: Describer)
 
 def _per_landsdeel(findings: list[dict], describer: Describer) -> list[dict]:
     """Counts per severity for each of the five landsdelen, national findings, and the rest."""
-    rows = {str(ld): {"iri": str(ld), "label": describer.label(ld), **{s: 0 for s in SEVERITIES}}
+    rows = {str(ld): {"iri": str(ld), "label": describer.label(ld), "label_en": describer.label(ld, "en"),
+                      **{s: 0 for s in SEVERITIES}}
             for ld in set(describer.data.subjects(RDF.type, TP.Landsdeel)) if isinstance(ld, URIRef)}
     ordered = sorted(rows.values(), key=lambda r: r["label"])
-    national = {"iri": None, "label": NATIONAL, **{s: 0 for s in SEVERITIES}}
-    nowhere = {"iri": None, "label": NO_LANDSDEEL, **{s: 0 for s in SEVERITIES}}
+    national = {"iri": None, "label": NATIONAL, "label_en": NATIONAL_EN, **{s: 0 for s in SEVERITIES}}
+    nowhere = {"iri": None, "label": NO_LANDSDEEL, "label_en": NO_LANDSDEEL_EN, **{s: 0 for s in SEVERITIES}}
     for f in findings:
         if f["scope"] == "landsdeel":
             for ld in f["landsdelen"]:
