@@ -35,7 +35,6 @@ def level_from_env(default: str = "INFO") -> int:
 def configure_logging(default: str = "INFO") -> None:
     """Send log lines to standard error at the configured level (once, when the service starts)."""
     logging.basicConfig(level=level_from_env(default), format=FORMAT, stream=sys.stderr, force=True)
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" at every burst
 
 
 def query_hash(text: str | None) -> str | None:
