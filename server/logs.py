@@ -62,6 +62,7 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def log_request(response: Response) -> Response:
+        # The time until the response is made; a streamed body (a large result) goes on after it.
         if log.isEnabledFor(logging.INFO):
             started = g.get("request_started")
             ms = (time.perf_counter() - started) * 1000 if started is not None else float("nan")
