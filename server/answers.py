@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -29,6 +30,8 @@ from graph import saved_queries
 from server.engine import SELECT, Result, ResultTooLarge
 from server.rendering import remember_labels
 from server.versions import FollowVersions
+
+log = logging.getLogger(__name__)
 
 MAX_ROWS = 1_000_000  # an answer with more rows is refused, not kept (a disk and memory bound)
 MAX_BYTES = 1 << 30   # the answers kept on disk; the least recently used go first
@@ -199,5 +202,5 @@ class Answers:
                 first = Result(SELECT, tsv=answer.slice(0, PAGE_SIZE))
                 remember_labels(self._engine.store, first.variables, first.rows, answer.labels)
             except Exception:  # noqa: BLE001 - a time limit, a remote store away: try on request
-                pass
+                log.exception("preparing the answer of %s failed; it is evaluated on request", query.name)
         return True

@@ -13,6 +13,7 @@ into the format the client asked for.
 from __future__ import annotations
 
 import hashlib
+import logging
 import multiprocessing as mp
 import os
 import queue
@@ -28,6 +29,8 @@ import pyoxigraph as ox
 from graph import guard
 from graph.store import make_snapshot, snapshots_root
 from server.sandbox import deny_network
+
+log = logging.getLogger(__name__)
 
 ASK, SELECT, GRAPH = "ask", "select", "graph"
 READY = ("ready", None, None)  # a worker's first message: its interpreter is up
@@ -182,6 +185,7 @@ def _serve(conn, prefixes: dict, sandbox: bool, low_priority: bool = False) -> N
         except WorkerError as error:
             conn.send(("error", error.kind, str(error)))
         except Exception as error:  # noqa: BLE001 — the snapshot could not be opened, or worse
+            log.exception("query worker %s: %s", os.getpid(), type(error).__name__)
             conn.send(("error", type(error).__name__, str(error)))
 
 
