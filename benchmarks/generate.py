@@ -250,11 +250,13 @@ def load_shapes(store: ox.Store) -> None:
 def load_store(nquads: Path, store_dir: Path) -> ox.Store:
     """`load_asserted`, what the build derives from it, then the shapes: the store a build of
     that data makes (less the query catalogue)."""
+    from graph import merge
     from graph.build import derive
 
     store = load_asserted(nquads, store_dir)
     derive(store)
     load_shapes(store)
+    merge.rebuild(store)
     store.flush()
     return store
 

@@ -16,7 +16,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from graph import name_keys, reason, saved_queries
+from graph import merge, name_keys, reason, saved_queries
 from graph.namespaces import (
     DATA_DIR, INFERRED_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH, QUERIES_DIR, SHAPES_DIR, SHAPES_GRAPH, graph_for_file,
 )
@@ -139,6 +139,7 @@ def _load(work: Path, data_dir: Path, shapes_dir: Path, queries_dir: Path) -> di
         if graph == SHAPES_GRAPH:
             load_file(store, path, graph)
     store.extend(saved_queries.catalogue_quads(saved_queries.load_all(queries_dir)))
+    merge.rebuild(store)  # last: the default graph queries see, made of all the others
     store.flush()
     counts = graph_counts(store)
     del store  # release the directory before it is renamed
