@@ -244,6 +244,7 @@ def load_shapes(store: ox.Store) -> None:
 def load_store(nquads: Path, store_dir: Path) -> ox.Store:
     """`load_asserted`, what the build derives from it, then the shapes: the store a build of
     that data makes (less the query catalogue)."""
+    from graph import merge
     from graph.build import DERIVE_STEPS, derive
 
     with Progress(2 + DERIVE_STEPS + 1, f"load {nquads.name}") as progress:
@@ -251,6 +252,7 @@ def load_store(nquads: Path, store_dir: Path) -> ox.Store:
         derive(store, progress)
         progress.step("shapes")
         load_shapes(store)
+        merge.rebuild(store)
         store.flush()
     return store
 

@@ -16,7 +16,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from graph import name_keys, reason, saved_queries
+from graph import merge, name_keys, reason, saved_queries
 from graph.namespaces import (
     DATA_DIR, INFERRED_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH, QUERIES_DIR, SHAPES_DIR, SHAPES_GRAPH, graph_for_file,
 )
@@ -140,8 +140,8 @@ def _load(work: Path, data_dir: Path, shapes_dir: Path, queries_dir: Path) -> di
     store = ox.Store(str(work))
     loaded = list(sources(data_dir, shapes_dir))
     data = [(path, graph) for path, graph in loaded if graph != SHAPES_GRAPH]
-    # One unit a data file, the derived graphs, shapes and catalogue, counting: quiet off a terminal.
-    with Progress(len(data) + DERIVE_STEPS + 2, "build") as progress:
+    # One unit a data file, the derived graphs, shapes and catalogue, the merge, counting: quiet off a terminal.
+    with Progress(len(data) + DERIVE_STEPS + 3, "build") as progress:
         for path, graph in data:
             progress.step(f"loading {path.name}")
             load_file(store, path, graph)
@@ -151,6 +151,8 @@ def _load(work: Path, data_dir: Path, shapes_dir: Path, queries_dir: Path) -> di
             if graph == SHAPES_GRAPH:
                 load_file(store, path, graph)
         store.extend(saved_queries.catalogue_quads(saved_queries.load_all(queries_dir)))
+        progress.step("the merged default graph")
+        merge.rebuild(store)  # last: the default graph queries see, made of all the others
         progress.step("writing and counting")
         store.flush()
         counts = graph_counts(store)

@@ -10,7 +10,8 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from urllib.parse import urlencode
 
-from graph import saved_queries, search as search_index
+from graph import merge, saved_queries, search as search_index
+from graph.merge import SERVICE_GRAPHS
 from graph.labels import labels
 from server.i18n import current_lang
 from graph.query import execute
@@ -125,7 +126,7 @@ def search(as_json=False):
 
 @bp.route("/dataset.<fmt>")
 def dataset(fmt):
-    """The whole dataset for download: N-Quads keeps the graphs, Turtle is the union."""
+    """The whole dataset for download: N-Quads and TriG keep the graphs, Turtle is the default graph."""
     formats = {"nq": (ox.RdfFormat.N_QUADS, "application/n-quads"), "trig": (ox.RdfFormat.TRIG, "application/trig"),
                "ttl": (ox.RdfFormat.TURTLE, "text/turtle; charset=utf-8")}
     if fmt not in formats:
@@ -135,10 +136,14 @@ def dataset(fmt):
     if not_modified(etag):  # the dump is the costliest answer: never made for a client that has it
         return conditional(Response(), etag)
     store = _engine().store
-    if rdf_format.supports_datasets:
-        body = store.dump(format=rdf_format)
-    else:
-        body = ox.serialize((q.triple for q in store.quads_for_pattern(None, None, None, None)), format=rdf_format)
+    if rdf_format.supports_datasets:  # every graph but the service's own (graph/merge.py)
+        body = ox.serialize((q for q in store.quads_for_pattern(None, None, None, None)
+                             if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in SERVICE_GRAPHS)),
+                            format=rdf_format)
+    else:  # the default graph: the merge, each triple once
+        body = ox.serialize(store.query("CONSTRUCT WHERE { ?s ?p ?o }",
+                                        **merge.query_dataset("", None, None, _engine().dataset_graphs)),
+                            format=rdf_format)
     return conditional(Response(body, headers={"Content-Type": media,
                                                "Content-Disposition": f'attachment; filename="techniekpact.{fmt}"'}),
                        etag)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import guard
+from graph import guard, merge
 from graph.store import make_snapshot, snapshots_root
 from server.sandbox import deny_network
 
@@ -108,12 +108,8 @@ def evaluate(store: ox.Store, request: dict, prefixes: dict, sandboxed: bool = F
 
 def _run_query(store: ox.Store, request: dict, prefixes: dict) -> Answer:
     kwargs = {"prefixes": prefixes, "base_iri": request.get("base_iri")}
-    if request["default_graphs"]:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
-    else:
-        kwargs["use_default_graph_as_union"] = True
-    if request["named_graphs"]:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+    kwargs.update(merge.query_dataset(request["query"], request["default_graphs"], request["named_graphs"],
+                                      request.get("graphs")))
     limit = request["limit"]
     result = store.query(request["query"], **kwargs)
     if isinstance(result, ox.QueryBoolean):

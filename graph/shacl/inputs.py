@@ -13,13 +13,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from graph.namespaces import DERIVED_GRAPH, GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH, SHAPES_GRAPH
+from graph.merge import SERVICE_GRAPHS
+from graph.namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH, SHAPES_GRAPH
 from graph.shacl.data_graph import DataGraph
 from graph.terms import rdflib_graph
 
 # Graphs that are not data: the shapes themselves, the saved-query catalogue, the name keys
 # the build computes for queries, and the remote store's bookkeeping graph.
-NOT_DATA = {SHAPES_GRAPH, QUERIES_GRAPH, DERIVED_GRAPH, GRAPH + "meta"}
+# Not data: the shapes, the catalogue, the name keys, and the service's own graphs (the merge
+# holds all of these again, graph/merge.py).
+NOT_DATA = {SHAPES_GRAPH, QUERIES_GRAPH, DERIVED_GRAPH, *SERVICE_GRAPHS}
 
 
 class ValidationFailed(Exception):
