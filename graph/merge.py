@@ -51,6 +51,14 @@ def dataset_graphs(store) -> list[str] | None:
     return sorted(g.value for g in names if isinstance(g, ox.NamedNode) and g.value not in SERVICE_GRAPHS)
 
 
+def quads(store, subject=None, predicate=None, obj=None):
+    """`store.quads_for_pattern` over every graph but the service's own: each statement with the
+    graph that states it, not again from the merge."""
+    for quad in store.quads_for_pattern(subject, predicate, obj, None):
+        if not (isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value in SERVICE_GRAPHS):
+            yield quad
+
+
 def names_own_dataset(query: str) -> bool:
     """True when the query has FROM or FROM NAMED: then its own dataset holds."""
     return any(word == "FROM" for word, _, _ in _top_level_words(query))

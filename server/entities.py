@@ -9,6 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
+from graph import merge
 from graph.labels import compact, labels
 from graph.namespaces import DEF, DERIVED_GRAPH, GRAPH, ID, INFERRED_GRAPH, PREFIXES
 from graph.terms import BadIRI, parse_iri
@@ -44,10 +45,10 @@ def _graph_name(graph: str) -> str:
 def _value_text(store, node, names) -> str:
     """A blank node (timeline, milestone, amount) summarised in one line."""
     parts = {}
-    for quad in store.quads_for_pattern(node, None, None, None):
+    for quad in merge.quads(store, node, None, None):
         p, o = quad.predicate.value, quad.object
         if p in (TIME + "hasBeginning", TIME + "hasEnd"):
-            years = [q.object.value for q in store.quads_for_pattern(o, ox.NamedNode(TIME + "inXSDgYear"), None, None)]
+            years = [q.object.value for q in merge.quads(store, o, ox.NamedNode(TIME + "inXSDgYear"), None)]
             parts[p.rsplit("#", 1)[-1]] = years[0] if years else "?"
         elif p != RDF_TYPE:
             parts[compact(p).split(":", 1)[-1]] = names.get(o.value) or o.value
@@ -72,8 +73,8 @@ EXPECTED = [(DEF + "owner", ("eigenaar (initiatiefnemer)", "owner (initiator)"))
 def entity_data(iri: str, lang: str = "nl") -> dict | None:
     store = _engine().store
     subject = ox.NamedNode(iri)
-    out = list(store.quads_for_pattern(subject, None, None, None))
-    incoming = list(store.quads_for_pattern(None, None, subject, None))
+    out = list(merge.quads(store, subject, None, None))
+    incoming = list(merge.quads(store, None, None, subject))
     if not out and not incoming:
         return None
     iris = {iri} | {q.predicate.value for q in out + incoming} | {q.subject.value for q in incoming if isinstance(q.subject, ox.NamedNode)} | \
@@ -129,7 +130,7 @@ def entity_data(iri: str, lang: str = "nl") -> dict | None:
 def _documents(store, sections: list[str], names: dict) -> list[dict]:
     docs = []
     for section in sections:
-        parts = [q.object.value for q in store.quads_for_pattern(ox.NamedNode(section), ox.NamedNode(DCT + "isPartOf"), None, None)]
+        parts = [q.object.value for q in merge.quads(store, ox.NamedNode(section), ox.NamedNode(DCT + "isPartOf"), None)]
         doc = parts[0] if parts else None
         docs.append({"section": section, "section_label": names.get(section) or labels(store, [section]).get(section, compact(section)),
                      "document": doc, "document_label": labels(store, [doc]).get(doc, doc) if doc else None,
