@@ -30,14 +30,20 @@ acties initiatief initiatieven regio regionaal regionale landelijk landelijke
 
 def plain_words(text: str) -> list[str]:
     """Lower-case words without accents: 'Bèta-Techniek' → ['beta', 'techniek']."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    # NFKD splits 'è' into 'e' and a combining accent, which the ASCII encoding then drops.
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     return re.findall(r"[a-z0-9]+", text.replace("techniepact", "techniekpact"))
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     return _STEMMER.stemWord(word)
+
+
+@lru_cache(maxsize=200_000)
+def stem_string(name: str) -> str:
+    """A name as its stems, space separated: what names are compared on (each name once)."""
+    return " ".join(stems(name))
 
 
 def stems(text: str) -> list[str]:

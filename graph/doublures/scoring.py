@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from graph.doublures.features import TfIdf, stems
+from graph.doublures.features import TfIdf, stem_string
 from graph.doublures.records import Record
 
 WEIGHTS = {"name": 0.40, "words": 0.30, "parties": 0.15, "aims": 0.10, "area": 0.05, "period": 0.05}
@@ -41,9 +41,9 @@ def name_similarity(x: Record, y: Record, ignore: frozenset = frozenset()) -> tu
     long one scores less than equal names: "Jet-Net" is part of "Jet-Net Junior", not the same."""
     best = (0.0, x.name, y.name)
     for nx in [n for n in x.names if n not in ignore] or [x.name]:
-        sx = " ".join(stems(nx))
+        sx = stem_string(nx)
         for ny in [n for n in y.names if n not in ignore] or [y.name]:
-            sy = " ".join(stems(ny))
+            sy = stem_string(ny)
             if not sx or not sy:
                 continue
             value = (fuzz.token_set_ratio(sx, sy) + fuzz.token_sort_ratio(sx, sy)) / 200
