@@ -395,7 +395,9 @@ def for_entity(iri: str) -> dict:
     for c in found.involving(iri)[:20]:
         view = candidate_view(c, found, full=False)
         here, other = (view["a"], view["b"]) if c.a == iri else (view["b"], view["a"])
-        rows.append({**view, "here": here, "other": other, "decision": decided.get(c.key)})
+        decision = decided.get(c.key)
+        rows.append({**view, "here": here, "other": other, "decision": decision,
+                     "decision_text": _name(VERDICT_NAMES[decision.verdict]) if decision else None})
     record = found.records[iri]
     return {"doublures": rows, "doublures_ready": True,
             "listed_in": sorted(found.labels.get(d, d) for d in record.documents) if len(record.documents) > 1 else []}
