@@ -27,7 +27,7 @@ from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, r
 from graph import doublures
 from graph.doublures import decisions as dec
 from graph.doublures.features import stem, surface_words
-from graph.namespaces import entity_path
+from graph.namespaces import DEF, entity_path
 from graph.terms import BadIRI, parse_iri
 from server.answers import StillPreparing
 from server.engine import UpdatesDisabled
@@ -45,6 +45,10 @@ VERDICT_NAMES = {"same": ("hetzelfde", "same"), "different": ("verschillend", "d
                  "related": ("verwant", "related")}
 
 
+class CandidatesUnavailable(Exception):
+    """The candidates of this version could not be made (the message says why); tried again."""
+
+
 def prepare(store) -> doublures.Candidates:
     """Everything the page needs of one store version, made once (the one function a shared
     per-version preparer calls)."""
@@ -60,6 +64,7 @@ class Prepared:
         self._made: tuple[str, doublures.Candidates] | None = None
         self._making: dict[str, threading.Event] = {}
         self._error: tuple[str, str] | None = None
+        self.on_made = None  # called with the version whose candidates were just made
         self._following = FollowVersions(engine, self._make, "prepare-doublures") if background else None
 
     def ready(self) -> doublures.Candidates | None:
@@ -85,7 +90,7 @@ class Prepared:
             if made and made[0] == version:
                 return made[1]
             if self._error and self._error[0] == version:
-                raise RuntimeError(f"the doublure candidates could not be made: {self._error[1]}")
+                raise CandidatesUnavailable(f"the doublure candidates could not be made: {self._error[1]}")
         raise StillPreparing("the doublure candidates of this store version are being made "
                              "(at 100× the curated graph that takes tens of seconds); try again shortly")
 
@@ -105,13 +110,16 @@ class Prepared:
             with self._lock:
                 if version == self._engine.version:
                     self._made = (version, candidates)
-        except Exception as error:  # noqa: BLE001 - reported to the requests of this version
+            if self.on_made is not None:
+                self.on_made(version)
+            return True
+        except Exception as error:  # noqa: BLE001 - reported to the requests; tried again a second later
             self._error = (version, f"{type(error).__name__}: {error}")
+            return False
         finally:
             with self._lock:
                 self._making.pop(version, None)
             event.set()
-        return True
 
 
 class DecisionBook:
@@ -138,10 +146,25 @@ class DecisionBook:
         with self._lock:
             everything = dec.record(self.path, decision)
             self._cache = None
-            before = self._engine.version
-            triples = b"".join(str(q.triple).encode("utf-8") + b" .\n" for q in dec.to_quads(everything.values()))
-            self._engine.replace_graph(dec.DECISIONS_GRAPH, triples)
-            prepared.carry_over(before, self._engine.version)
+            self._copy_to_store(everything, prepared)
+
+    def _copy_to_store(self, everything: dict, prepared: Prepared) -> None:
+        before = self._engine.version
+        triples = b"".join(str(q.triple).encode("utf-8") + b" .\n" for q in dec.to_quads(everything.values()))
+        self._engine.replace_graph(dec.DECISIONS_GRAPH, triples)
+        prepared.carry_over(before, self._engine.version)
+
+    def sync(self, prepared: Prepared) -> None:
+        """After a change of version: a build that read the file just before a decision was
+        written swapped in a store without it. The file is the record; copy it again if the
+        store's decisions graph holds another number of decisions."""
+        with self._lock:
+            everything = self.all()
+            rows = list(self._engine.store.query(
+                "SELECT (COUNT(?d) AS ?n) WHERE { GRAPH <%s> { ?d a tp:DoublureDecision } }" % dec.DECISIONS_GRAPH,
+                prefixes={"tp": DEF}))
+            if int(rows[0]["n"].value) != len(everything):
+                self._copy_to_store(everything, prepared)
 
 
 def _engine():
@@ -386,7 +409,7 @@ def for_entity(iri: str) -> dict:
     config = _engine().config
     try:
         found = _prepared().get(max(config.query_timeout, config.prepare_timeout))
-    except StillPreparing:
+    except (StillPreparing, CandidatesUnavailable):
         found = None
     if found is None or iri not in found.records:
         return {"doublures": [], "doublures_ready": found is not None, "listed_in": []}
@@ -404,8 +427,11 @@ def for_entity(iri: str) -> dict:
 
 
 def register(app) -> None:
+    from server.errors import respond
+    app.register_error_handler(CandidatesUnavailable, lambda e: respond(503, "Doublure candidates not available", str(e)))
     engine = app.extensions["techniekpact.engine"]
     config = app.config["TECHNIEKPACT"]
-    app.extensions["techniekpact.doublures"] = Prepared(engine, background=config.prepare_timeout > 0)
-    app.extensions["techniekpact.decisions"] = DecisionBook(engine)
+    prepared = app.extensions["techniekpact.doublures"] = Prepared(engine, background=config.prepare_timeout > 0)
+    book = app.extensions["techniekpact.decisions"] = DecisionBook(engine)
+    prepared.on_made = lambda version: book.sync(prepared)
     app.register_blueprint(bp)
