@@ -38,6 +38,7 @@ from server.versions import FollowVersions
 bp = Blueprint("doublures", __name__)
 
 PER_PAGE = 50
+FOLDED_SHOWN = 200      # merged nodes listed on the page (the JSON has them all)
 MAX_TEXT = 700          # characters of a description shown beside the other
 KIND_NAMES = {"action": ("actie", "action"), "sub-action": ("deelactie", "sub-action"),
               "measure": ("maatregel 2016", "2016 measure"), "initiative": ("initiatief", "initiative")}
@@ -281,6 +282,16 @@ def folded(found: doublures.Candidates) -> list[dict]:
             for r in sorted(rows, key=lambda r: (-len(r.documents), r.name))]
 
 
+def _per_version(found: doublures.Candidates, name: str, make):
+    """What every request of one version and language shows alike (the filter options, the
+    merged nodes), made once: at 100× the curated graph it is a pass over 43,500 items."""
+    kept = found.__dict__.setdefault("_page_parts", {})
+    key = (name, current_lang())
+    if key not in kept:
+        kept[key] = make(found)
+    return kept[key]
+
+
 def _suffix_format(suffix: str | None) -> str:
     if suffix in (None, "json", "csv"):
         if suffix:
@@ -306,7 +317,8 @@ def index(suffix=None):
         return jsonify({"filters": filters, "count": len(selected),
                         "candidates": [{"a": c.a, "b": c.b, "score": c.score, "evidence": c.evidence}
                                        for c in selected],
-                        "decisions": [d.__dict__ for d in decided.values()]})
+                        "decisions": [d.__dict__ for d in decided.values()],
+                        "merged": _per_version(found, "folded", folded)})
     pages = max(1, -(-len(selected) // PER_PAGE))
     if page > pages:
         abort(404, t(f"er zijn {pages} pagina's kandidaten", f"there are {pages} pages of candidates"))
@@ -314,8 +326,10 @@ def index(suffix=None):
     shown = [{**candidate_view(c, found), "decision": decided.get(c.key)} for c in selected[first:first + PER_PAGE]]
     kept = {k: v for k, v in filters.items() if v and not (k == "status" and v == "open")}
     return render_template("doublures.html", candidates=shown, count=len(selected), total=len(found.ranked),
-                           decided=len(decided), filters=filters, kept=kept, options=_options(found),
-                           page=page, pages=pages, first=first + 1, folded=folded(found),
+                           decided=len(decided), filters=filters, kept=kept,
+                           options=_per_version(found, "options", _options),
+                           page=page, pages=pages, first=first + 1, folded=_per_version(found, "folded", folded),
+                           folded_shown=FOLDED_SHOWN,
                            verdicts=[{"value": v, "text": _name(n)} for v, n in VERDICT_NAMES.items()],
                            decisions_allowed=bool(_engine().config.update_token or _engine().config.reviewer_token),
                            done=request.args.get("done"))
@@ -346,7 +360,8 @@ def authorise(given: str) -> str:
     if not tokens:
         raise UpdatesDisabled("decisions are disabled on this service (set TECHNIEKPACT_REVIEWER_TOKEN "
                               "or TECHNIEKPACT_UPDATE_TOKEN)")
-    matches = [role for role, token in tokens if hmac.compare_digest(given.encode(), token.encode())]
+    given_bytes = given.encode("utf-8", "replace")  # a lone surrogate is no token, and no 500
+    matches = [role for role, token in tokens if hmac.compare_digest(given_bytes, token.encode("utf-8"))]
     if not given or not matches:
         raise PermissionError(t("een geldig token is nodig om te beslissen", "a valid token is needed to decide"))
     return matches[0]
@@ -354,9 +369,11 @@ def authorise(given: str) -> str:
 
 @bp.route("/doublures/decide", methods=["POST"])
 def decide():
-    form = request.form if request.form else (request.get_json(silent=True) or {})
+    form = request.form if request.form else request.get_json(silent=True)
+    if not isinstance(form, dict):
+        form = {}
     header = request.headers.get("Authorization", "")
-    given = (form.get("token") or (header[7:] if header.lower().startswith("bearer ") else "")).strip()
+    given = str(form.get("token") or (header[7:] if header.lower().startswith("bearer ") else "")).strip()
     role = authorise(given)
     try:
         a, b = (parse_iri(str(form.get(k) or ""), k).value for k in ("a", "b"))

@@ -28,6 +28,7 @@ class Candidates:
     ranked: list[Candidate]
     records: dict[str, Record]
     labels: dict[str, str]
+    compared: int = 0           # pairs the blocking let through to scoring
 
     def involving(self, iri: str) -> list[Candidate]:
         return [c for c in self.ranked if iri in (c.a, c.b)]
@@ -40,12 +41,13 @@ def find(store, min_score: float = MIN_SCORE) -> Candidates:
     tfidf = TfIdf({iri: split_compounds(terms, vocabulary) for iri, terms in texts.items()})
     continued = _continued(store, records)
     ranked = []
-    for a, b in pairs(records, tfidf, continued):
+    compared = pairs(records, tfidf, continued)
+    for a, b in compared:
         candidate = score(records[a], records[b], tfidf, continued)
         if candidate.score >= min_score:
             ranked.append(candidate)
     ranked.sort(key=lambda c: (-c.score, c.a, c.b))
-    return Candidates(ranked, records, labels)
+    return Candidates(ranked, records, labels, len(compared))
 
 
 def _continued(store, records: dict[str, Record]) -> dict[str, set[str]]:

@@ -22,9 +22,13 @@ _ITEMS = """SELECT ?x ?class WHERE {
   VALUES ?class { tp:Action tp:SubAction tp:Initiative }
   ?x a ?class . FILTER(isIRI(?x)) }"""
 
+_ITEM = "VALUES ?kind { tp:Action tp:Initiative } ?x a ?kind ."
+
 # name: (query, what) — every query binds ?x and ?v (and ?l, a label, where the value is an IRI).
 _FACETS = {
-    "pref": "SELECT ?x ?v WHERE { ?x skos:prefLabel ?v FILTER(LANG(?v) = 'nl' || LANG(?v) = '') }",
+    # Every kind of resource has a name and a source: these two are asked of the items only (at
+    # 100× the curated graph, half the rows).
+    "pref": "SELECT ?x ?v WHERE { %s ?x skos:prefLabel ?v FILTER(LANG(?v) = 'nl' || LANG(?v) = '') }" % _ITEM,
     "alt": "SELECT ?x ?v WHERE { ?x skos:altLabel ?v }",
     "text": """SELECT ?x ?v WHERE { { ?x dcterms:description ?v } UNION { ?x tp:stateOfAffairs ?v }
                UNION { ?x tp:targetGroup ?v } FILTER(LANG(?v) = 'nl' || LANG(?v) = '') }""",
@@ -41,7 +45,7 @@ _FACETS = {
                 ?t time:inXSDgYear ?v }""",
     "related": "SELECT ?x ?v WHERE { { ?x skos:related ?v } UNION { ?v skos:related ?x } }",
     "parents": "SELECT ?x ?v WHERE { ?x tp:subActionOf|dcterms:isPartOf ?v }",
-    "sections": "SELECT ?x ?v WHERE { ?x dcterms:source ?v }",
+    "sections": "SELECT ?x ?v WHERE { %s ?x dcterms:source ?v }" % _ITEM,
     "section_doc": "SELECT ?x ?v WHERE { ?x a tp:Section ; dcterms:isPartOf+ ?v . ?v a tp:SourceDocument }",
 }
 
@@ -73,9 +77,7 @@ class Record:
     def name(self) -> str:
         return self.names[0] if self.names else self.iri.rsplit("/", 1)[-1]
 
-    @property
-    def parties(self) -> set[str]:
-        return self.owners | self.partners
+    parties: set[str] = field(default_factory=set)      # owners and partners, made once in read()
 
 
 def _pairs(store, sparql: str):
@@ -110,6 +112,7 @@ def read(store) -> tuple[dict[str, Record], dict[str, str]]:
                      "related", "parents", "sections"):
             setattr(record, name, facets[name].get(iri, set()))
         record.partners -= record.owners
+        record.parties = record.owners | record.partners
         years = sorted(int(y[:4]) for y in facets["years"].get(iri, ()) if y[:4].isdigit())
         record.years = (years[0], years[-1]) if years else None
         record.documents = {doc for s in record.sections for doc in facets["section_doc"].get(s, {s})}

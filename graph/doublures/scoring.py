@@ -20,6 +20,7 @@ RELATED_BONUS = 0.10  # skos:related: the curators saw the same idea under anoth
 CONTINUED_BONUS = 0.05  # one carried on under a goal the other serves: every measure of that goal
 SIBLING_FACTOR = 0.5  # items listed side by side (a, b, c of one action; one list) are distinct by the document
 NAME_FLOOR = 0.45
+MAX_NAMES = 6
 MIN_SCORE = 0.30      # below this a pair is not shown
 
 
@@ -40,9 +41,11 @@ def name_similarity(x: Record, y: Record, ignore: frozenset = frozenset()) -> tu
     the two names that gave it, leaving out the names in `ignore`. A short name wholly inside a
     long one scores less than equal names: "Jet-Net" is part of "Jet-Net Junior", not the same."""
     best = (0.0, x.name, y.name)
-    for nx in [n for n in x.names if n not in ignore] or [x.name]:
+    # At most MAX_NAMES names each: a few items carry a dozen spellings, and every pair of them
+    # is a comparison.
+    for nx in [n for n in x.names if n not in ignore][:MAX_NAMES] or [x.name]:
         sx = stem_string(nx)
-        for ny in [n for n in y.names if n not in ignore] or [y.name]:
+        for ny in [n for n in y.names if n not in ignore][:MAX_NAMES] or [y.name]:
             sy = stem_string(ny)
             if not sx or not sy:
                 continue
