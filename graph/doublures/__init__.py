@@ -43,8 +43,8 @@ def find(store, min_score: float = MIN_SCORE) -> Candidates:
     ranked = []
     compared = pairs(records, tfidf, continued)
     for a, b in compared:
-        candidate = score(records[a], records[b], tfidf, continued)
-        if candidate.score >= min_score:
+        candidate = score(records[a], records[b], tfidf, continued, min_score)
+        if candidate is not None:
             ranked.append(candidate)
     ranked.sort(key=lambda c: (-c.score, c.a, c.b))
     return Candidates(ranked, records, labels, len(compared))

@@ -85,27 +85,34 @@ def stated_links(x: Record, y: Record, continued: dict[str, set[str]]) -> list[s
     return links
 
 
-def score(x: Record, y: Record, tfidf: TfIdf, continued: dict[str, set[str]]) -> Candidate:
+def score(x: Record, y: Record, tfidf: TfIdf, continued: dict[str, set[str]],
+          min_score: float = 0.0) -> Candidate | None:
+    """The pair's score and evidence; None below `min_score` (most compared pairs: the evidence
+    is then not written out)."""
     # Listed side by side: parts of one action, or items cited from exactly the same sections
     # (one list of one document). The document counts them as two; only strong evidence of
     # sameness should still put them high. A label both carry names both (the overview's row
     # "Ontwikkelen (experimenten) … (Vakmanschap- en Technologieroute)" on two routes): it is
     # no evidence that they are one.
     siblings = bool(x.parents & y.parents) or (bool(x.sections) and x.sections == y.sections)
-    shared_names = frozenset(x.names) & frozenset(y.names) if siblings else frozenset()
-    name, name_x, name_y = name_similarity(x, y, shared_names)
     words, shared_words = tfidf.cosine(x.iri, y.iri)
     parties = min(1.0, _overlap(x.parties, y.parties) + (0.5 if x.owners & y.owners else 0.0))
     aims = max(_overlap(x.goals, y.goals), _overlap(x.targets, y.targets))
     same_area = x.areas & y.areas or x.landsdelen & y.landsdelen
     period = _period_overlap(x, y)
     links = stated_links(x, y, continued)
-    value = (WEIGHTS["name"] * name + WEIGHTS["words"] * words + WEIGHTS["parties"] * parties
+    value = (WEIGHTS["words"] * words + WEIGHTS["parties"] * parties
              + WEIGHTS["aims"] * aims + WEIGHTS["area"] * (1.0 if same_area else 0.0)
              + WEIGHTS["period"] * (period or 0.0) + (RELATED_BONUS if "related" in links else 0.0)
              + (CONTINUED_BONUS if "continued" in links else 0.0))
-    if siblings:
-        value *= SIBLING_FACTOR
+    factor = SIBLING_FACTOR if siblings else 1.0
+    if (value + WEIGHTS["name"]) * factor < min_score:  # even equal names would not lift it: skip them
+        return None
+    shared_names = frozenset(x.names) & frozenset(y.names) if siblings else frozenset()
+    name, name_x, name_y = name_similarity(x, y, shared_names)
+    value = (value + WEIGHTS["name"] * name) * factor
+    if value < min_score:
+        return None
     a, b = sorted((x, y), key=lambda r: r.iri)
     evidence = {
         "name": round(name, 3),
