@@ -78,6 +78,8 @@ def test_screenshots_and_no_sideways_scrolling(browser, server, lang):
         browser.set_window_size(width, 1000)
         browser.get(f"{server}/doublures?lang={lang}")
         browser.save_screenshot(str(SHOTS / f"doublures-{lang}-{width}.png"))
+        browser.execute_script("document.querySelector('li.candidate').scrollIntoView()")
+        browser.save_screenshot(str(SHOTS / f"doublures-{lang}-{width}-candidate.png"))
         overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, (width, overflow)
     browser.set_window_size(1400, 1000)
