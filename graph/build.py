@@ -16,7 +16,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from graph import name_keys, reason, saved_queries
+from graph import merge, name_keys, reason, saved_queries
 from graph.doublures import decisions as doublure_decisions
 from graph.doublures.decisions import decisions_path
 from graph.namespaces import (
@@ -24,6 +24,7 @@ from graph.namespaces import (
 )
 from graph.crash import crash_point
 from graph.handover import build_lock, change_lock, serving_pids
+from graph.progress import Progress
 from graph.store import (
     builds_root, complete_build, graph_counts, new_build_dir, refuse_if_held, remove_builds, repair_swap, store_path,
     swap_in, write_version,
@@ -73,11 +74,18 @@ def load_file(store: ox.Store, path: Path, graph: str) -> None:
         raise BuildError(path, error.lineno, message.split(" (", 1)[0]) from None
 
 
-def derive(store: ox.Store) -> None:
+DERIVE_STEPS = 2
+
+
+def derive(store: ox.Store, progress: Progress | None = None) -> None:
     """What the build computes from the ontology and the data (the store holds nothing else
     yet): the OWL 2 RL entailments (graph `inferred`), then the name keys the doublure query
-    joins on (graph `derived`)."""
+    joins on (graph `derived`). Each is a step of `progress`, if given."""
+    if progress:
+        progress.step("reasoning (OWL 2 RL)")
     reason.materialise(store)
+    if progress:
+        progress.step("name keys")
     name_keys.derive(store)
 
 
@@ -136,21 +144,28 @@ def _load(work: Path, data_dir: Path, shapes_dir: Path, queries_dir: Path,
     put back into every new store, so that they survive rebuilds."""
     store = ox.Store(str(work))
     loaded = list(sources(data_dir, shapes_dir))
-    for path, graph in loaded:
-        if graph != SHAPES_GRAPH:
+    data = [(path, graph) for path, graph in loaded if graph != SHAPES_GRAPH]
+    # One unit a data file, the derived graphs, shapes and catalogue, the merge, counting: quiet off a terminal.
+    with Progress(len(data) + DERIVE_STEPS + 3, "build") as progress:
+        for path, graph in data:
+            progress.step(f"loading {path.name}")
             load_file(store, path, graph)
-    derive(store)  # over ontology and data alone: shapes and catalogue come after
-    for path, graph in loaded:
-        if graph == SHAPES_GRAPH:
-            load_file(store, path, graph)
-    store.extend(saved_queries.catalogue_quads(saved_queries.load_all(queries_dir)))
-    if decisions is not None:
-        try:
-            doublure_decisions.load_into(store, decisions)
-        except SyntaxError as error:  # a hand-edited file: say where, and keep the previous store
-            raise BuildError(decisions, error.lineno, str(error).split(" (", 1)[0]) from None
-    store.flush()
-    counts = graph_counts(store)
+        derive(store, progress)  # over ontology and data alone: shapes and catalogue come after
+        progress.step("shapes and saved queries")
+        for path, graph in loaded:
+            if graph == SHAPES_GRAPH:
+                load_file(store, path, graph)
+        store.extend(saved_queries.catalogue_quads(saved_queries.load_all(queries_dir)))
+        if decisions is not None:
+            try:
+                doublure_decisions.load_into(store, decisions)
+            except SyntaxError as error:  # a hand-edited file: say where, and keep the previous store
+                raise BuildError(decisions, error.lineno, str(error).split(" (", 1)[0]) from None
+        progress.step("the merged default graph")
+        merge.rebuild(store)  # last: the default graph queries see, made of all the others
+        progress.step("writing and counting")
+        store.flush()
+        counts = graph_counts(store)
     del store  # release the directory before it is renamed
     return counts
 

@@ -9,7 +9,7 @@ from server.config import Config
 
 def create_app(config: Config | None = None) -> Flask:
     """Application factory: the configuration flows in here and nowhere else."""
-    from server import (doublures, entities, errors, graph_store, headers, i18n, network, ontology_docs, pages,
+    from server import (doublures, entities, errors, graph_store, headers, i18n, logs, network, ontology_docs, pages,
                         queries, sparql, validate)
     from server.answers import Answers
     from server.cache import ResultCache
@@ -40,4 +40,5 @@ def create_app(config: Config | None = None) -> Flask:
     errors.register(app)
     i18n.register(app)
     headers.register(app)
+    logs.register(app)
     return app
