@@ -173,7 +173,7 @@ def entity(path: str):
 def coordinator_view(iri: str) -> dict:
     """What the validation report says of this resource (when the report is made: the page does
     not wait for it) and the doublure candidates that involve it, with their evidence
-    (server/doublures.py, also without waiting)."""
+    (server/doublures.py, which waits for them as for a saved query's prepared answer)."""
     from server.doublures import for_entity
     reports = current_app.extensions["techniekpact.reports"].ready()
     findings = [f for f in reports.data["findings"] if f["focus"]["iri"] == iri] if reports else None

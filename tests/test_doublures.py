@@ -162,6 +162,8 @@ def test_deciding_needs_a_token_and_keeps_the_decision_across_a_rebuild(own):
         prefixes={"tp": "https://w3id.org/techniekpact/def#", "prov": "http://www.w3.org/ns/prov#",
                   "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}))
     assert [(r["who"].value, r["v"].value) for r in rows] == [("Anna", "same")]
+    # and analysts see it in the default graph of the SPARQL endpoint
+    assert engine.query("ASK { ?d a tp:DoublureDecision ; tp:verdict 'same' }").boolean
     # downloadable, and "same" as owl:sameAs / skos:exactMatch
     assert "tp:DoublureDecision" in client.get("/doublures/decisions.trig").text
     same = client.get("/doublures/same.ttl?as=exactMatch").text
