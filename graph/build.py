@@ -17,6 +17,8 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from graph import merge, name_keys, reason, saved_queries
+from graph.doublures import decisions as doublure_decisions
+from graph.doublures.decisions import decisions_path
 from graph.namespaces import (
     DATA_DIR, INFERRED_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH, QUERIES_DIR, SHAPES_DIR, SHAPES_GRAPH, graph_for_file,
 )
@@ -103,7 +105,7 @@ def build(target: str | Path | None = None, data_dir: Path = DATA_DIR, shapes_di
             refuse_if_held(target)  # before minutes of work, not only at the swap
         work = new_build_dir(target)
         try:
-            counts = _load(work, data_dir, shapes_dir, queries_dir)
+            counts = _load(work, data_dir, shapes_dir, queries_dir, decisions_path(target))
             version = write_version(work)
             done = complete_build(work)
         except BaseException:
@@ -135,8 +137,11 @@ def install(done: Path, target: Path) -> list[int]:
     return servers
 
 
-def _load(work: Path, data_dir: Path, shapes_dir: Path, queries_dir: Path) -> dict[str, int]:
-    """Load and derive everything into a new store at `work`; the triples per graph."""
+def _load(work: Path, data_dir: Path, shapes_dir: Path, queries_dir: Path,
+          decisions: Path | None = None) -> dict[str, int]:
+    """Load and derive everything into a new store at `work`; the triples per graph. The
+    coordinators' doublure decisions, kept beside the store (graph/doublures/decisions.py), are
+    put back into every new store, so that they survive rebuilds."""
     store = ox.Store(str(work))
     loaded = list(sources(data_dir, shapes_dir))
     data = [(path, graph) for path, graph in loaded if graph != SHAPES_GRAPH]
@@ -151,6 +156,11 @@ def _load(work: Path, data_dir: Path, shapes_dir: Path, queries_dir: Path) -> di
             if graph == SHAPES_GRAPH:
                 load_file(store, path, graph)
         store.extend(saved_queries.catalogue_quads(saved_queries.load_all(queries_dir)))
+        if decisions is not None:
+            try:
+                doublure_decisions.load_into(store, decisions)
+            except SyntaxError as error:  # a hand-edited file: say where, and keep the previous store
+                raise BuildError(decisions, error.lineno, str(error).split(" (", 1)[0]) from None
         progress.step("the merged default graph")
         merge.rebuild(store)  # last: the default graph queries see, made of all the others
         progress.step("writing and counting")

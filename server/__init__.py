@@ -9,7 +9,7 @@ from server.config import Config
 
 def create_app(config: Config | None = None) -> Flask:
     """Application factory: the configuration flows in here and nowhere else."""
-    from server import (entities, errors, graph_store, headers, i18n, logs, network, ontology_docs, pages,
+    from server import (doublures, entities, errors, graph_store, headers, i18n, logs, network, ontology_docs, pages,
                         queries, sparql, validate)
     from server.answers import Answers
     from server.cache import ResultCache
@@ -36,6 +36,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(validate.bp)
     app.register_blueprint(ontology_docs.bp)
+    doublures.register(app)
     errors.register(app)
     i18n.register(app)
     headers.register(app)

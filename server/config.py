@@ -35,6 +35,7 @@ def _bool(name: str, default: bool) -> bool:
 class Config:
     store: str = "var/store"
     update_token: str | None = None          # updates are refused unless this is set
+    reviewer_token: str | None = None        # may record doublure decisions (and nothing else)
     query_timeout: float = 5.0               # seconds
     result_limit: int = 10_000               # rows (SELECT) or triples (CONSTRUCT/DESCRIBE)
     query_workers: int = 4                   # processes that evaluate user queries
@@ -49,6 +50,7 @@ class Config:
         config = cls(
             store=os.environ.get("TECHNIEKPACT_STORE") or "var/store",
             update_token=os.environ.get("TECHNIEKPACT_UPDATE_TOKEN") or None,
+            reviewer_token=os.environ.get("TECHNIEKPACT_REVIEWER_TOKEN") or None,
             query_timeout=_float("TECHNIEKPACT_QUERY_TIMEOUT", 5.0),
             result_limit=_int("TECHNIEKPACT_RESULT_LIMIT", 10_000),
             query_workers=_int("TECHNIEKPACT_QUERY_WORKERS", 4),

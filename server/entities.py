@@ -173,19 +173,9 @@ def entity(path: str):
 
 def coordinator_view(iri: str) -> dict:
     """What the validation report says of this resource (when the report is made: the page does
-    not wait for it) and the doublure candidates that involve it, with their evidence."""
-    from graph import saved_queries
-    from server.engine import SELECT, Result
+    not wait for it) and the doublure candidates that involve it, with their evidence
+    (server/doublures.py, which waits for them as for a saved query's prepared answer)."""
+    from server.doublures import for_entity
     reports = current_app.extensions["techniekpact.reports"].ready()
     findings = [f for f in reports.data["findings"] if f["focus"]["iri"] == iri] if reports else None
-    query = saved_queries.load("doublure-candidates")
-    answer = current_app.extensions["techniekpact.answers"].get(query, saved_queries.bind(query, {}))
-    result = Result(SELECT, tsv=answer.slice(0, answer.rows))
-    pairs = [r for r in result.rows if iri in (r["a"].value, r["b"].value)]
-    names = labels(_engine().store, {t.value for r in pairs for t in (r["a"], r["b"])}, current_lang())
-    doublures = []
-    for r in pairs:
-        other = r["b"] if r["a"].value == iri else r["a"]
-        doublures.append({"iri": other.value, "href": href(other.value), "text": names.get(other.value, other.value),
-                          "score": r["score"].value if r["score"] else "", "evidence": r["evidence"].value if r["evidence"] else ""})
-    return {"findings": findings, "doublures": doublures}
+    return {"findings": findings, **for_entity(iri)}
