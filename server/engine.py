@@ -30,6 +30,7 @@ from graph.store import (
     version_or_none, write_version,
 )
 from server.config import Config
+from server.versions import VersionWatch
 from server.workers import (GRAPH, SELECT, Snapshots, WorkerError, WorkerPool, WorkersBusy, WorkerTimeout,
                             evaluate)
 
@@ -125,6 +126,7 @@ class Engine:
         self._write_lock = threading.RLock()
         self._version_checked = 0.0
         self._counts: tuple[str, dict] | None = None
+        self.versions = VersionWatch()  # tells the work prepared per version of every new one
         if config.sparql_endpoint:
             self._store = RemoteStore(config.sparql_endpoint, config.update_endpoint, timeout=config.query_timeout)
             self._version = None
@@ -148,6 +150,7 @@ class Engine:
             # Workers get no network (server/sandbox.py) unless SERVICE/LOAD may reach some hosts.
             self._pool = (WorkerPool(config.query_workers, PREFIXES, sandbox=not config.allowed_services)
                           if config.query_workers else None)
+        self.versions.follow(lambda: self.version)
 
     # -- queries ---------------------------------------------------------------------
     def query(self, sparql: str, *, substitutions: dict | None = None,
@@ -291,6 +294,7 @@ class Engine:
             elif version_or_none(self.path) not in (None, self._version):
                 with self._write_lock:
                     self._follow_disk()
+            self.versions.seen(self._version)
         return self._version
 
     def _follow_disk(self) -> None:
@@ -344,6 +348,7 @@ class Engine:
             self._version = version
             clear_changing(self._opened)
         self._version_checked = time.monotonic()
+        self.versions.seen(self._version)
 
     def graph_exists(self, graph: str) -> bool:
         return any(True for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
@@ -362,6 +367,7 @@ class Engine:
         return self._counts[1]
 
     def close(self) -> None:
-        """Stop the query workers (an app that is done with its store)."""
+        """Stop the version watch and the query workers (an app that is done with its store)."""
+        self.versions.close()
         if self._pool is not None:
             self._pool.close()

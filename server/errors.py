@@ -12,7 +12,7 @@ from graph.remote import RemoteUnavailable
 from graph.saved_queries import ParameterError
 from graph.store import StoreMissing
 from graph.terms import BadIRI
-from server.answers import StillPreparing
+from server.prepared import StillPreparing
 from server.engine import QueryTimeout, ResultTooLarge, UpdateFailed, UpdatesDisabled
 from server.negotiation import NotAcceptable, prefers_html
 from server.reports import ReportUnavailable

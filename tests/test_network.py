@@ -286,7 +286,7 @@ def test_views_waiting_to_be_built_are_bounded(store_dir):
     """Requests for ever new filter combinations (any IRI makes a new ego view) queue one view
     each behind the one being built; beyond MAX_WAITING they are refused, not queued."""
     from server import network as network_routes
-    from server.answers import StillPreparing
+    from server.prepared import StillPreparing
     from server.network_views import MAX_WAITING, NetworkViews, ViewKey
 
     app = _views_app(store_dir, prepare_timeout=0)
