@@ -140,8 +140,12 @@ class Answers:
         """The background thread has yet to prepare the current version's default answers."""
         return self._kept.preparing
 
+    def idle(self, timeout: float) -> bool:
+        """Wait until no answer is being evaluated and the default answers are prepared."""
+        return self._kept.idle(timeout)
+
     def close(self) -> None:
-        """Nothing runs that needs stopping: the builder thread only waits for new versions."""
+        self._kept.close()
 
     def _defaults(self, version: str):
         """Every saved query's default answer for `version`, with the labels of its first page.
@@ -154,5 +158,5 @@ class Answers:
 
     def _with_labels(self, answer: Answer) -> Answer:
         first = Result(SELECT, tsv=answer.slice(0, PAGE_SIZE))
-        remember_labels(self._engine.store, first.variables, first.rows, answer.labels)
+        remember_labels(self._engine, first.variables, first.rows, answer.labels)
         return answer

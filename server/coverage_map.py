@@ -8,8 +8,6 @@ list behind that cell.
 
 from __future__ import annotations
 
-from graph.query import execute
-
 PROVINCE = "https://w3id.org/techniekpact/id/province/"
 LANDSDEEL = "https://w3id.org/techniekpact/id/landsdeel/"
 # (column, row) of each province's tile, north at the top.
@@ -21,13 +19,14 @@ TILES = {"fryslan": (1, 0), "groningen": (2, 0), "noord-holland": (0, 1), "flevo
 ASSUMED = {"noord-brabant": "zuidoost"}
 
 
-def provinces(store) -> list[dict]:
-    """The twelve provinces with their label and landsdeel (as the graph says, else ASSUMED)."""
-    rows = execute(store, """
+def provinces(engine) -> list[dict]:
+    """The twelve provinces with their label and landsdeel (as the graph says, else ASSUMED),
+    read by a query worker, within the time limit."""
+    rows = engine.query("""
         SELECT ?p (SAMPLE(?label) AS ?name) (SAMPLE(?ld) AS ?landsdeel) WHERE {
           ?p a tp:Province . OPTIONAL { ?p skos:prefLabel ?label FILTER(lang(?label) = "nl") }
           OPTIONAL { ?p tp:within ?ld . ?ld a tp:Landsdeel }
-        } GROUP BY ?p""")
+        } GROUP BY ?p""").rows
     out = []
     for r in rows:
         slug = r["p"].value[len(PROVINCE):]

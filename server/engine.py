@@ -15,7 +15,9 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -23,6 +25,7 @@ from graph import query as q
 from graph import guard
 from graph.crash import crash_point
 from graph.handover import ServerMark, adopt, change_lock
+from graph.labels import best_labels, label_queries
 from graph.namespaces import PREFIXES
 from graph.remote import RemoteStore
 from graph.store import (
@@ -33,6 +36,10 @@ from server.config import Config
 from server.versions import VersionWatch
 from server.workers import (GRAPH, SELECT, Snapshots, WorkerError, WorkerPool, WorkersBusy, WorkerTimeout,
                             evaluate)
+
+
+STREAM_CHUNK = 10_000  # statements serialised at a time when a graph or the dataset is streamed
+STREAMING_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE)
 
 
 class QueryTimeout(Exception):
@@ -353,10 +360,47 @@ class Engine:
     def graph_exists(self, graph: str) -> bool:
         return any(True for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
+    def labels(self, iris, lang: str = "nl") -> dict[str, str]:
+        """The best label per IRI (graph/labels.py), looked up by query workers, within the
+        time limit. IRIs without a label are left out."""
+        return best_labels((row for query in label_queries(iris) for row in self.query(query, limit=100_000).rows),
+                           lang)
+
+    # -- whole graphs and the whole dataset, streamed from the snapshot ----------------
+    def reader(self):
+        """A read-only handle on the current version, for reads too large for a worker's answer:
+        the snapshot (never the live store, which updates write), or the remote store."""
+        return self.store if self.remote else ox.Store.read_only(self.snapshot)
+
+    def stream(self, fmt: ox.RdfFormat, graph: str | None | bool = True) -> Iterator[bytes]:
+        """The dataset (`graph` True), one named graph (its IRI) or the default graph (None) in
+        `fmt`, serialised STREAM_CHUNK statements at a time as the client reads, never held
+        whole in memory. Only formats whose documents may be concatenated (N-Quads, N-Triples,
+        TriG, Turtle without prefixes) stream; others are refused (`streams`)."""
+        reader = self.reader()
+        node = None if graph is True else ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        quads = reader.quads_for_pattern(None, None, None, node)
+        statements = quads if fmt.supports_datasets else (quad.triple for quad in quads)
+
+        def chunks():
+            while batch := list(islice(statements, STREAM_CHUNK)):
+                yield ox.serialize(batch, format=fmt) or b""
+        return chunks()
+
+    @staticmethod
+    def streams(fmt: ox.RdfFormat) -> bool:
+        return fmt in STREAMING_FORMATS
+
     def graph_triples(self, graph: str | None) -> Result:
-        """A whole graph (None: the store's own default graph), for the Graph Store Protocol."""
+        """A whole graph (None: the store's own default graph) as one result, for formats that
+        do not stream (RDF/XML, JSON-LD): read from the snapshot, at most the result limit."""
+        limit = self.config.result_limit
         node = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-        return Result(GRAPH, given_triples=[quad.triple for quad in self.store.quads_for_pattern(None, None, None, node)])
+        triples = [quad.triple for quad in islice(self.reader().quads_for_pattern(None, None, None, node), limit + 1)]
+        if len(triples) > limit:
+            raise ResultTooLarge(f"the graph has more than {limit} triples, the limit of this endpoint for RDF/XML "
+                                 "and JSON-LD; ask for Turtle or N-Triples, which are streamed")
+        return Result(GRAPH, given_triples=triples)
 
     def counts(self) -> dict[str, int]:
         """Triples per named graph, counted once per version: a count scans every quad (some

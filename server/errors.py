@@ -54,7 +54,7 @@ def describe(error: Exception) -> str:
 
 
 def respond(status: int, title: str, message: str, ask_again: bool = False):
-    headers = {"Access-Control-Allow-Origin": "*"}
+    headers = {}
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="techniekpact"'
     if status == 503:

@@ -1,6 +1,6 @@
 """Network views built once per store version and choice of filters, outside the request.
 
-A view is SPARQL over the whole store, then networkx: well under a second on the curated
+A view is SPARQL over the whole store (its snapshot: never the live store), then networkx: well under a second on the curated
 graph, 12 s for the partner view at 100× its size and about two minutes at 1000×. Built in the
 request, that time had no bound. Here one thread builds the views, one at a time, so that
 requests for many filter combinations cannot take every core; a request waits for its view at
@@ -42,13 +42,13 @@ class NetworkViews:
             engine, "network views", lambda key: f"the network view {key.name}", doing="being built",
             max_kept=MAX_KEPT, builder="network-views", max_waiting=MAX_WAITING)
         if background:
-            self._kept.warm_up(lambda version: [(key, lambda key=key: self._build(self._engine.store, key))
+            self._kept.warm_up(lambda version: [(key, lambda key=key: self._build(self._engine.reader(), key))
                                                 for key in (ViewKey(version, name) for name in DEFAULT_VIEWS)])
 
     def get(self, key: ViewKey, timeout: float | None) -> dict:
         """The view of `key`, built now if need be. Raises what the build raises, or
         StillPreparing when it is not built within `timeout` seconds (None: no bound)."""
-        return self._kept.get(key, lambda: self._build(self._engine.store, key), timeout)
+        return self._kept.get(key, lambda: self._build(self._engine.reader(), key), timeout)
 
     def kept(self) -> int:
         """How many views are built for the current version."""
@@ -58,3 +58,10 @@ class NetworkViews:
     def preparing(self) -> bool:
         """The background thread has yet to build the current version's unfiltered views."""
         return self._kept.preparing
+
+    def idle(self, timeout: float) -> bool:
+        """Wait until no view is being built and the unfiltered views are (for tests)."""
+        return self._kept.idle(timeout)
+
+    def close(self) -> None:
+        self._kept.close()

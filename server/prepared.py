@@ -23,7 +23,7 @@ import time
 from collections import OrderedDict
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Callable, Generic, Hashable, Iterable, TypeVar
+from typing import Callable, Generic, Iterable, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ class Prepared(Generic[V]):
         self.max_kept, self.max_bytes, self._size, self._dropped = max_kept, max_bytes, size, dropped
         self._max_waiting, self._inline = max_waiting, inline or builder is None
         self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)  # notified when a making or a warm-up ends
         self.kept: OrderedDict[tuple, V] = OrderedDict()
         self._making: dict[tuple, tuple[Future, float]] = {}  # its value, and since when it is made
         self._warm: Callable[[str], Iterable[tuple[tuple, Callable[[], V]]]] | None = None
@@ -99,9 +100,16 @@ class Prepared(Generic[V]):
         """The builder has yet to prepare the current version's warm-up values."""
         return self._warm is not None and self._warmed != self._engine.version
 
-    def making(self) -> int:
-        with self._lock:
-            return len(self._making)
+    def idle(self, timeout: float) -> bool:
+        """Wait until nothing is being made and the current version's warm-up is done (False:
+        not within `timeout` seconds). For tests and orderly stops: a request never waits here."""
+        with self._settled:
+            return self._settled.wait_for(lambda: not self._making and not self.preparing, timeout)
+
+    def close(self) -> None:
+        """Stop the builder thread (after the job it is doing)."""
+        if self._jobs is not None:
+            self._jobs.put(("stop",))
 
     # -- warm-up -----------------------------------------------------------------------
     def warm_up(self, values: Callable[[str], Iterable[tuple[tuple, Callable[[], V]]]]) -> None:
@@ -143,6 +151,7 @@ class Prepared(Generic[V]):
         except BaseException as error:  # handed to whoever asked for this value
             with self._lock:
                 self._making.pop(key, None)
+                self._settled.notify_all()
             future.set_exception(error)
             if not isinstance(error, Exception):
                 raise
@@ -167,6 +176,7 @@ class Prepared(Generic[V]):
                 old = self.kept.popitem(last=False)[1]
                 total -= self._size(old) if self.max_bytes is not None else 0
                 dropped.append(old)
+            self._settled.notify_all()
         if self._dropped is not None:
             for old in dropped:
                 self._dropped(old)
@@ -174,6 +184,8 @@ class Prepared(Generic[V]):
     def _build_each(self) -> None:
         while True:
             job = self._jobs.get()
+            if job[0] == "stop":
+                return
             if job[0] == "make":
                 self._make(*job[1:])
             else:
@@ -192,4 +204,6 @@ class Prepared(Generic[V]):
             self._make(key, make, future)
             if future.exception() is not None:  # left to be made again on request
                 log.warning("preparing %s failed: %s", self._describe(key), future.exception())
-        self._warmed = version
+        with self._lock:
+            self._warmed = version
+            self._settled.notify_all()

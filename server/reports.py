@@ -85,6 +85,17 @@ class Reports:
         version = self._engine.version
         return self._kept.get((version,), lambda: self._make(version), timeout)
 
+    def idle(self, timeout: float) -> bool:
+        """Wait until no report is being made (for tests)."""
+        return self._kept.idle(timeout)
+
+    def close(self) -> None:
+        """Stop the builder thread and the validating child, if any."""
+        self._kept.close()
+        child = self._child
+        if child is not None and child[1].pid is not None:
+            child[1].kill()
+
     def _source(self) -> dict:
         engine = self._engine
         if engine.remote:
