@@ -9,8 +9,8 @@ from server.config import Config
 
 def create_app(config: Config | None = None) -> Flask:
     """Application factory: the configuration flows in here and nowhere else."""
-    from server import (entities, errors, graph_store, headers, i18n, network, ontology_docs, pages, queries,
-                        representation, sparql, validate)
+    from server import (entities, errors, graph_store, headers, i18n, logs, network, ontology_docs, pages,
+                        queries, representation, sparql, validate)
     from server.answers import Answers
     from server.cache import ResultCache
     from server.engine import Engine
@@ -40,6 +40,7 @@ def create_app(config: Config | None = None) -> Flask:
     i18n.register(app)
     headers.register(app)
     representation.register(app)
+    logs.register(app)
     return app
 
 

@@ -11,9 +11,12 @@ are built in the background, so that even their first visitor gets them at once.
 
 from __future__ import annotations
 
+import logging
 from typing import Callable, NamedTuple
 
 from server.prepared import Prepared
+
+log = logging.getLogger(__name__)
 
 MAX_KEPT = 64     # views kept for the current version; the least recently used go first
 MAX_WAITING = 16  # views asked for and not yet built; more are refused (503) until fewer wait

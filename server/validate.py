@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from graph import validate as v
-from server.representation import HTML, JSON, choose, engine, fresh
+from graph.shacl.formats import to_json
+from graph.shacl.report import SEVERITIES, group_by_shape, select
 from server.rendering import MAX_PAGE, positive_arg
+from server.representation import HTML, JSON, choose, engine, fresh
 from server.reports import Report
 
 bp = Blueprint("validate", __name__)
@@ -32,23 +33,23 @@ def current_report() -> Report:
 def report(suffix=None):
     fmt = choose(MEDIA, suffix=suffix, suffixes=SUFFIXES, what="the validation report")
     filters = {k: request.args.get(k) or None for k in ("severity", "shape", "landsdeel")}
-    if filters["severity"] and filters["severity"].capitalize() not in v.SEVERITIES:
-        abort(400, f"severity must be one of {', '.join(v.SEVERITIES)}")
+    if filters["severity"] and filters["severity"].capitalize() not in SEVERITIES:
+        abort(400, f"severity must be one of {', '.join(SEVERITIES)}")
     page = positive_arg("page", 1, MAX_PAGE) if fmt == "html" else 1
     fresh(engine().version, "validate", fmt, *filters.values(), page)
     report = current_report()
     if fmt == "turtle":
         return send_file(report.turtle, mimetype=MEDIA["turtle"], etag=False, conditional=False, max_age=None)
     data = report.data
-    selected = v.select(data, **filters)
+    selected = select(data, **filters)
     if fmt == "json":
-        body = v.to_json({**data, "findings": selected, "filters": filters}).encode("utf-8")
+        body = to_json({**data, "findings": selected, "filters": filters}).encode("utf-8")
     else:
         pages = max(1, -(-len(selected) // PER_PAGE))
         if page > pages:
             abort(404, f"there are {pages} pages of findings; page {page} is past the last")
         shown = selected[(page - 1) * PER_PAGE:page * PER_PAGE]
-        body = render_template("validate.html", r=data, groups=v.group_by_shape(shown), selected=len(selected),
+        body = render_template("validate.html", r=data, groups=group_by_shape(shown), selected=len(selected),
                                first=(page - 1) * PER_PAGE + 1, last=(page - 1) * PER_PAGE + len(shown),
-                               page=page, pages=pages, filters=filters, severities=v.SEVERITIES).encode("utf-8")
+                               page=page, pages=pages, filters=filters, severities=SEVERITIES).encode("utf-8")
     return Response(body, headers={"Content-Type": MEDIA[fmt]})
