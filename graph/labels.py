@@ -17,19 +17,27 @@ SELECT ?iri ?label (LANG(?label) AS ?lang) ?rank WHERE {
 }"""
 
 
+def label_queries(iris) -> list[str]:
+    """The queries that look up the labels of `iris`, 500 IRIs each."""
+    iris = sorted({i for i in iris if i})
+    return [_LABELS % " ".join(f"<{i}>" for i in iris[start:start + 500]) for start in range(0, len(iris), 500)]
+
+
+def best_labels(rows, lang: str = "nl") -> dict[str, str]:
+    """The best label per IRI among the rows of `label_queries`."""
+    best: dict[str, tuple] = {}
+    for row in rows:
+        iri, label, tag = row["iri"].value, row["label"].value, row["lang"].value
+        rank = (int(row["rank"].value), 0 if tag == lang else 1 if tag in ("", "en") else 2, label)
+        if iri not in best or rank < best[iri]:
+            best[iri] = rank
+    return {iri: rank[2] for iri, rank in best.items()}
+
+
 def labels(store: ox.Store, iris, lang: str = "nl") -> dict[str, str]:
     """Best label per IRI, looked up in one query. IRIs without a label are left out."""
-    iris = sorted({i for i in iris if i})
-    best: dict[str, tuple] = {}
-    for start in range(0, len(iris), 500):
-        chunk = iris[start:start + 500]
-        values = " ".join(f"<{i}>" for i in chunk)
-        for row in store.query(_LABELS % values, prefixes=PREFIXES, use_default_graph_as_union=True):
-            iri, label, tag = row["iri"].value, row["label"].value, row["lang"].value
-            rank = (int(row["rank"].value), 0 if tag == lang else 1 if tag in ("", "en") else 2, label)
-            if iri not in best or rank < best[iri]:
-                best[iri] = rank
-    return {iri: rank[2] for iri, rank in best.items()}
+    return best_labels((row for query in label_queries(iris)
+                        for row in store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)), lang)
 
 
 def compact(iri: str) -> str:

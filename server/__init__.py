@@ -10,7 +10,7 @@ from server.config import Config
 def create_app(config: Config | None = None) -> Flask:
     """Application factory: the configuration flows in here and nowhere else."""
     from server import (doublures, entities, errors, graph_store, headers, i18n, logs, network, ontology_docs, pages,
-                        queries, sparql, validate)
+                        queries, representation, sparql, validate)
     from server.answers import Answers
     from server.cache import ResultCache
     from server.engine import Engine
@@ -40,5 +40,15 @@ def create_app(config: Config | None = None) -> Flask:
     errors.register(app)
     i18n.register(app)
     headers.register(app)
+    representation.register(app)
     logs.register(app)
     return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop what an app runs besides its requests: the preparers' threads, the validating child,
+    the version watch and the query workers. For tests and embedders; a served app runs until
+    its process ends."""
+    for name in ("answers", "network_views", "reports"):
+        app.extensions[f"techniekpact.{name}"].close()
+    app.extensions["techniekpact.engine"].close()

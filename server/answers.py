@@ -21,15 +21,16 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
 from array import array
 from collections import OrderedDict
 from pathlib import Path
 
 from graph import saved_queries
 from server.engine import SELECT, Result, ResultTooLarge
+from server.prepared import Prepared, StillPreparing
 from server.rendering import remember_labels
-from server.versions import FollowVersions
+
+__all__ = ["Answers", "Answer", "StillPreparing", "PAGE_SIZE"]
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +38,6 @@ MAX_ROWS = 1_000_000  # an answer with more rows is refused, not kept (a disk an
 MAX_BYTES = 1 << 30   # the answers kept on disk; the least recently used go first
 MAX_ANSWERS = 256     # and at most this many (each keeps its header and labels in memory)
 PAGE_SIZE = 1000      # rows a page, unless the request says otherwise
-
-
-class StillPreparing(Exception):
-    """Another request or the warm-up is evaluating this answer, past this request's time limit."""
 
 
 def values_digest(bound: dict) -> str:
@@ -121,86 +118,69 @@ class Answers:
         self.prepare_timeout = prepare_timeout
         self._root = Path(tempfile.mkdtemp(prefix="techniekpact-answers-"))
         atexit.register(shutil.rmtree, self._root, True)
-        self._answers: OrderedDict[tuple, Answer] = OrderedDict()
-        self._pending: dict[tuple, threading.Event] = {}
-        self._lock = threading.Lock()
-        self._closed = threading.Event()
-        self._warming = FollowVersions(engine, self._warm_up, "prepare-answers", self._closed) \
-            if prepare_timeout > 0 else None
+        # Evaluated in the asking request's thread (a query worker bounds it); the builder
+        # thread only prepares the default answers of each new version.
+        self._kept: Prepared[Answer] = Prepared(
+            engine, "saved query answers", lambda key: f"the answer of {key[1]}",
+            max_kept=MAX_ANSWERS, max_bytes=MAX_BYTES, size=lambda answer: answer.size,
+            dropped=lambda answer: answer.path.unlink(missing_ok=True),
+            builder="prepare-answers" if prepare_timeout > 0 else None, inline=True)
+        if prepare_timeout > 0:
+            self._kept.warm_up(self._defaults)
+
+    @property
+    def _answers(self):
+        return self._kept.kept
 
     def get(self, query: saved_queries.SavedQuery, bound: dict, timeout: float | None = None) -> Answer:
         """The whole answer of `query` with these bound parameters, for the current version:
         kept, or evaluated now (one evaluation however many requests ask at once). Raises what
         Engine.query raises, or StillPreparing."""
-        version = self._engine.version
-        key = (version, query.name, values_digest(bound))
-        with self._lock:
-            if key in self._answers:
-                # Its file can go without us (a cleaner of the temporary directory): evaluate anew.
-                if self._answers[key].path.exists():
-                    self._answers.move_to_end(key)
-                    return self._answers[key]
-                del self._answers[key]
-            waiting = self._pending.get(key)
-            if waiting is None:
-                self._pending[key] = threading.Event()
-        if waiting is not None:
-            limit = self._engine.config.query_timeout if timeout is None else timeout
-            if not waiting.wait(limit):
-                raise StillPreparing(f"the answer of {query.name} is being prepared; try again in a minute")
-            return self.get(query, bound, timeout)  # kept now, or its evaluation failed: try ourselves
-        try:
-            try:
-                result = self._engine.query(query.text, substitutions=bound, limit=MAX_ROWS, timeout=timeout)
-            except ResultTooLarge:
-                raise ResultTooLarge(f"the answer of {query.name} has more than {MAX_ROWS:,} rows, more than "
-                                     "this service keeps; narrow it down with its parameters") from None
-            if result.kind != "select":
-                raise ValueError(f"{query.name} is not a SELECT query")
-            answer = Answer(self._root / f"{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}.tsv", result.tsv)
-            with self._lock:
-                self._answers[key] = answer
-                self._forget(self._engine.version)
-            return answer
-        finally:
-            with self._lock:
-                self._pending.pop(key).set()
+        key = (self._engine.version, query.name, values_digest(bound))
+        limit = self._engine.config.query_timeout if timeout is None else timeout
+        answer = self._kept.get(key, lambda: self._evaluate(key, query, bound, timeout), limit)
+        if not answer.path.exists():
+            # Its file can go without us (a cleaner of the temporary directory): evaluate anew.
+            self._kept.forget(key)
+            answer = self._kept.get(key, lambda: self._evaluate(key, query, bound, timeout), limit)
+        return answer
 
-    def _forget(self, version: str) -> None:
-        """Delete the answers of other versions, then the least recently used ones while the
-        answers kept take more than MAX_BYTES or are more than MAX_ANSWERS."""
-        for key in [k for k in self._answers if k[0] != version]:
-            self._answers.pop(key).path.unlink(missing_ok=True)
-        kept = sum(answer.size for answer in self._answers.values())
-        while (kept > MAX_BYTES or len(self._answers) > MAX_ANSWERS) and len(self._answers) > 1:
-            answer = self._answers.popitem(last=False)[1]
-            answer.path.unlink(missing_ok=True)
-            kept -= answer.size
+    def _evaluate(self, key: tuple, query: saved_queries.SavedQuery, bound: dict, timeout: float | None) -> Answer:
+        try:
+            result = self._engine.query(query.text, substitutions=bound, limit=MAX_ROWS, timeout=timeout)
+        except ResultTooLarge:
+            raise ResultTooLarge(f"the answer of {query.name} has more than {MAX_ROWS:,} rows, more than "
+                                 "this service keeps; narrow it down with its parameters") from None
+        if result.kind != "select":
+            raise ValueError(f"{query.name} is not a SELECT query")
+        return Answer(self._root / f"{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}.tsv", result.tsv)
 
     def prepared(self) -> int:
         """How many answers are kept for the current version."""
-        version = self._engine.version
-        with self._lock:
-            return sum(1 for key in self._answers if key[0] == version)
+        return self._kept.count()
 
     @property
     def preparing(self) -> bool:
         """The background thread has yet to prepare the current version's default answers."""
-        return self._warming is not None and self._warming.preparing
+        return self._kept.preparing
+
+    def idle(self, timeout: float) -> bool:
+        """Wait until no answer is being evaluated and the default answers are prepared."""
+        return self._kept.idle(timeout)
 
     def close(self) -> None:
-        self._closed.set()
+        self._kept.close()
 
-    def _warm_up(self, version: str) -> bool:
-        """Prepare every saved query's default answer for `version` (False: the version changed
-        first). A query that fails here is left to be evaluated on request."""
+    def _defaults(self, version: str):
+        """Every saved query's default answer for `version`, with the labels of its first page.
+        A query that fails here is left to be evaluated on request."""
         for query in saved_queries.load_all():
-            if self._closed.is_set() or self._engine.version != version:
-                return False
-            try:
-                answer = self.get(query, saved_queries.bind(query, {}), timeout=self.prepare_timeout)
-                first = Result(SELECT, tsv=answer.slice(0, PAGE_SIZE))
-                remember_labels(self._engine.store, first.variables, first.rows, answer.labels)
-            except Exception:  # noqa: BLE001 - a time limit, a remote store away: try on request
-                log.exception("preparing the answer of %s failed; it is evaluated on request", query.name)
-        return True
+            bound = saved_queries.bind(query, {})
+            key = (version, query.name, values_digest(bound))
+            yield key, lambda key=key, query=query, bound=bound: self._with_labels(
+                self._evaluate(key, query, bound, self.prepare_timeout))
+
+    def _with_labels(self, answer: Answer) -> Answer:
+        first = Result(SELECT, tsv=answer.slice(0, PAGE_SIZE))
+        remember_labels(self._engine, first.variables, first.rows, answer.labels)
+        return answer

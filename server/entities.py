@@ -7,15 +7,16 @@ as years, lists incoming links, and names the graph (source document) of every s
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template
 
 from graph import merge
-from graph.labels import compact, labels
+from graph.labels import compact
 from graph.namespaces import DEF, DERIVED_GRAPH, GRAPH, ID, INFERRED_GRAPH, PREFIXES
 from graph.terms import BadIRI, parse_iri
 from server import negotiation
 from server.i18n import current_lang
-from server.rendering import cell, conditional, etag_for, href, not_modified
+from server.rendering import cell, href
+from server.representation import HTML, RDF_FORMATS, choose, engine, fresh
 
 bp = Blueprint("entities", __name__)
 
@@ -32,10 +33,6 @@ ORDER = [SKOS + "prefLabel", SKOS + "altLabel", RDF_TYPE, DEF + "number", DCT + 
          DEF + "scope", DEF + "within", DEF + "stateOfAffairs", DEF + "hasTarget", DEF + "budget",
          DEF + "mentions", DEF + "contributesTo", DEF + "continuedUnder", SKOS + "scopeNote",
          DEF + "signedBy", DEF + "steeredBy", DEF + "runBy", DCT + "source"]
-
-
-def _engine():
-    return current_app.extensions["techniekpact.engine"]
 
 
 def _graph_name(graph: str) -> str:
@@ -70,8 +67,31 @@ EXPECTED = [(DEF + "owner", ("eigenaar (initiatiefnemer)", "owner (initiator)"))
             (DEF + "scope", ("landsdeel of landelijk (reikwijdte)", "landsdeel or national (scope)"))]
 
 
+# Everything an entity page reads, as quads (?s ?p ?o in graph ?g), in one query that a query
+# worker evaluates within the time limit: its statements, the statements that point at it (at
+# most INCOMING), the blank nodes it points at (timelines, amounts) two levels deep, and the
+# documents its sources are part of. Labels are looked up after (Engine.labels).
+INCOMING = 2000
+_NEIGHBOURHOOD = """
+SELECT ?s ?p ?o ?g WHERE {
+  { GRAPH ?g { <%(iri)s> ?p ?o } BIND(<%(iri)s> AS ?s) }
+  UNION { SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p <%(iri)s> } BIND(<%(iri)s> AS ?o) } LIMIT %(incoming)d }
+  UNION { <%(iri)s> ?p0 ?s FILTER(isBlank(?s)) GRAPH ?g { ?s ?p ?o } }
+  UNION { <%(iri)s> ?p0 ?b . ?b ?p1 ?s FILTER(isBlank(?b) && isBlank(?s)) GRAPH ?g { ?s ?p ?o } }
+  UNION { <%(iri)s> <http://purl.org/dc/terms/source> ?s . GRAPH ?g { ?s <http://purl.org/dc/terms/isPartOf> ?o } BIND(<http://purl.org/dc/terms/isPartOf> AS ?p) }
+}"""
+
+
+def _neighbourhood(iri: str) -> ox.Store:
+    """What the page of `iri` reads, in a small store of its own (same quads, same blank nodes)."""
+    result = engine().query(_NEIGHBOURHOOD % {"iri": iri, "incoming": INCOMING}, limit=100_000)
+    store = ox.Store()
+    store.extend(ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in result.rows)
+    return store
+
+
 def entity_data(iri: str, lang: str = "nl") -> dict | None:
-    store = _engine().store
+    store = _neighbourhood(iri)
     subject = ox.NamedNode(iri)
     out = list(merge.quads(store, subject, None, None))
     incoming = list(merge.quads(store, None, None, subject))
@@ -80,7 +100,7 @@ def entity_data(iri: str, lang: str = "nl") -> dict | None:
     iris = {iri} | {q.predicate.value for q in out + incoming} | {q.subject.value for q in incoming if isinstance(q.subject, ox.NamedNode)} | \
            {q.object.value for q in out if isinstance(q.object, ox.NamedNode)} | \
            {q.graph_name.value for q in out if isinstance(q.graph_name, ox.NamedNode)}
-    names = labels(store, iris, lang)
+    names = engine().labels(iris, lang)
     en = lang == "en"
     names.update({p: pair[en] for p, pair in PROPERTY_NAMES.items()})
     properties: dict[str, dict] = {}
@@ -130,19 +150,21 @@ def entity_data(iri: str, lang: str = "nl") -> dict | None:
 def _documents(store, sections: list[str], names: dict) -> list[dict]:
     docs = []
     for section in sections:
-        parts = [q.object.value for q in merge.quads(store, ox.NamedNode(section), ox.NamedNode(DCT + "isPartOf"), None)]
+        parts = sorted({q.object.value for q in store.quads_for_pattern(ox.NamedNode(section), ox.NamedNode(DCT + "isPartOf"), None, None)})
         doc = parts[0] if parts else None
-        docs.append({"section": section, "section_label": names.get(section) or labels(store, [section]).get(section, compact(section)),
-                     "document": doc, "document_label": labels(store, [doc]).get(doc, doc) if doc else None,
+        docs.append({"section": section, "section_label": names.get(section) or engine().labels([section]).get(section, compact(section)),
+                     "document": doc, "document_label": engine().labels([doc]).get(doc, doc) if doc else None,
                      "href": href(section)})
     return docs
 
 
 def _rdf(iri: str, fmt: str) -> Response:
-    result = _engine().query(f"DESCRIBE <{iri}>")
-    body = result.serialize(fmt)
-    return Response(body, headers={"Content-Type": negotiation.media_type(fmt), "Access-Control-Allow-Origin": "*",
-                                   "Vary": "Accept"})
+    result = engine().query(f"DESCRIBE <{iri}>")
+    return Response(result.serialize(fmt), headers={"Content-Type": negotiation.media_type(fmt)})
+
+
+# RDF for machines (Turtle when nothing is asked for), HTML for a browser.
+FORMATS = {**RDF_FORMATS, "html": HTML}
 
 
 @bp.route("/id/<path:path>")
@@ -155,20 +177,15 @@ def entity(path: str):
         iri = parse_iri(ID + path, "the address").value
     except BadIRI as error:
         abort(404, f"{error}: not an entity of this graph")
-    engine = _engine()
-    etag = etag_for(engine.version, iri, suffix, request.accept_mimetypes, request.args.get("format"))
-    if not_modified(etag):  # the client has this version: no lookup, no rendering
-        return conditional(Response(headers={"Vary": "Accept", "Access-Control-Allow-Origin": "*"}), etag)
+    fmt = choose(FORMATS, suffix=suffix, suffixes=SUFFIXES, strict=True, what="an entity")
+    fresh(engine().version, iri, fmt)  # the client has this version: no lookup, no rendering
     data = entity_data(iri, current_lang())
     if data is None:
         abort(404, f"the graph says nothing about {iri}")
-    if suffix:
-        return conditional(_rdf(iri, SUFFIXES[suffix]), etag)
-    if negotiation.prefers_html(request.accept_mimetypes):
-        data = {**data, **coordinator_view(iri)}
-        return conditional(Response(render_template("entity.html", e=data), mimetype="text/html"), etag)
-    fmt = negotiation.choose(request.headers.get("Accept"), request.args.get("format"), "graph")
-    return conditional(_rdf(iri, fmt), etag)
+    if fmt != "html":
+        return _rdf(iri, fmt)
+    data = {**data, **coordinator_view(iri)}
+    return Response(render_template("entity.html", e=data), mimetype="text/html")
 
 
 def coordinator_view(iri: str) -> dict:

@@ -12,7 +12,7 @@ from graph.remote import RemoteUnavailable
 from graph.saved_queries import ParameterError
 from graph.store import StoreMissing
 from graph.terms import BadIRI
-from server.answers import StillPreparing
+from server.prepared import StillPreparing
 from server.engine import QueryTimeout, ResultTooLarge, UpdateFailed, UpdatesDisabled
 from server.negotiation import NotAcceptable, prefers_html
 from server.reports import ReportUnavailable
@@ -54,7 +54,7 @@ def describe(error: Exception) -> str:
 
 
 def respond(status: int, title: str, message: str, ask_again: bool = False):
-    headers = {"Access-Control-Allow-Origin": "*"}
+    headers = {}
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="techniekpact"'
     if status == 503:

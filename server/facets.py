@@ -20,7 +20,8 @@ from array import array
 
 import pyoxigraph as ox
 
-from graph.labels import compact, labels
+from graph.labels import compact
+from server.rendering import labels  # from an Engine (query workers) or a store
 from graph.saved_queries import ParameterError
 from server.engine import SELECT, Result
 

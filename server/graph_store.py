@@ -8,16 +8,13 @@ upload changes nothing.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
 
+from graph.query import GRAPH_FORMATS
 from graph.terms import parse_iri
-from server import negotiation
+from server.representation import RDF_FORMATS, choose, engine
 
 bp = Blueprint("graph_store", __name__)
-
-
-def _engine():
-    return current_app.extensions["techniekpact.engine"]
 
 
 def _target() -> str | None:
@@ -33,23 +30,24 @@ def _target() -> str | None:
 @bp.route("/store", methods=["GET", "HEAD"])
 def read():
     graph = _target()
-    engine = _engine()
-    if graph and not engine.graph_exists(graph):
+    fmt = choose(RDF_FORMATS, strict=True, what="a graph")
+    if graph and not engine().graph_exists(graph):
         abort(404, f"there is no graph {graph}")
-    fmt = negotiation.choose(request.headers.get("Accept"), request.args.get("format"), "graph")
-    return Response(engine.graph_triples(graph).serialize(fmt),
-                    headers={"Content-Type": negotiation.media_type(fmt), "Access-Control-Allow-Origin": "*"})
+    rdf_format = GRAPH_FORMATS[fmt]
+    if engine().streams(rdf_format):  # from the snapshot, as the client reads
+        return Response(engine().stream(rdf_format, graph), headers={"Content-Type": RDF_FORMATS[fmt]})
+    return Response(engine().graph_triples(graph).serialize(fmt), headers={"Content-Type": RDF_FORMATS[fmt]})
 
 
 @bp.route("/store", methods=["PUT", "POST", "DELETE"])
 def write():
-    engine = _engine()
-    engine.authorise(request.headers.get("Authorization"))
+    service = engine()
+    service.authorise(request.headers.get("Authorization"))
     graph = _target()
     if request.method == "DELETE":
-        if graph and not engine.graph_exists(graph):
+        if graph and not service.graph_exists(graph):
             abort(404, f"there is no graph {graph}")
-        engine.replace_graph(graph, None)
+        service.replace_graph(graph, None)
         return Response(status=204)
     fmt = ox.RdfFormat.from_media_type(request.mimetype or "")
     # JSON-LD can hold a dataset, but a document without named graphs is one graph: taken.
@@ -63,7 +61,7 @@ def write():
     if any(not isinstance(quad.graph_name, ox.DefaultGraph) for quad in quads):
         abort(400, f"the {fmt.name} body names graphs of its own; send one graph, addressed by ?graph= or ?default")
     triples = [quad.triple for quad in quads]
-    existed = graph is None or engine.graph_exists(graph)
+    existed = graph is None or service.graph_exists(graph)
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    engine.replace_graph(graph, body, append=request.method == "POST")
+    service.replace_graph(graph, body, append=request.method == "POST")
     return Response(status=204 if existed else 201)

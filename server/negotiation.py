@@ -44,31 +44,42 @@ def _name_for(value: str, table: dict[str, str]) -> str | None:
     return alias if alias in table else None
 
 
-@lru_cache(maxsize=256)
-def choose(accept_header: str | None, fmt: str | None, kind: str) -> str:
-    """A format name for a result of `kind` ('select', 'ask' or 'graph'): the `format`
-    parameter when given (it always wins: a browser's download link sends the browser's own
-    Accept, and the protocol allows either), else the Accept header when it names a type we
-    offer, else the default (SPARQL JSON / Turtle). Cached: clients send few distinct headers,
-    and matching one costs as much as evaluating a tiny query."""
-    table = GRAPH_MEDIA if kind == "graph" else RESULT_MEDIA
+def table_for(kind: str) -> dict[str, str]:
+    """The formats of a SPARQL result of `kind` ('select', 'ask' or 'graph')."""
+    return GRAPH_MEDIA if kind == "graph" else RESULT_MEDIA
+
+
+@lru_cache(maxsize=512)
+def pick(accept_header: str | None, fmt: str | None, offered: tuple[tuple[str, str], ...], what: str,
+         strict: bool = True) -> str:
+    """A format name from `offered` (name, media type) pairs: the `format` parameter when given
+    (it always wins: a browser's download link sends the browser's own Accept, and the SPARQL
+    protocol allows either), else the Accept header when it names a type offered, else the first
+    offered. `strict`: an Accept header that names only types not offered (and no wildcard) is
+    refused (406). Cached: clients send few distinct headers, and matching one costs as much as
+    evaluating a tiny query."""
+    table = dict(offered)
     if fmt:
         name = _name_for(fmt, table)
         if name is None:
-            raise NotAcceptable(f"format {fmt!r} does not fit a {kind.upper()} result; "
-                                f"use one of {', '.join(table)}")
+            raise NotAcceptable(f"format {fmt!r} is not offered for {what}; use one of {', '.join(table)}")
         return name
     accept = parse_accept_header(accept_header, MIMEAccept)
     specific = bool(accept) and accept.best not in (None, "*/*")
     if specific:
-        offered = list(table.values()) + [m for m, n in ALIASES.items() if "/" in m and n in table]
-        best = accept.best_match(offered)
+        offered_media = list(table.values()) + [m for m, n in ALIASES.items() if "/" in m and n in table]
+        best = accept.best_match(offered_media)
         if best is not None and accept[best] > 0:
             return _name_for(best, table)
-        if not any(value in ("*/*", "application/*", "text/*") for value, _ in accept):
-            raise NotAcceptable(f"none of the accepted types ({accept}) fits a {kind.upper()} result; "
-                                f"this endpoint offers {', '.join(table.values())}")
+        if strict and not any(value in ("*/*", "application/*", "text/*") for value, _ in accept):
+            raise NotAcceptable(f"none of the accepted types ({accept}) fits {what}; "
+                                f"this address offers {', '.join(table.values())}")
     return next(iter(table))
+
+
+def choose(accept_header: str | None, fmt: str | None, kind: str) -> str:
+    """A format name for a SPARQL result of `kind` ('select', 'ask' or 'graph')."""
+    return pick(accept_header, fmt, tuple(table_for(kind).items()), f"a {kind.upper()} result")
 
 
 # The file name a download of each format gets (Content-Disposition).

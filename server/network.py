@@ -10,6 +10,7 @@ request (server/network_views.py).
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
@@ -19,7 +20,7 @@ from graph.namespaces import GRAPH, ID
 from graph.terms import parse_iri
 from server import i18n
 from server.network_views import ViewKey
-from server.rendering import conditional, etag_for, not_modified
+from server.representation import engine, fresh
 
 bp = Blueprint("network", __name__)
 STATIC = Path(__file__).parent / "static"
@@ -40,8 +41,15 @@ def drawing_library():
     return {"network_library": LIBRARY}
 
 
-def _engine():
-    return current_app.extensions["techniekpact.engine"]
+def _landsdelen() -> list[str]:
+    """The landsdelen's slugs (the filter's choices), read by a query worker, once per version."""
+    return _landsdelen_of(engine().version)
+
+
+@lru_cache(maxsize=2)
+def _landsdelen_of(version: str) -> list[str]:
+    rows = engine().query("SELECT ?ld WHERE { ?ld a tp:Landsdeel }").rows
+    return sorted(row["ld"].value.rsplit("/", 1)[-1] for row in rows)
 
 
 def _choice(name: str, allowed) -> str | None:
@@ -72,14 +80,13 @@ def build_data(store, key: ViewKey) -> dict:
 
 def _get(key: ViewKey) -> dict:
     try:
-        return current_app.extensions["techniekpact.network_views"].get(key, timeout=_engine().config.query_timeout)
+        return current_app.extensions["techniekpact.network_views"].get(key, timeout=engine().config.query_timeout)
     except network.UnknownView as error:
         abort(404, str(error.args[0]))
 
 
 def view_data(name: str) -> dict:
-    engine = _engine()
-    landsdelen = network.landsdelen(engine.store)
+    landsdelen = _landsdelen()
     iri = request.args.get("iri") or None
     if iri is not None:
         iri = parse_iri(iri, "iri").value
@@ -89,7 +96,7 @@ def view_data(name: str) -> dict:
         abort(400, "depth must be 1 or 2")
     if depth not in (1, 2):
         abort(400, "depth must be 1 or 2")
-    key = ViewKey(engine.version, name, iri, depth, _choice("line", LINES), _choice("landsdeel", landsdelen),
+    key = ViewKey(engine().version, name, iri, depth, _choice("line", LINES), _choice("landsdeel", landsdelen),
                   _choice("document", DOCUMENTS))
     english = i18n.current_lang() == "en"
     return {**_get(key), "choices": {"lines": LINES_EN if english else LINES, "landsdelen": landsdelen,
@@ -99,22 +106,18 @@ def view_data(name: str) -> dict:
 def _json(build, *parts) -> Response:
     """A view's JSON, with an ETag from the store version and the request, decided before the
     view is looked up or built (`build` runs only for a client that lacks this version)."""
-    etag = etag_for(_engine().version, "network", *parts, sorted(request.args.items(multi=True)))
-    headers = {"Access-Control-Allow-Origin": "*"}
-    if not_modified(etag):
-        return conditional(Response(headers=headers), etag)
-    return conditional(Response(json.dumps(build(), ensure_ascii=False), mimetype="application/json",
-                                headers=headers), etag)
+    fresh(engine().version, "network", *parts, sorted(request.args.items(multi=True)))
+    return Response(json.dumps(build(), ensure_ascii=False), mimetype="application/json")
 
 
 @bp.route("/network")
 def index():
-    return render_template("network_index.html", landsdelen=network.landsdelen(_engine().store))
+    return render_template("network_index.html", landsdelen=_landsdelen())
 
 
 @bp.route("/network/interlock.json")
 def interlock_json():
-    return _json(lambda: _get(ViewKey(_engine().version, "interlock")), "interlock")
+    return _json(lambda: _get(ViewKey(engine().version, "interlock")), "interlock")
 
 
 def heat(count: int) -> int:
@@ -124,7 +127,7 @@ def heat(count: int) -> int:
 
 @bp.route("/network/interlock")
 def interlock_page():
-    data = _get(ViewKey(_engine().version, "interlock"))
+    data = _get(ViewKey(engine().version, "interlock"))
     grid = {(c["a"], c["b"]): c for c in data["cells"]}
     return render_template("network_interlock.html", m=data, grid=grid, heat=heat)
 

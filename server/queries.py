@@ -21,29 +21,16 @@ from server.answers import PAGE_SIZE
 from server.engine import SELECT, Result
 from server.i18n import current_lang
 from server import facets as facet_rules
-from server.rendering import (MAX_PAGE, cell, conditional, csv_bytes, etag_for, not_modified, positive_arg,
-                              remember_labels, table_data)
+from server.rendering import MAX_PAGE, cell, csv_bytes, positive_arg, remember_labels, table_data
+from server.representation import CSV, HTML, JSON, choose, engine, fresh
 
 bp = Blueprint("queries", __name__)
-FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
-
-
-def _engine():
-    return current_app.extensions["techniekpact.engine"]
+FORMATS = {"html": HTML, "json": JSON, "csv": CSV}
+SUFFIXES = {"json": "json", "csv": "csv"}
 
 
 def _format(suffix: str | None) -> str:
-    if suffix:
-        if suffix not in FORMATS:
-            abort(404, f"no {suffix!r} rendering; use .json, .csv or none for HTML")
-        return suffix
-    fmt = request.args.get("format")
-    if fmt:
-        if fmt not in FORMATS:
-            abort(400, f"format must be one of {', '.join(FORMATS)}")
-        return fmt
-    best = request.accept_mimetypes.best_match(["text/html", "application/json", "text/csv"])
-    return {"application/json": "json", "text/csv": "csv"}.get(best, "html")
+    return choose(FORMATS, suffix=suffix, suffixes=SUFFIXES, what="a saved query")
 
 
 def _saved(name: str) -> saved_queries.SavedQuery:
@@ -68,17 +55,17 @@ def listing(lang: str = "nl") -> list[dict]:
 def index(suffix=None):
     fmt = _format(suffix)
     items = listing(current_lang())
-    if fmt == "json":
-        return Response(json.dumps({"queries": items}, ensure_ascii=False), mimetype="application/json")
     if fmt == "csv":
         abort(404, "the list of queries is offered as HTML and JSON")
+    if fmt == "json":
+        return Response(json.dumps({"queries": items}, ensure_ascii=False), mimetype="application/json")
     return render_template("queries.html", queries=items)
 
 
 def paging() -> tuple[int, int]:
     """(page, size) from the query string; ParameterError (400) if either is not a whole
     number in range. A page is at most the endpoint's result limit."""
-    largest = _engine().config.result_limit
+    largest = engine().config.result_limit
     return positive_arg("page", 1, MAX_PAGE), positive_arg("size", min(PAGE_SIZE, largest), largest)
 
 
@@ -88,11 +75,10 @@ def run_saved(query: saved_queries.SavedQuery, values: dict[str, str], page: int
     """One page of a saved query's answer (kept per store version, server/answers.py), filtered
     by `filters` and ordered by `sort` (column, descending) over the whole answer
     (server/facets.py), as the one data dict every rendering uses."""
-    engine = _engine()
     filters = filters or {}
     answer = current_app.extensions["techniekpact.answers"].get(query, saved_queries.bind(query, values))
     facet_rules.check(filters, Result(SELECT, tsv=answer.header).variables, sort)
-    view = facet_rules.view(answer, filters, sort, query.hidden, engine.store, lang)
+    view = facet_rules.view(answer, filters, sort, query.hidden, engine(), lang)
     start = (page - 1) * size
     if view["order"] is None:  # every row, in the answer's own order: cut the page directly
         result = Result(SELECT, tsv=answer.slice(start, size + 1))
@@ -104,8 +90,8 @@ def run_saved(query: saved_queries.SavedQuery, values: dict[str, str], page: int
     # The labels of the page's cells and of the facets' values, in one lookup.
     cells = [{"v": row[v]} for row in rows[:size] for v in variables] + \
             [{"v": value["term"]} for f in facets for value in f["values"]]
-    remember_labels(engine.store, ["v"], cells, remembered, lang)
-    table = table_data(engine.store, variables, rows[:size], lang=lang, remembered=remembered)
+    remember_labels(engine(), ["v"], cells, remembered, lang)
+    table = table_data(engine(), variables, rows[:size], lang=lang, remembered=remembered)
     for row in table["rows"]:
         for c in row:
             if c and c["type"] == "literal":
@@ -150,14 +136,11 @@ def show(name, suffix=None):
     filters = facet_rules.filters_from(request.args)
     sort = facet_rules.sort_from(request.args)
     page, size = paging()
-    engine = _engine()
     # The page's links repeat the request's own arguments (lang among them, in their order),
     # so a kept page is only ever served to the same arguments.
-    key = (engine.version, name, tuple(sorted(values.items())), tuple(sorted(filters.items())), sort, page, size,
+    key = (engine().version, name, tuple(sorted(values.items())), tuple(sorted(filters.items())), sort, page, size,
            fmt, current_lang(), tuple(request.args.items(multi=True)))
-    etag = etag_for(*key)
-    if not_modified(etag):
-        return conditional(Response(), etag)
+    fresh(*key)
     cache = current_app.extensions["techniekpact.cache"]
     cached = cache.get(key)
     if cached is None:
@@ -174,13 +157,13 @@ def show(name, suffix=None):
         cached = (body, links)
         cache.put(key, cached, len(body))
     body, links = cached
-    headers = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Link"}
+    headers = {}
     if links:
         headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
     if fmt == "csv":
         suffix_page = f"-page-{page}" if page > 1 or links.get("next") else ""
         headers["Content-Disposition"] = f'attachment; filename="{name}{suffix_page}.csv"'
-    return conditional(Response(body, headers={**headers, "Content-Type": FORMATS[fmt]}), etag)
+    return Response(body, headers={**headers, "Content-Type": FORMATS[fmt]})
 
 
 def _extra_view(data: dict) -> dict | None:
@@ -211,7 +194,7 @@ def _sort_url(column: str, descending: bool) -> str:
 def _param_labels(data: dict) -> dict[str, str]:
     """The names of the IRIs given as parameters, shown in place of the IRI."""
     iris = [p["value"] for p in data["parameters"] if p["type"] == "iri" and p["value"]]
-    return remember_labels(_engine().store, ["v"], [{"v": ox.NamedNode(i)} for i in iris], {}, current_lang()) \
+    return remember_labels(engine(), ["v"], [{"v": ox.NamedNode(i)} for i in iris], {}, current_lang()) \
         if iris else {}
 
 
@@ -233,28 +216,26 @@ def cell_list(name):
     from server.heatmap import cell_query, heatmap_for, nearby
     query = _saved(name)
     lang = current_lang()
-    data = run_saved(query, {}, 1, _engine().config.result_limit, None, lang)
+    row, column = request.args.get("row", ""), request.args.get("column", "")
+    fmt = choose({"html": HTML, "json": JSON}, what="a cell of a matrix")
+    fresh(engine().version, name, "cell", row, column, fmt)
+    data = run_saved(query, {}, 1, engine().config.result_limit, None, lang)
     matrix = heatmap_for(data)
     if matrix is None:
         abort(404, f"{name} is no matrix query")
-    row, column = request.args.get("row", ""), request.args.get("column", "")
     rows = {r["value"]: r for r in matrix["rows"]}
     columns = {c["value"]: c for c in matrix["columns"]}
     if row not in rows or column not in columns:
         raise saved_queries.ParameterError(f"row and column must be a row and a column of {name}'s matrix")
-    engine = _engine()
-    etag = etag_for(engine.version, name, "cell", row, column)
-    if not_modified(etag):
-        return conditional(Response(), etag)
     count = matrix["grid"][list(rows).index(row)][list(columns).index(column)]["count"]
     things = []
     if count:
-        result = engine.query(cell_query(query.text), substitutions={"row": ox.NamedNode(row),
+        result = engine().query(cell_query(query.text), substitutions={"row": ox.NamedNode(row),
                                                                       "column": ox.NamedNode(column)})
-        table = table_data(engine.store, result.variables, result.rows, lang=lang)
+        table = table_data(engine(), result.variables, result.rows, lang=lang)
         things = sorted((r[0] for r in table["rows"] if r[0]), key=lambda c: c["text"].lower())
     data = {"query": name, "title": query.label(lang), "row": rows[row], "column": columns[column],
             "count": count, "things": things, "nearby": nearby(matrix, row, column) if not count else None}
-    if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
-        return conditional(Response(json.dumps(data, ensure_ascii=False), mimetype="application/json"), etag)
-    return conditional(Response(render_template("cell.html", d=data), mimetype="text/html"), etag)
+    if fmt == "json":
+        return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
+    return Response(render_template("cell.html", d=data), mimetype="text/html")

@@ -12,9 +12,10 @@ import io
 import re
 
 import pyoxigraph as ox
-from flask import Response, has_request_context, request
+from flask import has_request_context, request
 
-from graph.labels import compact, labels
+from graph.labels import compact
+from graph.labels import labels as store_labels
 from graph.saved_queries import ParameterError
 from graph.namespaces import entity_path as href
 from server.i18n import current_lang
@@ -35,7 +36,15 @@ def cell(term, names: dict[str, str]) -> dict | None:
             "datatype": datatype, "numeric": numeric}
 
 
-def remember_labels(store: ox.Store, variables: list[str], rows: list, remembered: dict[str, str | None],
+def labels(source, iris, lang: str = "nl") -> dict[str, str]:
+    """The labels of `iris` from an Engine (looked up by its query workers, within the time limit)
+    or from a store."""
+    if hasattr(source, "labels"):
+        return source.labels(iris, lang)
+    return store_labels(source, iris, lang)
+
+
+def remember_labels(store, variables: list[str], rows: list, remembered: dict[str, str | None],
                     lang: str = "nl") -> dict[str, str | None]:
     """Add to `remembered` the labels of the rows' IRIs it lacks (None: the IRI has none), in
     one lookup; returns it."""
@@ -72,25 +81,11 @@ def etag_for(*parts) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
 
 
-def not_modified(etag: str) -> bool:
-    return request.if_none_match.contains(etag)
-
-
 # A client may keep what it got, but must ask again before each reuse: an update can change the
 # store at any moment, and a positive max-age would let a client show an answer the store no
 # longer gives. Asking again is cheap: the ETag is decided before any work, and a match is an
 # empty 304.
 REVALIDATE = "max-age=0, must-revalidate"
-
-
-def conditional(response: Response, etag: str) -> Response:
-    """Attach the ETag; answer 304 when the client already has this version."""
-    if not_modified(etag):
-        kept = {k: v for k, v in response.headers.items() if k in ("Vary", "Access-Control-Allow-Origin")}
-        response = Response(status=304, headers=kept)
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = REVALIDATE
-    return response
 
 
 MAX_PAGE = 1_000_000  # the last page number a paged view accepts

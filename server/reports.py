@@ -19,13 +19,11 @@ import logging
 import multiprocessing as mp
 import shutil
 import tempfile
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from server.answers import StillPreparing
-from server.versions import FollowVersions
+from server.prepared import Prepared, StillPreparing
 
 log = logging.getLogger(__name__)
 
@@ -39,16 +37,6 @@ class Report:
     version: str
     data: dict           # the report dict of graph.validate, as its JSON rendering holds it
     turtle: Path         # the sh:ValidationReport graph, as Turtle
-
-
-@dataclass
-class _Making:
-    version: str
-    process: mp.process.BaseProcess
-    started: float = field(default_factory=time.monotonic)
-    done: threading.Event = field(default_factory=threading.Event)
-    report: Report | None = None
-    error: str | None = None
 
 
 def _validate_in_child(source: dict, version: str, out: str) -> None:
@@ -83,54 +71,35 @@ class Reports:
         self._context = mp.get_context("spawn")  # a fresh interpreter: no inherited database handles
         self._root = Path(tempfile.mkdtemp(prefix="techniekpact-reports-"))
         atexit.register(shutil.rmtree, self._root, True)
-        self._lock = threading.Lock()
-        self._made: Report | None = None
-        self._making: _Making | None = None
-        self._failed: _Making | None = None  # the last making that failed: not retried in the background
+        self._child: tuple[str, mp.process.BaseProcess] | None = None  # the version being validated, and by whom
+        self._kept: Prepared[Report] = Prepared(
+            engine, "validation reports", lambda key: "the validation report of this store version",
+            doing="being made", max_kept=1, dropped=lambda report: shutil.rmtree(report.turtle.parent, True),
+            builder="validation")
+        self._kept.on_new_version(self._stop_outdated)
         if background:
-            FollowVersions(engine, self._make, "prepare-validation")
+            self._kept.warm_up(lambda version: [((version,), lambda: self._make(version))])
 
     def ready(self) -> Report | None:
         """The current version's report if it is made, without waiting (for the home page)."""
-        made = self._made
-        return made if made is not None and made.version == self._engine.version else None
+        return self._kept.ready((self._engine.version,))
 
     def get(self, timeout: float) -> Report:
         """The current version's report, made now if need be. Raises StillPreparing when it is
         not made within `timeout` seconds, ReportUnavailable when it cannot be made."""
-        making = self._start(self._engine.version, again=True)
-        if isinstance(making, Report):
-            return making
-        if not making.done.wait(timeout):
-            raise StillPreparing(f"the validation report of this store version is being made "
-                                 f"({time.monotonic() - making.started:.0f} s so far; at 100× the curated graph "
-                                 "it takes minutes); try again shortly")
-        if making.error:
-            raise ReportUnavailable(f"the validation report could not be made: {making.error}")
-        return making.report
+        version = self._engine.version
+        return self._kept.get((version,), lambda: self._make(version), timeout)
 
-    def _start(self, version: str, again: bool) -> Report | _Making:
-        """The report of `version` if made, else its making: under way, started here, or (unless
-        `again`) the one that failed. The making of an older version is stopped: nobody will
-        ask for its report."""
-        with self._lock:
-            if self._made is not None and self._made.version == version:
-                return self._made
-            if self._making is not None and self._making.version == version:
-                return self._making
-            if not again and self._failed is not None and self._failed.version == version:
-                return self._failed
-            if self._making is not None:
-                self._making.error = "the store changed while its report was being made; ask again"
-                self._making.process.kill()
-            out = self._root / f"{version[:32]}-{time.monotonic_ns()}"
-            out.mkdir()
-            process = self._context.Process(target=_validate_in_child, args=(self._source(), version, str(out)),
-                                            name="validate", daemon=True)
-            making = self._making = _Making(version, process)
-            process.start()
-            threading.Thread(target=self._collect, args=(making, out), name="collect-validation", daemon=True).start()
-            return making
+    def idle(self, timeout: float) -> bool:
+        """Wait until no report is being made (for tests)."""
+        return self._kept.idle(timeout)
+
+    def close(self) -> None:
+        """Stop the builder thread and the validating child, if any."""
+        self._kept.close()
+        child = self._child
+        if child is not None and child[1].pid is not None:
+            child[1].kill()
 
     def _source(self) -> dict:
         engine = self._engine
@@ -139,36 +108,38 @@ class Reports:
                     "timeout": engine.store.timeout}
         return {"snapshot": engine.snapshot}
 
-    def _collect(self, making: _Making, out: Path) -> None:
-        """Wait for the child, then keep its report (and drop the one it replaces)."""
-        making.process.join()
+    def _make(self, version: str) -> Report:
+        """Validate `version` in a child process (in the builder thread) and read its report."""
+        out = self._root / f"{version[:32]}-{time.monotonic_ns()}"
+        out.mkdir()
+        process = self._context.Process(target=_validate_in_child, args=(self._source(), version, str(out)),
+                                        name="validate", daemon=True)
+        self._child = (version, process)
+        process.start()
+        if self._engine.versions.version not in (None, version):
+            process.kill()  # replaced while it started
+        process.join()
+        self._child = None
         try:
-            if making.error:  # stopped by _start
-                pass
-            elif making.process.exitcode == 0:
-                data = json.loads((out / "report.json").read_text(encoding="utf-8"))
-                making.report = Report(making.version, data, out / "report.ttl")
-            elif (out / "error.txt").exists():
-                making.error = (out / "error.txt").read_text(encoding="utf-8")
+            if process.exitcode != 0 and self._engine.versions.version != version:  # stopped: outdated
+                raise StillPreparing("the store changed while its validation report was being made; ask again")
+            if process.exitcode == 0:
+                return Report(version, json.loads((out / "report.json").read_text(encoding="utf-8")),
+                              out / "report.ttl")
+            if (out / "error.txt").exists():
+                error = (out / "error.txt").read_text(encoding="utf-8")
             else:
-                making.error = f"the validating process ended with exit code {making.process.exitcode}"
+                error = f"the validating process ended with exit code {process.exitcode}"
+            raise ReportUnavailable(f"the validation report could not be made: {error}")
         except (OSError, ValueError) as error:
-            making.error = f"its files could not be read: {error}"
-        with self._lock:
-            if making.report is not None:
-                if self._made is not None:
-                    shutil.rmtree(self._made.turtle.parent, ignore_errors=True)
-                self._made = making.report
-            else:
+            raise ReportUnavailable(f"the validation report could not be made: its files could not be read: "
+                                    f"{error}") from None
+        finally:
+            if not (out / "report.json").exists() or process.exitcode != 0:
                 shutil.rmtree(out, ignore_errors=True)
-                self._failed = making
-            if self._making is making:
-                self._making = None
-        making.done.set()
 
-    def _make(self, version: str) -> bool:
-        """Make the report of `version` in the background (not again if it failed), and wait for it."""
-        making = self._start(version, again=False)
-        if isinstance(making, _Making):
-            making.done.wait()
-        return True
+    def _stop_outdated(self, version: str) -> None:
+        """A new version: nobody will ask for the report of the one being validated."""
+        child = self._child
+        if child is not None and child[0] != version and child[1].pid is not None:
+            child[1].kill()

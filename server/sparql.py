@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from graph.terms import parse_iri
 from graph.update_dataset import DatasetConflict, clear_missing_as_empty, with_dataset
 from server import editor, negotiation
-from server.rendering import conditional, etag_for, not_modified
+from server.representation import choose, engine, fresh, vary_on_accept
 from server.service_description import service_description
 
 bp = Blueprint("sparql", __name__)
@@ -19,11 +19,6 @@ bp.add_app_template_global(editor.saved_query_link, "editor_link")
 QUERY_TYPES = ("application/sparql-query",)
 UPDATE_TYPES = ("application/sparql-update",)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-CORS = {"Access-Control-Allow-Origin": "*", "Vary": "Accept"}
-
-
-def engine():
-    return current_app.extensions["techniekpact.engine"]
 
 
 def _mimetype() -> str:
@@ -130,20 +125,20 @@ def run_query(query: str, params: MultiDict) -> Response:
     key = (engine().version, query, tuple(default_graphs), tuple(named_graphs),
            request.headers.get("Accept", ""), fmt_param, base)
     # A GET is cacheable by HTTP too: its ETag is the same key, decided before any work.
-    etag = etag_for(*key) if request.method == "GET" else None
-    if etag is not None and not_modified(etag):
-        return conditional(Response(headers=CORS), etag)
+    vary_on_accept()  # the format is chosen once the result's kind is known
+    if request.method == "GET":
+        fresh(*key)
     cache = current_app.extensions["techniekpact.cache"]
     hit = cache.get(key)
     if hit is None:
         result = engine().query(query, default_graphs=default_graphs or None, named_graphs=named_graphs or None,
                                 base_iri=base)
-        fmt = negotiation.choose(request.headers.get("Accept"), fmt_param, result.kind)
+        fmt = choose(negotiation.table_for(result.kind), fmt=fmt_param or "", strict=True,
+                     what=f"a {result.kind.upper()} result")
         hit = (result.serialize(fmt), negotiation.media_type(fmt))
         cache.put(key, hit, len(hit[0]))
     body, media = hit
-    response = Response(body, headers={**CORS, "Content-Type": media, **_download(media)})
-    return conditional(response, etag) if etag is not None else response
+    return Response(body, headers={"Content-Type": media, **_download(media)})
 
 
 def _wants_editor(query: str | None) -> bool:
@@ -162,14 +157,13 @@ def _describe_or_edit():
     if negotiation.prefers_html(request.accept_mimetypes):
         return editor.render()
     graph = service_description(engine(), request.base_url)
-    fmt = negotiation.choose(request.headers.get("Accept"), request.args.get("format"), "graph")
-    return Response(graph.serialize(fmt), headers={**CORS, "Content-Type": negotiation.media_type(fmt)})
+    fmt = choose(negotiation.GRAPH_MEDIA, strict=True, what="the service description")
+    return Response(graph.serialize(fmt), headers={"Content-Type": negotiation.media_type(fmt)})
 
 
 @bp.route("/sparql", methods=["OPTIONS"])
 def preflight():
     return Response(status=204, headers={
-        "Access-Control-Allow-Origin": "*",
         "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
         "Access-Control-Allow-Headers": "Content-Type, Accept",
         "Access-Control-Max-Age": "86400",

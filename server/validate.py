@@ -12,59 +12,34 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from graph.shacl.formats import to_json
 from graph.shacl.report import SEVERITIES, group_by_shape, select
-from server.rendering import MAX_PAGE, conditional, etag_for, not_modified, positive_arg
+from server.rendering import MAX_PAGE, positive_arg
+from server.representation import HTML, JSON, choose, engine, fresh
 from server.reports import Report
 
 bp = Blueprint("validate", __name__)
 
-MEDIA = {"html": "text/html; charset=utf-8", "json": "application/json", "turtle": "text/turtle; charset=utf-8"}
+MEDIA = {"html": HTML, "json": JSON, "turtle": "text/turtle; charset=utf-8"}
 SUFFIXES = {"json": "json", "ttl": "turtle"}
-ALIASES = {"ttl": "turtle", "text/turtle": "turtle", "application/json": "json", "text/html": "html"}
 PER_PAGE = 500  # findings on one HTML page
-
-
-def _engine():
-    return current_app.extensions["techniekpact.engine"]
 
 
 def current_report() -> Report:
     """The report for the store's current version; a request waits for it at most the query time limit."""
-    return current_app.extensions["techniekpact.reports"].get(_engine().config.query_timeout)
-
-
-def _format(suffix: str | None) -> str:
-    if suffix:
-        if suffix not in SUFFIXES:
-            abort(404, f"no {suffix!r} rendering of the report; use .json, .ttl or none for HTML")
-        return SUFFIXES[suffix]
-    fmt = request.args.get("format")
-    if fmt:
-        fmt = ALIASES.get(fmt.lower(), fmt.lower())
-        if fmt not in MEDIA:
-            abort(400, "format must be html, json or turtle")
-        return fmt
-    best = request.accept_mimetypes.best_match(["text/html", "application/json", "text/turtle"])
-    return {"application/json": "json", "text/turtle": "turtle"}.get(best, "html")
+    return current_app.extensions["techniekpact.reports"].get(engine().config.query_timeout)
 
 
 @bp.route("/validate")
 @bp.route("/validate.<suffix>")
 def report(suffix=None):
-    fmt = _format(suffix)
+    fmt = choose(MEDIA, suffix=suffix, suffixes=SUFFIXES, what="the validation report")
     filters = {k: request.args.get(k) or None for k in ("severity", "shape", "landsdeel")}
     if filters["severity"] and filters["severity"].capitalize() not in SEVERITIES:
         abort(400, f"severity must be one of {', '.join(SEVERITIES)}")
     page = positive_arg("page", 1, MAX_PAGE) if fmt == "html" else 1
-    version = _engine().version
-    etag = etag_for(version, "validate", fmt, *filters.values(), page)
-    if not_modified(etag):
-        return conditional(Response(), etag)
+    fresh(engine().version, "validate", fmt, *filters.values(), page)
     report = current_report()
-    headers = {"Access-Control-Allow-Origin": "*", "Vary": "Accept"}
     if fmt == "turtle":
-        response = send_file(report.turtle, mimetype=MEDIA["turtle"], etag=False, conditional=False, max_age=None)
-        response.headers.update(headers)
-        return conditional(response, etag)
+        return send_file(report.turtle, mimetype=MEDIA["turtle"], etag=False, conditional=False, max_age=None)
     data = report.data
     selected = select(data, **filters)
     if fmt == "json":
@@ -77,4 +52,4 @@ def report(suffix=None):
         body = render_template("validate.html", r=data, groups=group_by_shape(shown), selected=len(selected),
                                first=(page - 1) * PER_PAGE + 1, last=(page - 1) * PER_PAGE + len(shown),
                                page=page, pages=pages, filters=filters, severities=SEVERITIES).encode("utf-8")
-    return conditional(Response(body, headers={**headers, "Content-Type": MEDIA[fmt]}), etag)
+    return Response(body, headers={"Content-Type": MEDIA[fmt]})

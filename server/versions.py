@@ -1,5 +1,11 @@
-"""Work done once for every store version, in the background: the saved queries' default
-answers, the validation report, the unfiltered network views."""
+"""One watcher of the store version: it tells every subscriber when the version changes.
+
+The version changes by an update in this process (Engine._bump), by a build swapped in on disk
+or by another writer of a remote store. Reading `Engine.version` notices the last two (at most
+once a second); this thread reads it once a second when no request does, so work prepared per
+version (server/prepared.py) starts after a build even on an idle service. Subscribers are
+called in this thread, so they must only queue work, never do it.
+"""
 
 from __future__ import annotations
 
@@ -9,31 +15,60 @@ from typing import Callable
 
 log = logging.getLogger(__name__)
 
+POLL_S = 1.0  # how often an idle service looks for a version changed outside this process
 
-class FollowVersions:
-    """Call `prepare(version)` in a daemon thread for the engine's current version, and again
-    whenever the version changes. A version is done when `prepare` returns True; until then (it
-    returned False, or raised: a remote store that is away) it is tried again a second later.
-    Setting `closed` stops the thread."""
 
-    def __init__(self, engine, prepare: Callable[[str], bool], name: str, closed: threading.Event | None = None):
-        self._engine, self._prepare = engine, prepare
-        self._closed = closed or threading.Event()
-        self.done: str | None = None  # the last version `prepare` finished
-        threading.Thread(target=self._loop, name=name, daemon=True).start()
+class VersionWatch:
+    """The engine's version as last seen, and the callbacks to call with every new one."""
 
-    @property
-    def preparing(self) -> bool:
-        """The current version is not done yet."""
-        return self.done != self._engine.version
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._subscribers: list[Callable[[str], None]] = []
+        self.version: str | None = None
+        self._closed = threading.Event()
+        self._thread: threading.Thread | None = None
 
-    def _loop(self) -> None:
-        pause = 0.0
-        while not self._closed.wait(pause):
-            pause = 1.0
+    def subscribe(self, callback: Callable[[str], None]) -> None:
+        """Call `callback(version)` for every new version, and now for the current one."""
+        with self._lock:
+            self._subscribers.append(callback)
+            version = self.version
+        if version is not None:
+            self._call(callback, version)
+
+    def seen(self, version: str | None) -> None:
+        """The engine read `version`: tell the subscribers if it is new."""
+        if version is None:
+            return
+        with self._lock:
+            if version == self.version:
+                return
+            self.version = version
+            subscribers = list(self._subscribers)
+        for callback in subscribers:
+            self._call(callback, version)
+
+    def follow(self, read_version: Callable[[], str | None]) -> None:
+        """Start the one thread that reads the version once a second."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, args=(read_version,), name="watch-version",
+                                            daemon=True)
+            self._thread.start()
+
+    def close(self) -> None:
+        self._closed.set()
+
+    def _loop(self, read_version) -> None:
+        while not self._closed.is_set():
             try:
-                version = self._engine.version
-                if version != self.done and self._prepare(version):
-                    self.done = version
-            except Exception:  # noqa: BLE001 - tried again a second later
-                log.exception("preparing version %s failed; trying again in a second", self._engine.version)
+                self.seen(read_version())
+            except Exception:  # a remote store that is away: looked at again in a second
+                log.debug("the store version could not be read", exc_info=True)
+            self._closed.wait(POLL_S)
+
+    @staticmethod
+    def _call(callback, version: str) -> None:
+        try:
+            callback(version)
+        except Exception:  # one subscriber's bug must not stop the others being told
+            log.exception("a subscriber to version %s failed", version)

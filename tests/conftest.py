@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 
 import pytest
 import requests
@@ -43,14 +42,38 @@ def select(store, sparql: str) -> list[dict]:
 
 @pytest.fixture(scope="session")
 def app(store_dir):
+    from server import close_app
+
     app = create_app(Config(store=str(store_dir), update_token=UPDATE_TOKEN, query_timeout=3.0, result_limit=5000))
     app.config["TESTING"] = True
-    return app
+    yield app
+    close_app(app)
 
 
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture()
+def own_app(store_dir, tmp_path):
+    """An app on a copy of the store, for a test that writes: the shared store stays as built,
+    so no other test sees what this one wrote (or waits for its version to settle)."""
+    import shutil
+
+    from server import close_app
+
+    shutil.copytree(store_dir, tmp_path / "own-store")
+    app = create_app(Config(store=str(tmp_path / "own-store"), update_token=UPDATE_TOKEN, query_timeout=3.0,
+                            result_limit=5000, prepare_timeout=0))
+    app.config["TESTING"] = True
+    yield app
+    close_app(app)
+
+
+@pytest.fixture()
+def own_client(own_app):
+    return own_app.test_client()
 
 
 @pytest.fixture(scope="session")
@@ -65,14 +88,11 @@ def live_server(app):
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
-    for _ in range(50):
-        try:
-            requests.get(url + "/health", timeout=5)
-            break
-        except requests.RequestException:  # not listening yet, or slow on a busy machine
-            time.sleep(0.1)
+    # create_server has bound the socket: a request now waits in its backlog until the loop runs.
+    assert requests.get(url + "/health", timeout=120).status_code == 200
     yield url
     server.close()
+
 
 
 @pytest.fixture(scope="module")

@@ -38,13 +38,11 @@ CASES = {
 @pytest.mark.parametrize("name", list(CASES))
 def test_etag_and_304_decided_before_the_work(client, app, monkeypatch, name):
     path, headers, work = CASES[name]
-    first = None
-    for _ in range(60):  # a view still being prepared answers 503 with Retry-After
+    first = client.get(path, headers=headers)
+    if first.status_code == 503:  # a view or report still being prepared: wait for it, then ask again
+        for preparer in ("network_views", "reports", "answers"):
+            assert app.extensions[f"techniekpact.{preparer}"].idle(300)
         first = client.get(path, headers=headers)
-        if first.status_code != 503:
-            break
-        import time
-        time.sleep(1)
     assert first.status_code == 200, first.get_data(as_text=True)[:300]
     etag = first.headers["ETag"]
     assert first.headers["Cache-Control"] == "max-age=0, must-revalidate"
@@ -71,26 +69,26 @@ def test_the_etag_follows_the_request(client):
     assert stale.status_code == 200 and stale.text.splitlines() == ["n", "12"]
 
 
-def test_never_stale_after_an_update(client):
+def test_never_stale_after_an_update(own_client):
     query = {"query": GOAL_COUNT}
     accept = {"Accept": "text/csv"}
-    first = client.get("/sparql", query_string=query, headers=accept)
-    entity = client.get("/id/goal/test-caching.ttl")
+    first = own_client.get("/sparql", query_string=query, headers=accept)
+    entity = own_client.get("/id/goal/test-caching.ttl")
     assert first.text.splitlines() == ["n", "12"] and entity.status_code == 404
     update = (f"INSERT DATA {{ GRAPH <{PROBE_GRAPH}> {{ <{PROBE}> a tp:Goal ; "
               f"skos:prefLabel \"Proefdoel\"@nl }} }}")
-    assert client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
+    assert own_client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
     try:
-        again = client.get("/sparql", query_string=query, headers={**accept, "If-None-Match": first.headers["ETag"]})
+        again = own_client.get("/sparql", query_string=query, headers={**accept, "If-None-Match": first.headers["ETag"]})
         assert again.status_code == 200 and again.text.splitlines() == ["n", "13"]
         assert again.headers["ETag"] != first.headers["ETag"]
-        page = client.get("/id/goal/test-caching.ttl")
+        page = own_client.get("/id/goal/test-caching.ttl")
         assert page.status_code == 200 and "Proefdoel" in page.text
         etag = page.headers["ETag"]
-        assert client.get("/id/goal/test-caching.ttl", headers={"If-None-Match": etag}).status_code == 304
+        assert own_client.get("/id/goal/test-caching.ttl", headers={"If-None-Match": etag}).status_code == 304
     finally:
-        client.post("/sparql", data={"update": f"DROP GRAPH <{PROBE_GRAPH}>"}, headers=AUTH)
-    gone = client.get("/id/goal/test-caching.ttl", headers={"If-None-Match": etag})
+        own_client.post("/sparql", data={"update": f"DROP GRAPH <{PROBE_GRAPH}>"}, headers=AUTH)
+    gone = own_client.get("/id/goal/test-caching.ttl", headers={"If-None-Match": etag})
     assert gone.status_code == 404
-    after = client.get("/sparql", query_string=query, headers={**accept, "If-None-Match": again.headers["ETag"]})
+    after = own_client.get("/sparql", query_string=query, headers={**accept, "If-None-Match": again.headers["ETag"]})
     assert after.status_code == 200 and after.text.splitlines() == ["n", "12"]

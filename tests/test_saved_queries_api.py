@@ -80,23 +80,23 @@ def test_html_table_has_labels_and_links(client):
     assert "<table" in html
 
 
-def test_etag_gives_304_and_an_update_invalidates_it(client):
-    first = client.get("/queries/goals-without-actions.json")
+def test_etag_gives_304_and_an_update_invalidates_it(own_client):
+    first = own_client.get("/queries/goals-without-actions.json")
     etag = first.headers["ETag"]
-    assert client.get("/queries/goals-without-actions.json", headers={"If-None-Match": etag}).status_code == 304
+    assert own_client.get("/queries/goals-without-actions.json", headers={"If-None-Match": etag}).status_code == 304
     # A new goal without actions appears after an update: the cached answer must not be served.
     probe = "https://w3id.org/techniekpact/id/goal/test-probe"
     graph = "https://w3id.org/techniekpact/graph/test-cache"
     update = (f"INSERT DATA {{ GRAPH <{graph}> {{ <{probe}> a <https://w3id.org/techniekpact/def#Goal> ; "
               f"<http://www.w3.org/2004/02/skos/core#prefLabel> \"Testdoel\"@nl }} }}")
-    assert client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
+    assert own_client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
     try:
-        again = client.get("/queries/goals-without-actions.json", headers={"If-None-Match": etag})
+        again = own_client.get("/queries/goals-without-actions.json", headers={"If-None-Match": etag})
         assert again.status_code == 200 and again.headers["ETag"] != etag
         assert probe in {cell["value"] for row in again.get_json()["rows"] for cell in row if cell}
     finally:
-        client.post("/sparql", data={"update": f"DROP GRAPH <{graph}>"}, headers=AUTH)
-    after = client.get("/queries/goals-without-actions.json").get_json()
+        own_client.post("/sparql", data={"update": f"DROP GRAPH <{graph}>"}, headers=AUTH)
+    after = own_client.get("/queries/goals-without-actions.json").get_json()
     assert probe not in {cell["value"] for row in after["rows"] for cell in row if cell}
 
 

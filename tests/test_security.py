@@ -167,13 +167,13 @@ def test_refusals_say_why(client, listener):
     assert r.status_code == 403 and "a variable" in r.get_data(as_text=True)
 
 
-def test_load_and_service_in_updates_are_refused_and_change_nothing(client, listener):
-    before, triples = len(listener.requests), _count(client)
+def test_load_and_service_in_updates_are_refused_and_change_nothing(own_client, listener):
+    before, triples = len(listener.requests), _count(own_client)
     for update in update_spellings(listener.url):
-        r = client.post("/sparql", data={"update": update}, headers=AUTH)
+        r = own_client.post("/sparql", data={"update": update}, headers=AUTH)
         assert r.status_code in (400, 403), (update, r.status_code, r.get_data(as_text=True)[:200])
     assert listener.requests[before:] == []
-    assert _count(client) == triples
+    assert _count(own_client) == triples
 
 
 def test_saved_query_parameters_cannot_carry_a_service(client, listener):
@@ -259,47 +259,47 @@ def test_bad_input_costs_no_worker(app, client):
                       headers={"Accept": "application/sparql-results+json"}).get_json()["boolean"] is True
 
 
-def test_a_deeply_nested_update_is_refused_and_the_server_lives(client):
-    before = _count(client)
+def test_a_deeply_nested_update_is_refused_and_the_server_lives(own_client):
+    before = _count(own_client)
     update = "INSERT { <http://e/a> <http://e/b> 1 } WHERE " + "{" * 10_000 + "}" * 10_000
-    r = client.post("/sparql", data={"update": update}, headers=AUTH)
+    r = own_client.post("/sparql", data={"update": update}, headers=AUTH)
     assert r.status_code == 400 and "nests" in r.get_data(as_text=True)
-    assert _count(client) == before
+    assert _count(own_client) == before
 
 
-def test_updates_get_the_predeclared_prefixes_and_any_case_of_bearer(client):
+def test_updates_get_the_predeclared_prefixes_and_any_case_of_bearer(own_client):
     update = "INSERT DATA { GRAPH <http://example.org/sec> { <https://w3id.org/techniekpact/id/org/x> skos:prefLabel 'x' } }"
-    r = client.post("/sparql", data={"update": update}, headers={"Authorization": f"bEaReR {UPDATE_TOKEN}"})
+    r = own_client.post("/sparql", data={"update": update}, headers={"Authorization": f"bEaReR {UPDATE_TOKEN}"})
     assert r.status_code == 204, r.get_data(as_text=True)
-    r = client.get("/store", query_string={"graph": "http://example.org/sec"}, headers={"Accept": "application/n-triples"})
+    r = own_client.get("/store", query_string={"graph": "http://example.org/sec"}, headers={"Accept": "application/n-triples"})
     assert "<https://w3id.org/techniekpact/id/org/x> <http://www.w3.org/2004/02/skos/core#prefLabel>" in r.get_data(as_text=True)
-    assert client.delete("/store?graph=http://example.org/sec", headers=AUTH).status_code == 204
+    assert own_client.delete("/store?graph=http://example.org/sec", headers=AUTH).status_code == 204
 
 
-def test_graph_store_put_takes_json_ld(client):
+def test_graph_store_put_takes_json_ld(own_client):
     body = '{"@id": "http://example.org/j", "http://example.org/p": "json-ld"}'
-    r = client.put("/store?graph=http://example.org/jsonld", data=body, content_type="application/ld+json",
+    r = own_client.put("/store?graph=http://example.org/jsonld", data=body, content_type="application/ld+json",
                    headers=AUTH)
     assert r.status_code in (201, 204), r.get_data(as_text=True)
-    r = client.get("/store?graph=http://example.org/jsonld", headers={"Accept": "application/n-triples"})
+    r = own_client.get("/store?graph=http://example.org/jsonld", headers={"Accept": "application/n-triples"})
     assert '<http://example.org/j> <http://example.org/p> "json-ld"' in r.get_data(as_text=True)
     named = '{"@id": "http://example.org/g", "@graph": [{"@id": "http://example.org/j", "http://example.org/p": "x"}]}'
-    r = client.put("/store?graph=http://example.org/jsonld", data=named, content_type="application/ld+json",
+    r = own_client.put("/store?graph=http://example.org/jsonld", data=named, content_type="application/ld+json",
                    headers=AUTH)
     assert r.status_code == 400 and "graphs of its own" in r.get_data(as_text=True)
-    assert client.delete("/store?graph=http://example.org/jsonld", headers=AUTH).status_code == 204
+    assert own_client.delete("/store?graph=http://example.org/jsonld", headers=AUTH).status_code == 204
 
 
-def test_stored_script_iris_are_shown_as_text_and_pages_send_a_csp(client):
+def test_stored_script_iris_are_shown_as_text_and_pages_send_a_csp(own_client):
     payload = "javascript:alert(document.domain)"
     update = (f"INSERT DATA {{ GRAPH <http://example.org/xss> {{ <https://w3id.org/techniekpact/id/goal/2016-01> rdfs:seeAlso <{payload}> . "
               f"<{payload}> skos:prefLabel '<script>alert(1)</script>'@nl }} }}")
-    assert client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
+    assert own_client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
     try:
         pages = ["/id/goal/2016-01",
                  "/queries/actions-of-goal?goal=https://w3id.org/techniekpact/id/goal/2016-01"]
         for path in pages:
-            r = client.get(path, headers={"Accept": "text/html"})
+            r = own_client.get(path, headers={"Accept": "text/html"})
             html = r.get_data(as_text=True)
             assert r.status_code == 200
             assert 'href="javascript' not in html.lower()
@@ -307,17 +307,17 @@ def test_stored_script_iris_are_shown_as_text_and_pages_send_a_csp(client):
             assert "script-src 'self'" in r.headers["Content-Security-Policy"]
             assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
             assert r.headers["X-Content-Type-Options"] == "nosniff"
-        assert "javascript:alert(document.domain)" in client.get("/id/goal/2016-01", headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert "javascript:alert(document.domain)" in own_client.get("/id/goal/2016-01", headers={"Accept": "text/html"}).get_data(as_text=True)
     finally:
-        client.delete("/store?graph=http://example.org/xss", headers=AUTH)
+        own_client.delete("/store?graph=http://example.org/xss", headers=AUTH)
 
 
-def test_a_blank_node_pointing_at_an_entity_keeps_its_page(client):
+def test_a_blank_node_pointing_at_an_entity_keeps_its_page(own_client):
     update = ("INSERT DATA { GRAPH <http://example.org/bnode> { "
               "[] rdfs:seeAlso <https://w3id.org/techniekpact/id/goal/2016-02> } }")
-    assert client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
+    assert own_client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
     try:
-        r = client.get("/id/goal/2016-02", headers={"Accept": "text/html"})
+        r = own_client.get("/id/goal/2016-02", headers={"Accept": "text/html"})
         assert r.status_code == 200 and "2016-02" in r.get_data(as_text=True)
     finally:
-        client.delete("/store?graph=http://example.org/bnode", headers=AUTH)
+        own_client.delete("/store?graph=http://example.org/bnode", headers=AUTH)

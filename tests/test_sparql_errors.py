@@ -49,32 +49,32 @@ def test_updates_are_refused_without_token_configured(store_dir):
     assert count(read_only) == before
 
 
-def test_update_with_wrong_token_is_401_and_changes_nothing(client):
-    before = count(client)
-    r = client.post("/sparql", data={"update": f"INSERT DATA {{ <{PROBE}> <{PROBE}> 1 }}"},
+def test_update_with_wrong_token_is_401_and_changes_nothing(own_client):
+    before = count(own_client)
+    r = own_client.post("/sparql", data={"update": f"INSERT DATA {{ <{PROBE}> <{PROBE}> 1 }}"},
                     headers={"Authorization": "Bearer wrong"})
     assert r.status_code == 401 and r.headers["WWW-Authenticate"].startswith("Bearer")
-    assert count(client) == before
+    assert count(own_client) == before
 
 
-def test_authorised_update_applies_and_a_failing_one_changes_nothing(client, app):
+def test_authorised_update_applies_and_a_failing_one_changes_nothing(own_client, own_app):
     graph = "https://w3id.org/techniekpact/graph/test-update"
-    r = client.post("/sparql", data=f"INSERT DATA {{ GRAPH <{graph}> {{ <{PROBE}> <{PROBE}> 1 }} }}".encode(),
+    r = own_client.post("/sparql", data=f"INSERT DATA {{ GRAPH <{graph}> {{ <{PROBE}> <{PROBE}> 1 }} }}".encode(),
                     headers={**AUTH, "Content-Type": "application/sparql-update"})
-    assert r.status_code == 204 and count(client, graph) == 1
-    before = count(client)
+    assert r.status_code == 204 and count(own_client, graph) == 1
+    before = count(own_client)
     # The second operation fails (adding to a literal's subject is a syntax error): nothing of it lands.
-    r = client.post("/sparql", data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ <{PROBE}> <{PROBE}> 2 }} }} ; "
+    r = own_client.post("/sparql", data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ <{PROBE}> <{PROBE}> 2 }} }} ; "
                                                "INSERT DATA { GRAPH <x> { 1 <p> <o> } }"}, headers=AUTH)
     assert r.status_code == 400
-    assert count(client) == before
+    assert count(own_client) == before
     # An update that fails while running (not while parsing) is rolled back too.
-    r = client.post("/sparql", data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ <{PROBE}> <{PROBE}> 3 }} }} ; "
+    r = own_client.post("/sparql", data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ <{PROBE}> <{PROBE}> 3 }} }} ; "
                                                f"CREATE GRAPH <{graph}>"}, headers=AUTH)
     assert 400 <= r.status_code < 500
-    assert count(client) == before
-    client.post("/sparql", data={"update": f"DROP GRAPH <{graph}>"}, headers=AUTH)
-    assert count(client, graph) == 0
+    assert count(own_client) == before
+    own_client.post("/sparql", data={"update": f"DROP GRAPH <{graph}>"}, headers=AUTH)
+    assert count(own_client, graph) == 0
 
 
 @pytest.mark.parametrize("query", [
@@ -144,20 +144,20 @@ def test_query_timeout_is_answered_clearly_and_the_service_goes_on(client):
     assert r.status_code == 200 and r.get_json()["boolean"] is True
 
 
-def test_graph_store_protocol_put_get_delete(client):
+def test_graph_store_protocol_put_get_delete(own_client):
     graph = "https://w3id.org/techniekpact/graph/test-gsp"
     turtle = f"<{PROBE}> <http://www.w3.org/2000/01/rdf-schema#label> \"probe\"@en ."
-    r = client.put("/store", query_string={"graph": graph}, data=turtle, headers={**AUTH, "Content-Type": "text/turtle"})
+    r = own_client.put("/store", query_string={"graph": graph}, data=turtle, headers={**AUTH, "Content-Type": "text/turtle"})
     assert r.status_code == 201
-    r = client.get("/store", query_string={"graph": graph}, headers={"Accept": "application/n-triples"})
+    r = own_client.get("/store", query_string={"graph": graph}, headers={"Accept": "application/n-triples"})
     assert r.status_code == 200 and '"probe"@en' in r.get_data(as_text=True)
-    r = client.put("/store", query_string={"graph": graph}, data="<a> <b> .", headers={**AUTH, "Content-Type": "text/turtle"})
+    r = own_client.put("/store", query_string={"graph": graph}, data="<a> <b> .", headers={**AUTH, "Content-Type": "text/turtle"})
     assert r.status_code == 400
-    assert count(client, graph) == 1
-    r = client.put("/store", query_string={"graph": graph}, data=turtle, headers={"Content-Type": "text/turtle"})
+    assert count(own_client, graph) == 1
+    r = own_client.put("/store", query_string={"graph": graph}, data=turtle, headers={"Content-Type": "text/turtle"})
     assert r.status_code == 401
-    assert client.delete("/store", query_string={"graph": graph}, headers=AUTH).status_code == 204
-    assert client.get("/store", query_string={"graph": graph}).status_code == 404
+    assert own_client.delete("/store", query_string={"graph": graph}, headers=AUTH).status_code == 204
+    assert own_client.get("/store", query_string={"graph": graph}).status_code == 404
 
 
 def test_no_500_for_odd_requests(client):

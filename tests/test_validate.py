@@ -437,7 +437,7 @@ def test_the_home_page_does_not_wait_for_the_report(store_dir):
     assert client.get("/health").json["validation_report"] is True
 
 
-def test_the_report_follows_an_update_of_the_store(client):
+def test_the_report_follows_an_update_of_the_store(own_client):
     """An authorised update makes a new version; its report has the new finding, and the
     finding goes when the data goes."""
     from tests.conftest import UPDATE_TOKEN
@@ -446,13 +446,13 @@ def test_the_report_follows_an_update_of_the_store(client):
     triples = rdflib.Graph().parse(DATA / "bad-org-no-label.ttl").serialize(format="nt")
     auth = {"Authorization": f"Bearer {UPDATE_TOKEN}"}
     nameless = TEST + "org-nameless"
-    assert not [f for f in get(client, "/validate.json").json["findings"] if f["focus"]["iri"] == nameless]
-    r = client.post("/sparql", data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ {triples} }} }}"}, headers=auth)
+    assert not [f for f in get(own_client, "/validate.json").json["findings"] if f["focus"]["iri"] == nameless]
+    r = own_client.post("/sparql", data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ {triples} }} }}"}, headers=auth)
     assert r.status_code == 204
     try:
-        after = get(client, "/validate.json").json
+        after = get(own_client, "/validate.json").json
         found = [(f["shape"]["iri"], f["severity"]) for f in after["findings"] if f["focus"]["iri"] == nameless]
         assert (TPS + "Organisation-label", "Violation") in found and not after["conforms"]
     finally:
-        client.post("/sparql", data={"update": f"DROP GRAPH <{graph}>"}, headers=auth)
-    assert not [f for f in get(client, "/validate.json").json["findings"] if f["focus"]["iri"] == nameless]
+        own_client.post("/sparql", data={"update": f"DROP GRAPH <{graph}>"}, headers=auth)
+    assert not [f for f in get(own_client, "/validate.json").json["findings"] if f["focus"]["iri"] == nameless]
