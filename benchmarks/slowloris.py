@@ -36,7 +36,7 @@ SERVERS = {
 # as a faster server (issue #30): measured when it is importable, not a dependency of the service.
 GRANIAN = ("from granian import Granian\nfrom granian.http import HTTP1Settings\n"
            "Granian('server:create_app', factory=True, interface='wsgi', port={port}, blocking_threads=8, "
-           "backpressure=8, http1_settings=HTTP1Settings(header_read_timeout=10_000)).serve()")
+           "http1_settings=HTTP1Settings(header_read_timeout=10_000)).serve()")
 
 
 def start(kind: str, store: str, port: int) -> subprocess.Popen:
@@ -139,11 +139,12 @@ def main() -> None:
     parser.add_argument("--store", default="var/store")
     parser.add_argument("--half-open", type=int, default=150)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--only", nargs="+", help="only these servers (http_server, 'plain waitress', granian)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed")
     store = str(Path(args.store).resolve())
-    kinds = list(SERVERS) + (["granian"] if importlib.util.find_spec("granian") else [])
+    kinds = args.only or list(SERVERS) + (["granian"] if importlib.util.find_spec("granian") else [])
     for kind in kinds:
         port = free_port()
         proc = start(kind, store, port)
