@@ -23,14 +23,17 @@ import time
 import pyoxigraph as ox
 import rdflib
 
-from graph import validate as v
+from graph.shacl.data_graph import DataGraph
+from graph.shacl.inputs import data_graph, shapes_graph
+from graph.shacl.report import build_report
+from graph.shacl.run import run_pyshacl
 from graph.namespaces import ID
 from graph.store import open_store
 
 
-def scaled(graph: v.DataGraph, copies: int) -> v.DataGraph:
+def scaled(graph: DataGraph, copies: int) -> DataGraph:
     """`copies` disjoint copies of the instance data (IRIs under tpd: renamed per copy)."""
-    out = v.DataGraph(ox.Store())
+    out = DataGraph(ox.Store())
     for copy in range(copies):
         def rename(term):
             if copy and isinstance(term, rdflib.URIRef) and str(term).startswith(ID):
@@ -44,19 +47,19 @@ def scaled(graph: v.DataGraph, copies: int) -> v.DataGraph:
 
 def measure(store, runs: int, copies: int) -> dict:
     loads, checks, reports, cpus = [], [], [], []
-    shapes = v.shapes_graph(store)
+    shapes = shapes_graph(store)
     for _ in range(runs):
         report = data = None  # the last run's report and data go before the next run's are made
         started = time.perf_counter()
-        data = v.data_graph(store)
+        data = data_graph(store)
         if copies > 1:
             data = scaled(data, copies)
         loads.append(time.perf_counter() - started)
         cpu = time.process_time()
-        results, seconds = v.run_pyshacl(data, shapes)
+        results, seconds = run_pyshacl(data, shapes)
         checks.append(seconds)
         cpus.append(time.process_time() - cpu)
-        report = v.build_report(data, shapes, results, timing={})
+        report = build_report(data, shapes, results, timing={})
         reports.append(report["timing"]["report_seconds"])
     return {"copies": copies, "triples": len(data), "load": statistics.median(loads),
             "validate": statistics.median(checks), "validate_min": min(checks), "cpu": statistics.median(cpus),

@@ -63,6 +63,7 @@ from graph.namespaces import (
     DATA_DIR, DEF, GRAPH, ID, ONTOLOGY_FILE, ONTOLOGY_GRAPH, PREFIXES, ROOT, SHAPES_DIR, SHAPES_GRAPH, graph_for_file,
 )
 from graph import saved_queries
+from graph.progress import Progress
 from graph.store import builds_root, write_version
 
 OUT = ROOT / "benchmarks" / "out"
@@ -83,16 +84,6 @@ BRANCH = 10  # one name in BRANCH is a regional branch of the curated name (see 
 # node of the copy); ORG like OWN, but one in five rewired to another copy; LABEL a literal
 # with the region's suffix; NATION_SCOPE / AREA an area mapped to the copy's region or district.
 FIXED, OWN, ORG, LABEL, NATION_SCOPE, AREA = range(6)
-
-
-def progress(done: int, total: int, started: float, label: str) -> None:
-    width = 30
-    filled = int(width * done / max(total, 1))
-    rate = done / max(time.perf_counter() - started, 1e-9)
-    sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:,.0f}/s)")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
 
 
 def curated_quads() -> list[ox.Quad]:
@@ -217,28 +208,31 @@ def generate(scale: int, out: Path, seed: int = 42) -> int:
     per_copy = len(templates) + len(_regions(1))
     total = len(base) + (scale - 1) * per_copy
     out.parent.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
     written = 0
-    with out.open("wb") as sink:
+    with out.open("wb") as sink, Progress(total, f"generate {scale}×") as progress:
         sink.write(ox.serialize(base, format=ox.RdfFormat.N_QUADS))
         written += len(base)
-        progress(written, total, started, f"{scale}×")
+        progress.advance(len(base), note="copy 0 (the curated data)")
         for k in range(1, scale):
             lines = _copy(templates, k, scale, rng)
             sink.write("".join(lines).encode())
             written += len(lines)
-            progress(written, total, started, f"{scale}×")
+            progress.advance(len(lines), note=f"copy {k}")
     return written
 
 
-def load_asserted(nquads: Path, store_dir: Path) -> ox.Store:
-    """A fresh on-disk store holding the generated data and the ontology."""
+def load_asserted(nquads: Path, store_dir: Path, progress: Progress | None = None) -> ox.Store:
+    """A fresh on-disk store holding the generated data and the ontology (two steps of `progress`)."""
     if store_dir.is_symlink():  # a service made the loaded store a symlink to a build (graph/store.py)
         store_dir.unlink()
         shutil.rmtree(builds_root(store_dir), ignore_errors=True)
     shutil.rmtree(store_dir, ignore_errors=True)
     store = ox.Store(str(store_dir))
+    if progress:
+        progress.step(f"loading {nquads.name}")
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    if progress:
+        progress.step("loading the ontology")
     store.bulk_load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
     return store
 
@@ -253,13 +247,17 @@ def load_store(nquads: Path, store_dir: Path) -> ox.Store:
     stamped with a fresh VERSION: the store a build of that data makes, which the service
     serves (without a VERSION it refuses a store as "no store"; without the catalogue the
     editor lists no saved queries)."""
-    from graph.build import derive
+    from graph import merge
+    from graph.build import DERIVE_STEPS, derive
 
-    store = load_asserted(nquads, store_dir)
-    derive(store)
-    load_shapes(store)
-    store.extend(saved_queries.catalogue_quads(saved_queries.load_all()))
-    store.flush()
+    with Progress(2 + DERIVE_STEPS + 1, f"load {nquads.name}") as progress:
+        store = load_asserted(nquads, store_dir, progress)
+        derive(store, progress)
+        progress.step("shapes")
+        load_shapes(store)
+        store.extend(saved_queries.catalogue_quads(saved_queries.load_all()))
+        merge.rebuild(store)
+        store.flush()
     # Last, as a build does: a VERSION stands for everything loaded. A new one each load: the
     # service's query workers read a snapshot per version (server/workers.py).
     write_version(store_dir)

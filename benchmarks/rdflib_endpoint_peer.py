@@ -20,7 +20,7 @@ from pathlib import Path
 
 import rdflib
 
-from benchmarks.generate import progress
+from graph.progress import Progress
 
 # rdflib opens BerkeleyDB with a 50 MB cache; at 1000× its indexes run to some 15 GB. The peer
 # gets 1.5 GB of this 24 GB machine's memory, so that it is not measured with a handicap
@@ -60,12 +60,11 @@ def load_berkeleydb(nquads: Path, directory: Path) -> dict:
         total = sum(1 for _ in lines)
     dataset = open_berkeleydb(directory, create=True)
     blank_nodes: dict = {}
-    started, done = time.perf_counter(), 0
-    with nquads.open("r", encoding="utf-8") as lines:
+    started = time.perf_counter()
+    with nquads.open("r", encoding="utf-8") as lines, Progress(total, "rdflib BerkeleyDB") as progress:
         while chunk := [line for _, line in zip(range(CHUNK), lines)]:
             dataset.parse(data="".join(chunk), format="nquads", bnode_context=blank_nodes)
-            done += len(chunk)
-            progress(done, total, started, "rdflib BerkeleyDB")
+            progress.advance(len(chunk))
     dataset.close()
     figures = {"seconds": time.perf_counter() - started, "quads": total,
                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -69,7 +69,7 @@ def browser_timings(store_dir: str, runs: int = 3, port: int = 8791) -> list[dic
 
     env = {**os.environ, "TECHNIEKPACT_STORE": store_dir, "TECHNIEKPACT_PREPARE_TIMEOUT": "0", "TECHNIEKPACT_QUERY_TIMEOUT": "600",
            "TECHNIEKPACT_PREPARE_VALIDATION": "0"}
-    server = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--port", str(port)], cwd=ROOT,
+    server = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port)], cwd=ROOT,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -16,12 +16,13 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from graph import name_keys, reason, saved_queries
+from graph import merge, name_keys, reason, saved_queries
 from graph.namespaces import (
     DATA_DIR, INFERRED_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH, QUERIES_DIR, SHAPES_DIR, SHAPES_GRAPH, graph_for_file,
 )
 from graph.crash import crash_point
 from graph.handover import build_lock, change_lock, serving_pids
+from graph.progress import Progress
 from graph.store import (
     builds_root, complete_build, graph_counts, new_build_dir, refuse_if_held, remove_builds, repair_swap, store_path,
     swap_in, write_version,
@@ -71,11 +72,18 @@ def load_file(store: ox.Store, path: Path, graph: str) -> None:
         raise BuildError(path, error.lineno, message.split(" (", 1)[0]) from None
 
 
-def derive(store: ox.Store) -> None:
+DERIVE_STEPS = 2
+
+
+def derive(store: ox.Store, progress: Progress | None = None) -> None:
     """What the build computes from the ontology and the data (the store holds nothing else
     yet): the OWL 2 RL entailments (graph `inferred`), then the name keys the doublure query
-    joins on (graph `derived`)."""
+    joins on (graph `derived`). Each is a step of `progress`, if given."""
+    if progress:
+        progress.step("reasoning (OWL 2 RL)")
     reason.materialise(store)
+    if progress:
+        progress.step("name keys")
     name_keys.derive(store)
 
 
@@ -131,16 +139,23 @@ def _load(work: Path, data_dir: Path, shapes_dir: Path, queries_dir: Path) -> di
     """Load and derive everything into a new store at `work`; the triples per graph."""
     store = ox.Store(str(work))
     loaded = list(sources(data_dir, shapes_dir))
-    for path, graph in loaded:
-        if graph != SHAPES_GRAPH:
+    data = [(path, graph) for path, graph in loaded if graph != SHAPES_GRAPH]
+    # One unit a data file, the derived graphs, shapes and catalogue, the merge, counting: quiet off a terminal.
+    with Progress(len(data) + DERIVE_STEPS + 3, "build") as progress:
+        for path, graph in data:
+            progress.step(f"loading {path.name}")
             load_file(store, path, graph)
-    derive(store)  # over ontology and data alone: shapes and catalogue come after
-    for path, graph in loaded:
-        if graph == SHAPES_GRAPH:
-            load_file(store, path, graph)
-    store.extend(saved_queries.catalogue_quads(saved_queries.load_all(queries_dir)))
-    store.flush()
-    counts = graph_counts(store)
+        derive(store, progress)  # over ontology and data alone: shapes and catalogue come after
+        progress.step("shapes and saved queries")
+        for path, graph in loaded:
+            if graph == SHAPES_GRAPH:
+                load_file(store, path, graph)
+        store.extend(saved_queries.catalogue_quads(saved_queries.load_all(queries_dir)))
+        progress.step("the merged default graph")
+        merge.rebuild(store)  # last: the default graph queries see, made of all the others
+        progress.step("writing and counting")
+        store.flush()
+        counts = graph_counts(store)
     del store  # release the directory before it is renamed
     return counts
 

@@ -1,4 +1,8 @@
-"""The `techniekpact` command line: thin wrappers around the graph and server packages."""
+"""The `techniekpact` command line's graph commands: thin wrappers around the graph package.
+
+The commands that need the web layer (`serve`, `network`, whose page template lives with the
+web views) are added by server/cli.py, which is what the `techniekpact` script runs: graph/
+never imports server/ (DESIGN.md). `python -m graph.cli` offers the graph commands alone."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ STORE_OPTION = click.option(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main():
-    """Techniekpact knowledge graph: build, serve, query, validate, reason, network, check, backup, restore."""
+    """Techniekpact knowledge graph: build, query, validate, reason, check, backup, restore."""
 
 
 @main.command()
@@ -50,22 +54,6 @@ def build(store_dir, endpoint, update_endpoint):
             click.echo(f"publishing failed: {error}", err=True)
             sys.exit(2)
         click.echo(f"published {sum(sent.values())} triples in {len(sent)} graphs to {endpoint}")
-
-
-@main.command()
-@STORE_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="waitress worker threads")
-def serve(store_dir, host, port, threads):
-    """Serve the SPARQL endpoint and the web pages with waitress."""
-    from server import create_app
-    from server.config import Config
-    from server.http_server import serve as serve_http
-
-    app = create_app(Config.from_env(store=store_dir))
-    click.echo(f"serving {store_path(store_dir)} on http://{host}:{port}/")
-    serve_http(app, host=host, port=port, threads=threads)
 
 
 def _say_handed_over(pids: list[int]) -> None:
@@ -224,39 +212,19 @@ def validate(store_dir, extra, fmt):
     reported but do not fail. With --data FILE, the file is checked together with the store
     (in memory; the store is not changed) and the findings on its nodes are reported."""
     from graph import validate as v
+    from graph.shacl.formats import FORMATTERS
+    from graph.shacl.inputs import ValidationFailed
     from graph.store import read_version
 
     try:
         store = open_for_reading(store_dir)
         version = read_version(store_dir)
         report = v.validate_file(store, extra, version) if extra else v.validate_store(store, version)
-    except (StoreMissing, v.ValidationFailed) as error:
+    except (StoreMissing, ValidationFailed) as error:
         click.echo(f"validate: {error}", err=True)
         sys.exit(v.EXIT_ERROR)
-    click.echo(v.FORMATTERS[fmt](report), nl=False)
+    click.echo(FORMATTERS[fmt](report), nl=False)
     sys.exit(v.exit_code(report))
-
-
-@main.command()
-@STORE_OPTION
-@click.argument("view")
-@click.option("--out", type=click.Path(dir_okay=False), required=True, help="HTML file to write")
-@click.option("--iri", help="the resource of the ego view")
-@click.option("--depth", default=1, type=click.IntRange(1, 2), show_default=True, help="ego view depth")
-def network(store_dir, view, out, iri, depth):
-    """Write the interactive network VIEW (partners, programmes, landsdeel-<naam>, ego) to a
-    self-contained HTML file that needs no internet."""
-    from graph.atomic import write_atomically
-    from graph.network import UnknownView
-    from server.network import standalone_html  # the page template lives with the web views
-
-    try:
-        html = standalone_html(open_for_reading(store_dir), view, iri=iri, depth=depth)
-    except (UnknownView, StoreMissing) as error:
-        click.echo(str(error.args[0] if error.args else error), err=True)
-        sys.exit(2)
-    write_atomically(out, html)  # a command stopped half-way leaves no half page
-    click.echo(f"wrote {out}")
 
 
 if __name__ == "__main__":

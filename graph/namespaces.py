@@ -19,6 +19,7 @@ SHAPES_GRAPH = GRAPH + "shapes"
 INFERRED_GRAPH = GRAPH + "inferred"
 DERIVED_GRAPH = GRAPH + "derived"  # computed at build time for queries (graph/name_keys.py)
 QUERIES_GRAPH = GRAPH + "queries"
+META_GRAPH = GRAPH + "meta"  # a remote store's version (graph/remote.py)
 
 PREFIXES = {
     "tp": DEF,

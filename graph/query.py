@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from graph import merge
 from graph.namespaces import PREFIXES
 
 # Media types of the SPARQL 1.1 result formats and the RDF formats, by short name.
@@ -61,17 +62,16 @@ def _first_brace(sparql: str) -> int:
 
 def execute(store: ox.Store, sparql: str, *, substitutions: dict | None = None,
             default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-            base_iri: str | None = None):
-    """Evaluate a query over the union of all graphs (or the given dataset), with parameter
-    bindings as a VALUES block (bind_as_values). Raises SyntaxError."""
+            base_iri: str | None = None, graphs: list[str] | None | bool = True):
+    """Evaluate a query over the merge of all graphs (graph/merge.py), its own FROM dataset, or
+    the given one, with parameter bindings as a VALUES block (bind_as_values). `graphs`: the
+    store's dataset graphs (merge.dataset_graphs) when the caller keeps them; looked up when
+    not given. Raises SyntaxError."""
     sparql = bind_as_values(sparql, substitutions)
+    if graphs is True:
+        graphs = merge.dataset_graphs(store)
     kwargs: dict = {"prefixes": PREFIXES, "base_iri": base_iri}
-    if default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    else:
-        kwargs["use_default_graph_as_union"] = True
-    if named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    kwargs.update(merge.query_dataset(sparql, default_graphs, named_graphs, graphs))
     return store.query(sparql, **kwargs)
 
 

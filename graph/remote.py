@@ -5,9 +5,9 @@
 SPARQLWrapper. Results are parsed by Oxigraph's own result parsers, so the rest of the code
 sees the same objects as with the embedded store.
 
-The remote server must answer queries over the union of its named graphs when no dataset
-is given (Oxigraph server: `--union-default-graph`; Virtuoso does by default; Fuseki:
-`tdb2:unionDefaultGraph true`).
+No set-up of the server is needed for the default graph: the service sends every query that
+names no dataset of its own with the merge it keeps as `default-graph-uri` and the other graphs
+as `named-graph-uri` (graph/merge.py), so each triple counts once on any server.
 """
 
 from __future__ import annotations
@@ -19,9 +19,7 @@ import pyoxigraph as ox
 from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from graph.namespaces import GRAPH, ID
-
-META_GRAPH = GRAPH + "meta"
+from graph.namespaces import ID, META_GRAPH
 VERSION_PREDICATE = "https://w3id.org/techniekpact/def#storeVersion"
 DATASET = ID + "dataset"
 

@@ -32,6 +32,7 @@ import pyoxigraph as ox
 
 from graph.atomic import fsync_dir, remove_durably, rename_durably, write_atomically
 from graph.crash import crash_point
+from graph.merge import SERVICE_GRAPHS
 
 DEFAULT_STORE = "var/store"
 VERSION_FILE = "VERSION"
@@ -152,9 +153,10 @@ def recover(directory: Path) -> tuple[str, str | None]:
 
 
 def graph_counts(store: ox.Store) -> dict[str, int]:
-    """Triples per named graph, sorted by graph IRI (also what /health reports)."""
+    """Triples per named graph, sorted by graph IRI (also what /health reports); the merge the
+    service keeps as the default graph (graph/merge.py) is not a graph of its own here."""
     rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    return dict(sorted((row["g"].value, int(row["n"].value)) for row in rows))
+    return dict(sorted((row["g"].value, int(row["n"].value)) for row in rows if row["g"].value not in SERVICE_GRAPHS))
 
 
 # -- snapshots ---------------------------------------------------------------------------

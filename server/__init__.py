@@ -9,8 +9,8 @@ from server.config import Config
 
 def create_app(config: Config | None = None) -> Flask:
     """Application factory: the configuration flows in here and nowhere else."""
-    from server import (entities, errors, graph_store, headers, i18n, network, ontology_docs, pages, queries,
-                        sparql, validate)
+    from server import (entities, errors, graph_store, headers, i18n, logs, network, ontology_docs, pages,
+                        queries, sparql, validate)
     from server.answers import Answers
     from server.cache import ResultCache
     from server.engine import Engine
@@ -39,4 +39,5 @@ def create_app(config: Config | None = None) -> Flask:
     errors.register(app)
     i18n.register(app)
     headers.register(app)
+    logs.register(app)
     return app

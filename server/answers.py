@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -29,6 +30,8 @@ from graph import saved_queries
 from server.engine import SELECT, Result, ResultTooLarge
 from server.rendering import remember_labels
 from server.versions import FollowVersions
+
+log = logging.getLogger(__name__)
 
 MAX_ROWS = 1_000_000  # an answer with more rows is refused, not kept (a disk and memory bound)
 MAX_BYTES = 1 << 30   # the answers kept on disk; the least recently used go first
@@ -75,6 +78,8 @@ class Answer:
         # name the same IRIs again, and looking labels up is most of a page's time at scale.
         self.labels: dict[str, str | None] = {}
         self.labels_en: dict[str, str | None] = {}  # the same, for pages in English
+        # Its rows filtered and sorted, with facet counts (server/facets.py), by filters and sort.
+        self.views: OrderedDict[tuple, dict] = OrderedDict()
 
     def slice(self, start: int, count: int) -> bytes:
         """TSV of rows start … start+count-1 (fewer at the end), with the header line."""
@@ -86,6 +91,24 @@ class Answer:
         try:
             first, last = (array("q", os.pread(fd, 8, self.size + 8 * row))[0] for row in (start, end))
             return self.header + os.pread(fd, last - first, first)
+        finally:
+            os.close(fd)
+
+
+    def rows_at(self, positions) -> bytes:
+        """TSV of the rows at these positions, in this order, with the header line: a page of
+        a filtered or sorted view."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            raise StillPreparing("this answer was replaced while it was read; ask again") from None
+        try:
+            parts = [self.header]
+            for row in positions:
+                first, last = array("q", os.pread(fd, 16, self.size + 8 * row))
+                line = os.pread(fd, last - first, first)
+                parts.append(line if line.endswith(b"\n") else line + b"\n")
+            return b"".join(parts)
         finally:
             os.close(fd)
 
@@ -179,5 +202,5 @@ class Answers:
                 first = Result(SELECT, tsv=answer.slice(0, PAGE_SIZE))
                 remember_labels(self._engine.store, first.variables, first.rows, answer.labels)
             except Exception:  # noqa: BLE001 - a time limit, a remote store away: try on request
-                pass
+                log.exception("preparing the answer of %s failed; it is evaluated on request", query.name)
         return True

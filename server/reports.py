@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import logging
 import multiprocessing as mp
 import shutil
 import tempfile
@@ -25,6 +26,8 @@ from pathlib import Path
 
 from server.answers import StillPreparing
 from server.versions import FollowVersions
+
+log = logging.getLogger(__name__)
 
 
 class ReportUnavailable(Exception):
@@ -54,6 +57,7 @@ def _validate_in_child(source: dict, version: str, out: str) -> None:
 
     from graph import validate as v
     from graph.atomic import write_atomically
+    from graph.shacl.formats import to_json, to_turtle
     from graph.remote import RemoteStore
 
     target = Path(out)
@@ -63,9 +67,10 @@ def _validate_in_child(source: dict, version: str, out: str) -> None:
         else:
             store = RemoteStore(source["endpoint"], source["update_endpoint"], timeout=source["timeout"])
         report = v.validate_store(store, version)
-        write_atomically(target / "report.ttl", v.to_turtle(report))
-        write_atomically(target / "report.json", v.to_json(report, indent=None))
+        write_atomically(target / "report.ttl", to_turtle(report))
+        write_atomically(target / "report.json", to_json(report, indent=None))
     except Exception as error:  # noqa: BLE001 - reported to whoever asks for this report
+        log.exception("validating version %s failed", version)
         write_atomically(target / "error.txt", f"{type(error).__name__}: {error}")
         raise SystemExit(1) from None
 

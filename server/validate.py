@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from graph import validate as v
+from graph.shacl.formats import to_json
+from graph.shacl.report import SEVERITIES, group_by_shape, select
 from server.rendering import MAX_PAGE, conditional, etag_for, not_modified, positive_arg
 from server.reports import Report
 
@@ -51,8 +52,8 @@ def _format(suffix: str | None) -> str:
 def report(suffix=None):
     fmt = _format(suffix)
     filters = {k: request.args.get(k) or None for k in ("severity", "shape", "landsdeel")}
-    if filters["severity"] and filters["severity"].capitalize() not in v.SEVERITIES:
-        abort(400, f"severity must be one of {', '.join(v.SEVERITIES)}")
+    if filters["severity"] and filters["severity"].capitalize() not in SEVERITIES:
+        abort(400, f"severity must be one of {', '.join(SEVERITIES)}")
     page = positive_arg("page", 1, MAX_PAGE) if fmt == "html" else 1
     version = _engine().version
     etag = etag_for(version, "validate", fmt, *filters.values(), page)
@@ -65,15 +66,15 @@ def report(suffix=None):
         response.headers.update(headers)
         return conditional(response, etag)
     data = report.data
-    selected = v.select(data, **filters)
+    selected = select(data, **filters)
     if fmt == "json":
-        body = v.to_json({**data, "findings": selected, "filters": filters}).encode("utf-8")
+        body = to_json({**data, "findings": selected, "filters": filters}).encode("utf-8")
     else:
         pages = max(1, -(-len(selected) // PER_PAGE))
         if page > pages:
             abort(404, f"there are {pages} pages of findings; page {page} is past the last")
         shown = selected[(page - 1) * PER_PAGE:page * PER_PAGE]
-        body = render_template("validate.html", r=data, groups=v.group_by_shape(shown), selected=len(selected),
+        body = render_template("validate.html", r=data, groups=group_by_shape(shown), selected=len(selected),
                                first=(page - 1) * PER_PAGE + 1, last=(page - 1) * PER_PAGE + len(shown),
-                               page=page, pages=pages, filters=filters, severities=v.SEVERITIES).encode("utf-8")
+                               page=page, pages=pages, filters=filters, severities=SEVERITIES).encode("utf-8")
     return conditional(Response(body, headers={**headers, "Content-Type": MEDIA[fmt]}), etag)

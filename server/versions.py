@@ -3,8 +3,11 @@ answers, the validation report, the unfiltered network views."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Callable
+
+log = logging.getLogger(__name__)
 
 
 class FollowVersions:
@@ -33,4 +36,4 @@ class FollowVersions:
                 if version != self.done and self._prepare(version):
                     self.done = version
             except Exception:  # noqa: BLE001 - tried again a second later
-                pass
+                log.exception("preparing version %s failed; trying again in a second", self._engine.version)

@@ -13,6 +13,7 @@ into the format the client asked for.
 from __future__ import annotations
 
 import hashlib
+import logging
 import multiprocessing as mp
 import os
 import queue
@@ -25,9 +26,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import guard
+from graph import guard, merge
 from graph.store import make_snapshot, snapshots_root
 from server.sandbox import deny_network
+
+log = logging.getLogger(__name__)
 
 ASK, SELECT, GRAPH = "ask", "select", "graph"
 READY = ("ready", None, None)  # a worker's first message: its interpreter is up
@@ -108,12 +111,8 @@ def evaluate(store: ox.Store, request: dict, prefixes: dict, sandboxed: bool = F
 
 def _run_query(store: ox.Store, request: dict, prefixes: dict) -> Answer:
     kwargs = {"prefixes": prefixes, "base_iri": request.get("base_iri")}
-    if request["default_graphs"]:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
-    else:
-        kwargs["use_default_graph_as_union"] = True
-    if request["named_graphs"]:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+    kwargs.update(merge.query_dataset(request["query"], request["default_graphs"], request["named_graphs"],
+                                      request.get("graphs")))
     limit = request["limit"]
     result = store.query(request["query"], **kwargs)
     if isinstance(result, ox.QueryBoolean):
@@ -184,6 +183,7 @@ def _serve(conn, prefixes: dict, sandbox: bool, low_priority: bool = False) -> N
         except WorkerError as error:
             conn.send(("error", error.kind, str(error)))
         except Exception as error:  # noqa: BLE001 — the snapshot could not be opened, or worse
+            log.exception("query worker %s: %s", os.getpid(), type(error).__name__)
             conn.send(("error", type(error).__name__, str(error)))
 
 

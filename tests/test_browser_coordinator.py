@@ -50,27 +50,55 @@ def test_every_menu_link_and_search_box_opens_html(browser, live_server):
 
 def test_sort_filter_and_download_the_filtered_csv(browser, live_server):
     browser.set_window_size(1400, 900)
-    browser.get(live_server + "/queries/owners-ranking?lang=nl")
-    header = browser.find_element(By.CSS_SELECTOR, 'th[data-column="owns"] button.sort')
+    browser.get(live_server + "/queries/owners-ranking?lang=nl&size=10")
+    whole = requests.get(live_server + "/queries/owners-ranking.json?size=5000", timeout=30).json()
+    everyone = sorted(int(r[whole["columns"].index("owns")]["value"]) for r in whole["rows"])
 
     def owns():
         index = [th.get_attribute("data-column") for th in browser.find_elements(By.CSS_SELECTOR, "thead th")].index("owns")
         return [int(tr.find_elements(By.TAG_NAME, "td")[index].text)
                 for tr in browser.find_elements(By.CSS_SELECTOR, "table.sortable tbody tr")]
-    header.click()
-    assert owns() == sorted(owns())
-    header.click()
-    assert owns() == sorted(owns(), reverse=True) and owns()[0] > owns()[-1]
+    # The header sorts the whole answer: the first page of 10 is the answer's 10 smallest, then largest.
+    browser.find_element(By.CSS_SELECTOR, 'th[data-column="owns"] a.sort').click()
+    WebDriverWait(browser, 20).until(lambda b: "_sort=owns" in b.current_url)
+    assert owns() == everyone[:10]
+    browser.find_element(By.CSS_SELECTOR, 'th[data-column="owns"] a.sort').click()
+    WebDriverWait(browser, 20).until(lambda b: "_sort_desc=owns" in b.current_url)
+    assert owns() == everyone[::-1][:10] and owns()[0] > everyone[0]
     browser.get(live_server + "/queries/actions-with-gaps?lang=nl")
     facet = browser.find_element(By.XPATH, "//aside[@class='facets']//section[h3='eigenaar']//a[text()='ontbreekt']")
     expected = int(facet.find_element(By.XPATH, "following-sibling::span[@class='count']").text)
     facet.click()
     WebDriverWait(browser, 20).until(lambda b: "f.missingOwner=ontbreekt" in b.current_url)
     assert len(browser.find_elements(By.CSS_SELECTOR, "table.sortable tbody tr")) == expected
+    # Sorted as well: the filter stays, and the download honours both.
+    browser.find_element(By.CSS_SELECTOR, 'th[data-column="plan"] a.sort').click()
+    WebDriverWait(browser, 20).until(lambda b: "_sort=plan" in b.current_url and "f.missingOwner=ontbreekt" in b.current_url)
+    shown = [a.get_attribute("href").rsplit("/id/", 1)[-1] for a in
+             browser.find_elements(By.CSS_SELECTOR, 'table.sortable tbody tr td:first-child a')]
     csv_href = browser.find_element(By.LINK_TEXT, "CSV").get_attribute("href")
-    assert "f.missingOwner=ontbreekt" in csv_href
+    assert "f.missingOwner=ontbreekt" in csv_href and "_sort=plan" in csv_href
     lines = requests.get(csv_href, timeout=30).text.strip().splitlines()
     assert len(lines) == expected + 1 and all(",ontbreekt," in line for line in lines[1:])
+    assert [line.split(",")[0].rsplit("/id/", 1)[-1] for line in lines[1:]] == shown
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for lang in ("nl", "en"):
+        for width in (1400, 400):
+            browser.set_window_size(width, 1000)
+            browser.get(browser.current_url.split("&lang=")[0].replace("lang=nl&", "") + f"&lang={lang}")
+            browser.save_screenshot(str(SHOTS / f"table-sorted-filtered-{lang}-{width}.png"))
+
+
+def test_map_provinces_open_their_landsdeel(browser, live_server):
+    browser.set_window_size(400, 900)
+    browser.get(live_server + f"/map?lang=nl&by=goal&row={ID}goal/2016-01")
+    provinces = browser.find_elements(By.CSS_SELECTOR, "figure.nlmap a.province")
+    assert len(provinces) == 12
+    gelderland = browser.find_element(By.CSS_SELECTOR, 'a.province[data-province="gelderland"]')
+    browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", gelderland)
+    WebDriverWait(browser, 20).until(lambda b: "/cell?" in b.current_url and "landsdeel%2Foost" in b.current_url
+                                     or "landsdeel/oost" in b.current_url)
+    assert is_html_page(browser) and "Oost" in browser.find_element(By.TAG_NAME, "h1").text
 
 
 def test_a_zero_in_the_heat_map_opens_a_useful_page(browser, live_server):

@@ -5,7 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from graph.cli import main
+from server.cli import main
 
 COMMANDS = ["build", "serve", "query", "validate", "reason", "network", "check", "backup", "restore"]
 

@@ -1,6 +1,6 @@
 """Durability (issue 23): builds, updates and crashes never corrupt, lose or hide data.
 
-Real service processes (`python -m graph.cli serve`) on copies of the session's store, killed
+Real service processes (`python -m server.cli serve`) on copies of the session's store, killed
 with SIGKILL at random moments and at named points (TECHNIEKPACT_TEST_CRASH_AT, graph/crash.py,
 a test-only hook). The random moments come from TECHNIEKPACT_TEST_SEED when it is set, else
 from the clock; a failure names the seed.
@@ -61,7 +61,7 @@ class Service:
         if crash_at:
             env[CRASH_AT] = crash_at
         self.log = store.parent / f"service-{self.port}.log"
-        self.proc = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--store", str(store),
+        self.proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--store", str(store),
                                       "--port", str(self.port)], cwd=ROOT, env=env,
                                      stdout=subprocess.DEVNULL, stderr=self.log.open("wb"))
         self.up = self._wait_up()

@@ -23,8 +23,8 @@ PROBE_GRAPH = "https://w3id.org/techniekpact/graph/test-durability"
 
 def start_service(store: Path, port: int, timeout: float = 30) -> subprocess.Popen:
     env = {**os.environ, "TECHNIEKPACT_UPDATE_TOKEN": TOKEN, "TECHNIEKPACT_QUERY_TIMEOUT": "2"}
-    # `python -m graph.cli` from the checkout under test (the installed script may import another).
-    proc = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--store", str(store), "--port", str(port)],
+    # `python -m server.cli` from the checkout under test (the installed script may import another).
+    proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--store", str(store), "--port", str(port)],
                             env=env, cwd=Path(__file__).parent.parent,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + timeout

@@ -8,7 +8,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from graph.cli import main
+from server.cli import main
 from tests.conftest import UPDATE_TOKEN
 
 AUTH = {"Authorization": f"Bearer {UPDATE_TOKEN}"}

@@ -54,6 +54,16 @@ def test_union_default_graph_and_named_graphs(backend):
     assert [r["g"] for r in rows] == ["https://w3id.org/techniekpact/graph/actions-2013"]
 
 
+def test_default_graph_is_the_merge_each_triple_once(backend):
+    """The service gives every server the merge it keeps (graph/merge.py) as the default graph:
+    a triple several documents state is counted once, as on the embedded store."""
+    _, client, _ = backend
+    once = select(client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]
+    distinct = select(client, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+                              "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/techniekpact/graph/')) } }")[0]["n"]
+    assert once == distinct and int(once) > 20_000
+
+
 @pytest.mark.parametrize("name", saved_queries.names())
 def test_every_saved_query_gives_the_same_rows_as_the_embedded_store(backend, embedded, name):
     _, client, _ = backend

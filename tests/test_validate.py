@@ -7,15 +7,20 @@ caught by the right shape with the right severity, and a correct one must pass c
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
+import pyshacl
 import pytest
 import rdflib
 from click.testing import CliRunner
 from rdflib import RDF, SH
 
+from graph import terms
 from graph import validate as v
+from graph.shacl import inputs
+from graph.shacl import report as rep
 from graph.cli import main
 from graph.namespaces import ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH, SHAPES_DIR, SHAPES_GRAPH
 
@@ -46,7 +51,7 @@ def test_every_class_the_data_uses_is_covered_by_a_shape(store):
     for path in SHAPES_DIR.glob("*.ttl"):
         shapes.parse(path)
     covered = set(shapes.objects(None, SH.targetClass)) | set(shapes.objects(None, SH["class"]))
-    data = v.data_graph(store).view()
+    data = inputs.data_graph(store).view()
     rows = store.query(f"""SELECT DISTINCT ?c WHERE {{ GRAPH ?g {{ ?s a ?c }}
         FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{INFERRED_GRAPH}>, <{SHAPES_GRAPH}>, <{QUERIES_GRAPH}>)) }}""")
     used = {rdflib.URIRef(row["c"].value) for row in rows}
@@ -86,7 +91,7 @@ def test_every_finding_says_what_where_and_from_which_document(report):
     assert report["total"] == len(report["findings"]) == sum(report["counts"].values())
     assert report["counts"]["Warning"] > 0  # the documents do have gaps
     for f in report["findings"]:
-        assert f["severity"] in v.SEVERITIES
+        assert f["severity"] in rep.SEVERITIES
         assert f["shape"]["iri"].startswith(TPS) and f["shape"]["name"] and f["shape"]["name_en"]
         assert f["message"]["nl"] and f["message"]["en"] and f["message"]["nl"] != f["message"]["en"]
         assert f["focus"]["label"] and not f["focus"]["label"].startswith("http"), f
@@ -99,7 +104,7 @@ def test_every_finding_says_what_where_and_from_which_document(report):
 
 def test_counts_per_landsdeel_cover_the_five_landsdelen(report):
     labels = [row["label"] for row in report["landsdelen"]]
-    assert len(labels) == 7 and labels[-2:] == [v.NATIONAL, v.NO_LANDSDEEL]
+    assert len(labels) == 7 and labels[-2:] == [rep.NATIONAL, rep.NO_LANDSDEEL]
     assert sum(row["total"] for row in report["landsdelen"]) >= report["total"]
     oost = next(row for row in report["landsdelen"] if row["iri"] == ID + "landsdeel/oost")
     assert oost["total"] > 0
@@ -165,20 +170,20 @@ def test_the_oxigraph_data_graph_finds_what_pyshacl_finds_on_rdflib(store):
     constraint once instead of once per focus node, and counts its triples without a query.
     pyshacl on a plain rdflib graph of the same triples must find exactly the same results,
     for every shape (store plus files that trip every SPARQL constraint)."""
-    fast = v.data_graph(store)
+    fast = inputs.data_graph(store)
     for name in ("bad-sparql-constraints.ttl", "bad-inverted-timeline.ttl"):
-        extra = v.parse_data_file(DATA / name)
+        extra = inputs.parse_data_file(DATA / name)
         fast.add_triples(extra)
-        fast.add_triples(v.class_closure(v.ontology_graph(store), extra))
-    plain = v.rdflib_graph(fast.impl.quads_for_pattern(None, None, None, None))
+        fast.add_triples(inputs.class_closure(inputs.ontology_graph(store), extra))
+    plain = terms.rdflib_graph(fast.impl.quads_for_pattern(None, None, None, None))
     assert len(plain) == len(fast) > 18000
-    shapes = v.shapes_graph(store)
+    shapes = inputs.shapes_graph(store)
 
     def term(value):  # "T7" and "T7"^^xsd:string are one RDF term, two in rdflib
-        return v.to_rdflib(v.to_ox(value)) if isinstance(value, rdflib.Literal) else value
+        return terms.to_rdflib(terms.to_ox(value)) if isinstance(value, rdflib.Literal) else value
 
     def results(graph):
-        _conforms, report, _text = v.pyshacl.validate(graph, shacl_graph=shapes, inference="none", inplace=True,
+        _conforms, report, _text = pyshacl.validate(graph, shacl_graph=shapes, inference="none", inplace=True,
                                                       allow_warnings=True, allow_infos=True)
         return {(report.value(r, SH.focusNode), report.value(r, SH.sourceShape), term(report.value(r, SH.value)),
                  frozenset(report.objects(r, SH.resultMessage))) for r in report.objects(None, SH.result)}
@@ -212,8 +217,8 @@ def test_a_file_is_checked_in_memory_only(store):
 
 
 def test_a_malformed_file_raises_with_file_and_line():
-    with pytest.raises(v.DataFileError) as error:
-        v.parse_data_file(DATA / "malformed.ttl")
+    with pytest.raises(inputs.DataFileError) as error:
+        inputs.parse_data_file(DATA / "malformed.ttl")
     assert error.value.line == 20 and error.value.path.name == "malformed.ttl"
 
 
@@ -323,6 +328,45 @@ def test_validate_filters_and_bad_parameters(client, report):
     assert client.get("/validate.csv").status_code == 404
     assert client.get("/validate?page=0").status_code == 400
     assert client.get("/validate?page=two").status_code == 400
+
+
+# Dutch words the report data used to put on the English page: shape groups, landsdelen,
+# kinds of things, properties, severities.
+DUTCH_REPORT_WORDS = ["Actie", "Deelactie", "Initiatief", "programma", "landelijk", "zonder landsdeel",
+                      "Noord", "Noordwest", "Oost", "Zuidoost", "Zuidwest", "dient doel", "initiatiefnemer",
+                      "looptijd", "uitvoerder", "Overtreding", "Waarschuwing", "Advies", "bevindingen", "ernst"]
+
+
+def english_text(html: str) -> str:
+    """What an English reader sees, without the graph's Dutch-only data (marked lang="nl"),
+    the scripts and the attributes."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r'<(\w+)\b[^>]*\blang="nl"[^>]*>.*?</\1>', " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("page", [1, 2])
+def test_the_english_page_shows_the_report_data_in_english(client, report, page):
+    html = get(client, f"/validate?lang=en&page={page}", headers={"Accept": "text/html"}).get_data(as_text=True)
+    text = english_text(html)
+    found = [w for w in DUTCH_REPORT_WORDS if re.search(rf"\b{w}\b", text, flags=re.I)]
+    assert found == []
+    if page == 1:
+        for english in ("Initiative or programme", "Landsdeel East", "Landsdeel South-West", "no landsdeel",
+                        "action · national", "serves"):
+            assert english in text
+    assert "Overview of the Techniekpact actions (LRT, 2 July 2013)" in text  # a document's English title
+    assert '<span lang="nl">Uitvoering van de regionale Techniekpacten</span>' in html or page == 2
+
+
+def test_the_dutch_page_keeps_the_dutch_labels(client, report):
+    html = get(client, "/validate?lang=nl", headers={"Accept": "text/html"}).get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    for dutch in ("Initiatief of programma", "Landsdeel Oost", "zonder landsdeel", "landelijk", "actie · landelijk",
+                  "dient doel", "Overzicht acties Techniekpact (LRT, 2 juli 2013)"):
+        assert dutch in text
+    assert 'lang="nl"' not in html.split("<main", 1)[1]  # Dutch text on a Dutch page needs no marking
+    assert re.search(r"\b(Initiative or programme|Landsdeel East|no landsdeel)\b", html) is None
 
 
 def test_validate_pages_the_findings_in_html(client, report, monkeypatch):

@@ -1,45 +1,8 @@
-// Result tables: sort by any column (the header buttons), and parameters that take an IRI
-// picked by name (autocomplete from /search.json). No inline code: the page's CSP forbids it.
+// Result tables: parameters that take an IRI picked by name (autocomplete from /search.json).
+// Sorting is the server's (the header links, server/facets.py): over the whole answer, not
+// one page. No inline code: the page's CSP forbids it.
 (function () {
   "use strict";
-
-  function cellKey(td) {
-    if (!td) return "";
-    var raw = td.getAttribute("data-sort");
-    return raw !== null ? raw : td.textContent.trim().toLowerCase();
-  }
-
-  function compare(a, b, numeric) {
-    if (numeric) {
-      var x = parseFloat(a), y = parseFloat(b);
-      if (isNaN(x)) return isNaN(y) ? 0 : 1;   // empty cells last
-      if (isNaN(y)) return -1;
-      return x - y;
-    }
-    if (a === "" || b === "") return a === b ? 0 : (a === "" ? 1 : -1);
-    return a.localeCompare(b, document.documentElement.lang || "nl", {numeric: true});
-  }
-
-  function sortTable(table, index, th) {
-    var body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows);
-    var ascending = th.getAttribute("aria-sort") !== "ascending";
-    var numeric = rows.some(function (r) { return r.cells[index] && r.cells[index].hasAttribute("data-sort"); });
-    rows.sort(function (r1, r2) {
-      var c = compare(cellKey(r1.cells[index]), cellKey(r2.cells[index]), numeric);
-      return ascending ? c : -c;
-    });
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (h) { h.removeAttribute("aria-sort"); });
-    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-    rows.forEach(function (r) { body.appendChild(r); });
-  }
-
-  document.querySelectorAll("table.sortable").forEach(function (table) {
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
-      var button = th.querySelector("button.sort");
-      if (button) button.addEventListener("click", function () { sortTable(table, index, th); });
-    });
-  });
 
   // An IRI parameter: a visible field for the name, the IRI in the (now hidden) original.
   var counter = 0;
