@@ -183,7 +183,7 @@ SERVICE_ENV = {"TECHNIEKPACT_RESULT_LIMIT": "1000000", "TECHNIEKPACT_QUERY_TIMEO
 def service_argv(store_dir, port: int) -> list[str]:
     """The service as `techniekpact serve` starts it, from this checkout's code (run it with cwd=ROOT:
     the installed `techniekpact` script may import another checkout)."""
-    return [sys.executable, "-m", "graph.cli", "serve", "--store", str(store_dir), "--port", str(port)]
+    return [sys.executable, "-m", "server.cli", "serve", "--store", str(store_dir), "--port", str(port)]
 
 
 class Peers:
