@@ -19,6 +19,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 
+from graph.merge import SERVICE_GRAPHS
 from graph.namespaces import DEF, DERIVED_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH, SHAPES_GRAPH
 from graph.terms import rdflib_graph, to_ox
 
@@ -31,7 +32,8 @@ def reasoning_input(store: ox.Store) -> rdflib.Graph:
     """The asserted ontology and data as one rdflib graph (shapes and query metadata left out)."""
     nt = store.query(
         "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"FILTER(?g NOT IN (<{SHAPES_GRAPH}>, <{INFERRED_GRAPH}>, <{QUERIES_GRAPH}>, <{DERIVED_GRAPH}>)) }}"
+        f"FILTER(?g NOT IN (<{SHAPES_GRAPH}>, <{INFERRED_GRAPH}>, <{QUERIES_GRAPH}>, <{DERIVED_GRAPH}>, "
+        + ", ".join(f"<{g}>" for g in SERVICE_GRAPHS) + ")) }"
     ).serialize(format=ox.RdfFormat.N_TRIPLES)
     graph = rdflib.Graph()
     graph.parse(data=nt, format="nt")

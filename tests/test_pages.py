@@ -75,7 +75,14 @@ def test_timeline_separates_dated_from_undated_actions(client):
 def test_downloads_of_the_whole_dataset(client, built):
     nq = client.get("/dataset.nq")
     assert nq.status_code == 200 and nq.headers["Content-Type"].startswith("application/n-quads")
-    assert len(nq.get_data(as_text=True).splitlines()) == built.total
+    assert len(nq.get_data(as_text=True).splitlines()) == built.total  # every graph's quads, no merge
+    # Turtle has no graphs: it is the default graph, the merge, each triple once.
+    import pyoxigraph as ox
+    ttl = list(ox.parse(client.get("/dataset.ttl").get_data(), format=ox.RdfFormat.TURTLE))
+    distinct = client.post("/sparql", data={"query": "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o "
+                                                     "{ GRAPH ?g { ?s ?p ?o } } }"},
+                           headers={"Accept": "text/csv"}).get_data(as_text=True).split()[1]
+    assert len(set(ttl)) == len(ttl) == int(distinct) < built.total
     void = client.get("/void", headers={"Accept": "text/turtle"})
     assert "http://rdfs.org/ns/void#" in void.get_data(as_text=True)
     assert client.get("/dataset.pdf").status_code == 404
