@@ -62,8 +62,9 @@ import pyoxigraph as ox
 from graph.namespaces import (
     DATA_DIR, DEF, GRAPH, ID, ONTOLOGY_FILE, ONTOLOGY_GRAPH, PREFIXES, ROOT, SHAPES_DIR, SHAPES_GRAPH, graph_for_file,
 )
+from graph import saved_queries
 from graph.progress import Progress
-from graph.store import builds_root
+from graph.store import builds_root, write_version
 
 OUT = ROOT / "benchmarks" / "out"
 
@@ -242,8 +243,10 @@ def load_shapes(store: ox.Store) -> None:
 
 
 def load_store(nquads: Path, store_dir: Path) -> ox.Store:
-    """`load_asserted`, what the build derives from it, then the shapes: the store a build of
-    that data makes (less the query catalogue)."""
+    """`load_asserted`, what the build derives from it, then the shapes and the query catalogue,
+    stamped with a fresh VERSION: the store a build of that data makes, which the service
+    serves (without a VERSION it refuses a store as "no store"; without the catalogue the
+    editor lists no saved queries)."""
     from graph import merge
     from graph.build import DERIVE_STEPS, derive
 
@@ -252,8 +255,12 @@ def load_store(nquads: Path, store_dir: Path) -> ox.Store:
         derive(store, progress)
         progress.step("shapes")
         load_shapes(store)
+        store.extend(saved_queries.catalogue_quads(saved_queries.load_all()))
         merge.rebuild(store)
         store.flush()
+    # Last, as a build does: a VERSION stands for everything loaded. A new one each load: the
+    # service's query workers read a snapshot per version (server/workers.py).
+    write_version(store_dir)
     return store
 
 

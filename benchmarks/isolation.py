@@ -15,15 +15,13 @@ import itertools
 import os
 import statistics
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import requests
 
-from benchmarks.run import free_port, percentile, wait_for
+from benchmarks.run import ROOT, free_port, service_argv, percentile, wait_for
 
 TINY = "SELECT ?p ?o WHERE {{ <https://w3id.org/techniekpact/id/org/ocw> ?p ?o }} # {n}"
 # A query that runs far past any time limit on the curated graph (a triple cross product).
@@ -80,8 +78,7 @@ def main() -> None:
     url = f"http://127.0.0.1:{port}/sparql"
     env = {**os.environ, "TECHNIEKPACT_QUERY_TIMEOUT": str(args.timeout), "TECHNIEKPACT_PREPARE_TIMEOUT": "0",
            "TECHNIEKPACT_PREPARE_VALIDATION": "0"}
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "techniekpact"), "serve", "--store", args.store,
-                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(service_argv(args.store, port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(url)
         tiny_throughput(url, args.clients, 3)  # warm the workers

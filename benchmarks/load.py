@@ -11,15 +11,13 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import requests
 
-from benchmarks.run import free_port, percentile, wait_for
+from benchmarks.run import ROOT, free_port, service_argv, percentile, wait_for
 
 TINY = "SELECT ?p ?o WHERE { <https://w3id.org/techniekpact/id/org/ocw> ?p ?o }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f FILTER(?a != ?c) }"
@@ -53,8 +51,7 @@ def main() -> None:
     args = parser.parse_args()
     port = free_port()
     url = f"http://127.0.0.1:{port}/sparql"
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "techniekpact"), "serve", "--store", args.store,
-                             "--port", str(port)], env={**os.environ, "TECHNIEKPACT_QUERY_TIMEOUT": str(args.timeout)},
+    proc = subprocess.Popen(service_argv(args.store, port), cwd=ROOT, env={**os.environ, "TECHNIEKPACT_QUERY_TIMEOUT": str(args.timeout)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(url)

@@ -21,7 +21,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
 
 from benchmarks.generate import generated, load_asserted
 from graph import merge
@@ -68,7 +67,6 @@ def measure(scale: int) -> dict:
         figures["insert_upkeep_ms"] = median_ms(lambda: store.update(merge.maintaining(plain, touched)))
         anywhere = f"DELETE {{ GRAPH ?g {{ {TRIPLE} }} }} WHERE {{ GRAPH ?g {{ {TRIPLE} }} }}"
         figures["update_any_graph_ms"] = median_ms(lambda: store.update(merge.maintaining(anywhere, None)), 3)
-        del store
         return figures
 
 

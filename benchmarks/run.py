@@ -35,7 +35,6 @@ from benchmarks.views import network_timings
 from graph.query import bind_as_values
 from graph import saved_queries
 from graph.namespaces import sparql_prefixes
-from graph.store import write_version
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -182,7 +181,9 @@ SERVICE_ENV = {"TECHNIEKPACT_RESULT_LIMIT": "1000000", "TECHNIEKPACT_QUERY_TIMEO
 
 
 def service_argv(store_dir, port: int) -> list[str]:
-    return [str(BIN / "techniekpact"), "serve", "--store", str(store_dir), "--port", str(port)]
+    """The service as `techniekpact serve` starts it, from this checkout's code (run it with cwd=ROOT:
+    the installed `techniekpact` script may import another checkout)."""
+    return [sys.executable, "-m", "server.cli", "serve", "--store", str(store_dir), "--port", str(port)]
 
 
 class Peers:
@@ -190,15 +191,17 @@ class Peers:
     long each took to come up (for rdflib-endpoint in memory: parsing the data). With
     `rdflib_on_disk`, rdflib-endpoint serves a BerkeleyDB store loaded beforehand (`rdflib_loaded`
     holds that load's figures); `reuse` keeps an earlier run's finished loads of the peers.
-    With `rdflib_only`, no other peer is started (benchmarks.rdflib_at_scale)."""
+    With `rdflib_only`, no other peer is started (benchmarks.rdflib_at_scale); with `rdflib` false,
+    rdflib-endpoint is not (benchmarks.tiny)."""
 
     def __init__(self, store_dir: Path, nquads: Path, rdflib_on_disk: bool, reuse: bool = False,
-                 rdflib_only: bool = False):
+                 rdflib_only: bool = False, rdflib: bool = True):
         self.procs, self.urls, self.started, self._argv = {}, {}, {}, {}
         self.rdflib_loaded = None
         if not rdflib_only:
             self._start_oxigraph_peers(store_dir, nquads, reuse)
-        self._start_rdflib(store_dir, nquads, rdflib_on_disk, reuse)
+        if rdflib:
+            self._start_rdflib(store_dir, nquads, rdflib_on_disk, reuse)
 
     def _start_oxigraph_peers(self, store_dir: Path, nquads: Path, reuse: bool) -> None:
         port = free_port()
@@ -316,10 +319,7 @@ def scaled_store(scale: int, reuse: bool = False) -> tuple[Path, Path, dict]:
             with dump.open("rb") as lines:
                 build["triples"] = sum(1 for _ in lines)  # N-Quads: one quad a line
         return store_dir, dump, {**build, "reused": True}
-    loaded = load_in_child(generated(scale), store_dir, dump=dump)
-    # A new version each load: the service's query workers read a snapshot per version
-    # (server/workers.py), and a reused version would serve the snapshot of an older load.
-    write_version(store_dir)
+    loaded = load_in_child(generated(scale), store_dir, dump=dump)  # stamps a new VERSION
     build = {"load_s": loaded["seconds"], "triples": loaded["quads"], "peak_mb": loaded["peak_mb"],
              "date": datetime.date.today().isoformat()}
     figures.write_text(json.dumps(build))

@@ -18,7 +18,7 @@ import subprocess
 
 import pyoxigraph as ox
 
-from benchmarks.run import (SERVICE_ENV, free_port, percentile, service_argv, time_raw, time_saved_page, wait_for,
+from benchmarks.run import (ROOT, SERVICE_ENV, free_port, percentile, service_argv, time_raw, time_saved_page, wait_for,
                             wait_prepared, workload)
 from graph import saved_queries
 
@@ -30,7 +30,7 @@ def main() -> None:
     parser.add_argument("--raw", action="store_true")
     args = parser.parse_args()
     port = free_port()
-    service = subprocess.Popen(service_argv(args.store, port), env={**os.environ, **SERVICE_ENV},
+    service = subprocess.Popen(service_argv(args.store, port), cwd=ROOT, env={**os.environ, **SERVICE_ENV},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}/sparql"

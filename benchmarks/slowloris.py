@@ -1,6 +1,6 @@
 """Slowloris against the service: throughput with wrk, and /health while a client holds more
-half-open connections than the connection limit — for server/http_server.py and for plain
-waitress with the same threads and limit.
+half-open connections than the connection limit — for server/http_server.py, for plain
+waitress with the same threads and limit, and for granian when it is installed.
 
     python -m benchmarks.slowloris --store var/store [--half-open 150] [--seconds 10]
 """
@@ -8,6 +8,7 @@ waitress with the same threads and limit.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import shutil
@@ -31,12 +32,21 @@ SERVERS = {
     "http_server": "from server.http_server import serve; serve(app, port={port}, threads=8)",
     "plain waitress": "import waitress; waitress.serve(app, port={port}, threads=8, connection_limit=100)",
 }
+# Granian (Rust HTTP, the app in 8 Python threads; headers within 10 s as in http_server), weighed
+# as a faster server (issue #30): measured when it is importable, not a dependency of the service.
+GRANIAN = ("from granian import Granian\nfrom granian.http import HTTP1Settings\n"
+           "Granian('server:create_app', factory=True, interface='wsgi', port={port}, blocking_threads=8, "
+           "http1_settings=HTTP1Settings(header_read_timeout=10_000)).serve()")
 
 
 def start(kind: str, store: str, port: int) -> subprocess.Popen:
-    code = ("from server import create_app\nfrom server.config import Config\n"
-            f"app = create_app(Config.from_env(store={store!r}))\n" + SERVERS[kind].format(port=port))
-    env = {**os.environ, "TECHNIEKPACT_PREPARE_TIMEOUT": "0", "TECHNIEKPACT_PREPARE_VALIDATION": "0"}
+    if kind == "granian":  # it imports the app itself, in its worker process
+        code = GRANIAN.format(port=port)
+    else:
+        code = ("from server import create_app\nfrom server.config import Config\n"
+                f"app = create_app(Config.from_env(store={store!r}))\n" + SERVERS[kind].format(port=port))
+    env = {**os.environ, "TECHNIEKPACT_PREPARE_TIMEOUT": "0", "TECHNIEKPACT_PREPARE_VALIDATION": "0",
+           "TECHNIEKPACT_STORE": store}
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
@@ -50,8 +60,10 @@ def start(kind: str, store: str, port: int) -> subprocess.Popen:
     raise RuntimeError(f"{kind} did not start")
 
 
-def wrk(url: str, seconds: int) -> str:
-    done = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "5s", url],
+def wrk(url: str, seconds: int, unique: bool = False) -> str:
+    """wrk's throughput; with `unique`, each query a new text (no cache answers)."""
+    script = ["-s", str(ROOT / "benchmarks" / "unique.lua")] if unique else []
+    done = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "5s", *script, url],
                           capture_output=True, text=True)
     rate = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
@@ -127,21 +139,23 @@ def main() -> None:
     parser.add_argument("--store", default="var/store")
     parser.add_argument("--half-open", type=int, default=150)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--only", nargs="+", help="only these servers (http_server, 'plain waitress', granian)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed")
     store = str(Path(args.store).resolve())
-    for kind in SERVERS:
+    kinds = args.only or list(SERVERS) + (["granian"] if importlib.util.find_spec("granian") else [])
+    for kind in kinds:
         port = free_port()
         proc = start(kind, store, port)
         try:
             sparql = f"http://127.0.0.1:{port}/sparql?" + urlencode({"query": TINY})
             health = f"http://127.0.0.1:{port}/health"
             print(f"{kind}:")
-            print(f"  alone: /health {wrk(health, args.seconds)}; tiny query {wrk(sparql, args.seconds)}")
+            print(f"  alone: /health {wrk(health, args.seconds)}; fresh tiny query {wrk(sparql, args.seconds, unique=True)}")
             with Attack(port, args.half_open) as attack:
                 print(f"  {args.half_open} half-open held: /health {health_latencies(port)}")
-                print(f"  {args.half_open} half-open held: tiny query {wrk(sparql, args.seconds)}; "
+                print(f"  {args.half_open} half-open held: fresh tiny query {wrk(sparql, args.seconds, unique=True)}; "
                       f"the attacker opened {attack.opened} connections")
         finally:
             proc.terminate()

@@ -73,7 +73,22 @@ def build_index(store: ox.Store) -> list[Entry]:
     return index
 
 
-def _score(query: str, tokens: list[str], name: str) -> float:
+def _close(a: str, b: str, floor: float) -> float:
+    """SequenceMatcher(None, a, b).ratio() when it is at least `floor`, else 0.0. The cheap upper
+    bounds (length, then shared letters) rule most pairs out before the full comparison."""
+    total = len(a) + len(b)
+    if not total or 2 * min(len(a), len(b)) / total < floor:
+        return 0.0
+    matcher = SequenceMatcher(None, a, b)
+    if matcher.quick_ratio() < floor:
+        return 0.0
+    ratio = matcher.ratio()
+    return ratio if ratio >= floor else 0.0
+
+
+def _score(query: str, tokens: list[str], name: str, seen: dict) -> float:
+    """How well `name` matches; `seen` keeps the word comparisons of one search (the same words
+    recur in thousands of names)."""
     if name == query:
         return 1.0
     if name.startswith(query):
@@ -83,12 +98,21 @@ def _score(query: str, tokens: list[str], name: str) -> float:
         return 0.9
     if query in name:
         return 0.85
-    # Forgive misspellings: every query word close to some word of the name.
-    close = [max((SequenceMatcher(None, t, w).ratio() for w in words), default=0) for t in tokens]
+    # Forgive misspellings: every query word close to some word of the name. A ratio under the
+    # bar counts as 0: only ratios at or over it are ever added up.
+    close = []
+    for t in tokens:
+        best = 0.0
+        for w in words:
+            ratio = seen.get((t, w))
+            if ratio is None:
+                ratio = seen[(t, w)] = _close(t, w, 0.75)
+            best = max(best, ratio)
+        close.append(best)
     if close and min(close) >= 0.75:
         return 0.5 + 0.3 * (sum(close) / len(close))
-    whole = SequenceMatcher(None, query, name).ratio()
-    return 0.5 + 0.3 * whole if whole >= 0.8 else 0.0
+    whole = _close(query, name, 0.8)
+    return 0.5 + 0.3 * whole if whole else 0.0
 
 
 def search(index: list[Entry], text: str, limit: int = 50) -> list[Hit]:
@@ -96,11 +120,11 @@ def search(index: list[Entry], text: str, limit: int = 50) -> list[Hit]:
     if not query:
         return []
     tokens = query.split()
-    hits = []
+    hits, seen = [], {}
     for entry in index:
         best, matched = 0.0, ""
         for name in entry.names:
-            score = _score(query, tokens, name)
+            score = _score(query, tokens, name, seen)
             if score > best:
                 best, matched = score, name
         if best > 0:

@@ -2,8 +2,10 @@
 
 User queries (the SPARQL endpoint, saved queries) run in worker processes (server/workers.py)
 that are killed when a query passes the time limit, so a slow query is really cut and
-cannot slow the others down. A remote store does the work itself; its HTTP timeout bounds
-the wait. Updates run in this process, on the one writable store, one at a time.
+cannot slow the others down. A query of one triple pattern with a small answer is the
+exception: its cost is bounded before it runs (server/bounded.py), so this process answers it
+without the round trip to a worker. A remote store does the work itself; its HTTP timeout
+bounds the wait. Updates run in this process, on the one writable store, one at a time.
 """
 
 from __future__ import annotations
@@ -32,14 +34,18 @@ from graph.store import (
     builds_root, clear_changing, graph_counts, mark_changing, open_store, recover, repair_swap, store_path,
     version_or_none, write_version,
 )
+from server import bounded
 from server.config import Config
 from server.versions import VersionWatch
-from server.workers import (GRAPH, SELECT, Snapshots, WorkerError, WorkerPool, WorkersBusy, WorkerTimeout,
+from server.workers import (GRAPH, SELECT, Answer, Snapshots, WorkerError, WorkerPool, WorkersBusy, WorkerTimeout,
                             evaluate)
 
 
 STREAM_CHUNK = 10_000  # statements serialised at a time when a graph or the dataset is streamed
 STREAMING_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE)
+# The most rows a query of one triple pattern is read for in this process; a larger answer is
+# left to a worker (and this process has read at most this many rows of it, a few ms).
+IN_PROCESS_ROWS = 1000
 
 
 class QueryTimeout(Exception):
@@ -184,12 +190,29 @@ class Engine:
         if self._pool is None:
             answer = self._in_worker(lambda: evaluate(self.store, request, PREFIXES), timeout, limit)
         else:
-            answer = self._in_worker(lambda: self._pool.run(request, timeout), timeout, limit)
+            answer = self._in_worker(lambda: self._bounded_here(request) or self._pool.run(request, timeout),
+                                     timeout, limit)
         if answer.kind == SELECT:
             return Result(SELECT, tsv=answer.payload)
         if answer.kind == GRAPH:
             return Result(GRAPH, ntriples=answer.payload)
         return Result("ask", boolean=answer.payload)
+
+    def _bounded_here(self, request: dict) -> Answer | None:
+        """The answer of a query of one triple pattern (server/bounded.py), evaluated in this
+        process when it has at most IN_PROCESS_ROWS rows; None to let a worker answer: any other
+        query, or a larger answer. Its cost is bounded by the rows read, so no time limit is
+        needed here; it cannot name SERVICE or LOAD, and the row limit applies as in a worker."""
+        text = request["query"]
+        if guard.may_reach_remote(text) or bounded.single_pattern(text) is None:
+            return None
+        budget = min(request["limit"], IN_PROCESS_ROWS)
+        try:
+            return evaluate(self.store, {**request, "limit": budget}, PREFIXES)
+        except WorkerError as error:
+            if error.kind == "ResultTooLarge" and budget < request["limit"]:
+                return None
+            raise
 
     def _in_worker(self, run, timeout: float, limit: int):
         """Run a worker request, turning its failures into the exceptions the routes answer."""
