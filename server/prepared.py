@@ -82,6 +82,11 @@ class Prepared(Generic[V]):
         with self._lock:
             return self.kept.get(key)
 
+    def put(self, key: tuple, value: V) -> None:
+        """Keep `value` as made for `key` (a value known to be that of another key too, e.g. of a
+        version that differs only where the value does not look)."""
+        self._keep(key, value)
+
     def forget(self, key: tuple) -> None:
         """Drop the value of `key` (it turned out unusable: made anew when asked for again)."""
         with self._lock:
