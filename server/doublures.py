@@ -363,10 +363,12 @@ def decide():
     found = _prepared().get(engine().config.query_timeout)
     if a == b or a not in found.records or b not in found.records:
         abort(400, "a and b must be two actions or initiatives of this graph")
+    # A browser's form goes back to the list; a JSON client gets the decision (chosen before
+    # the decision is recorded: a format not offered is refused without writing).
+    back_to_list = bool(request.form) and choose({"html": HTML, "json": JSON}, what="a decision") == "html"
     decision = dec.Decision(*dec.pair_key(a, b), verdict, who, dec.now(), note)
     _book().record(decision, _prepared())
-    if request.form and "application/json" not in request.accept_mimetypes.best_match(
-            ["text/html", "application/json"], "text/html"):
+    if back_to_list:
         back = {k: v for k, v in request.form.items() if k.startswith("f_") and v}
         return redirect(url_for("doublures.index", done="1", **{k[2:]: v for k, v in back.items()}), 303)
     return jsonify(decision.__dict__), 201

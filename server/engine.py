@@ -31,7 +31,7 @@ from graph.labels import best_labels, label_queries
 from graph.namespaces import PREFIXES
 from graph.remote import RemoteStore
 from graph.store import (
-    builds_root, clear_changing, graph_counts, mark_changing, open_store, recover, repair_swap, store_path,
+    builds_root, clear_changing, mark_changing, open_store, recover, repair_swap, store_path,
     version_or_none, write_version,
 )
 from server import bounded
@@ -138,7 +138,6 @@ class Engine:
         # Reentrant: a write may read `store`, whose version check may take the lock again.
         self._write_lock = threading.RLock()
         self._version_checked = 0.0
-        self._counts: tuple[str, dict] | None = None
         self.versions = VersionWatch()  # tells the work prepared per version of every new one
         self._graphs: tuple[str, list[str] | None] | None = None
         if config.sparql_endpoint:
@@ -402,6 +401,8 @@ class Engine:
         self.versions.seen(self._version)
 
     def graph_exists(self, graph: str) -> bool:
+        """Whether `graph` holds a statement: the live store, which a write of this process has
+        just changed (a Graph Store request's 404 or 201), read up to its first quad only."""
         return any(True for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
     def labels(self, iris, lang: str = "nl") -> dict[str, str]:
@@ -454,14 +455,6 @@ class Engine:
             raise ResultTooLarge(f"the graph has more than {limit} triples, the limit of this endpoint for RDF/XML "
                                  "and JSON-LD; ask for Turtle or N-Triples, which are streamed")
         return Result(GRAPH, given_triples=triples)
-
-    def counts(self) -> dict[str, int]:
-        """Triples per named graph, counted once per version: a count scans every quad (some
-        seconds at 100× the curated graph), and /health is asked often."""
-        version = self.version
-        if self._counts is None or self._counts[0] != version:
-            self._counts = (version, graph_counts(self.store))
-        return self._counts[1]
 
     def close(self) -> None:
         """Stop the version watch and the query workers (an app that is done with its store)."""

@@ -83,7 +83,9 @@ def home():
 
 @bp.route("/health")
 def health():
-    counts = engine().counts()
+    # Counted once per version off the request thread, from the snapshot (server/summaries.py):
+    # while that is being made, past the query time limit, a 503 with Retry-After.
+    counts = _summaries().counts(engine().config.query_timeout)
     answers = current_app.extensions["techniekpact.answers"]
     reports = current_app.extensions["techniekpact.reports"]
     views = current_app.extensions["techniekpact.network_views"]
@@ -94,9 +96,8 @@ def health():
                    preparing=answers.preparing or views.preparing, validation_report=reports.ready() is not None)
 
 
-@lru_cache(maxsize=2)
-def _index(version: str):
-    return search_index.build_index(engine().reader())  # the snapshot of this version
+def _summaries():
+    return current_app.extensions["techniekpact.summaries"]
 
 
 # The JSON twins are endpoints of their own: a twin sharing the endpoint through route
@@ -112,7 +113,9 @@ def search(as_json=False):
     if len(text) > 200:
         abort(400, "the search text is longer than 200 characters")
     fmt = "json" if as_json else choose({"html": HTML, "json": JSON}, what="the search")
-    hits = search_index.search(_index(engine().version), text)
+    fresh(engine().version, "search", text, fmt)
+    # The index is made once per version off the request thread (server/summaries.py).
+    hits = search_index.search(_summaries().search_index(), text)
     groups = search_index.grouped(hits)
     if fmt == "json":
         return jsonify(query=text, count=len(hits), groups=groups)
@@ -138,7 +141,8 @@ def void():
     """The VoID description (the dataset part of the service description)."""
     from server.service_description import service_description
     fmt = choose(RDF_FORMATS, strict=True, what="the VoID description")
-    result = service_description(engine(), request.url_root.rstrip("/") + "/sparql")
+    counts = _summaries().counts()
+    result = service_description(engine(), request.url_root.rstrip("/") + "/sparql", counts)
     return Response(result.serialize(fmt), headers={"Content-Type": RDF_FORMATS[fmt]})
 
 
@@ -200,6 +204,7 @@ def timeline(as_json=False):
     if by not in ("goal", "landsdeel"):
         abort(400, "by must be 'goal' or 'landsdeel'")
     fmt = "json" if as_json else choose({"html": HTML, "json": JSON}, what="the timeline")
+    fresh(engine().version, "timeline", by, fmt)
     data = timeline_data(engine().version, by, current_lang())
     if fmt == "json":
         return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
