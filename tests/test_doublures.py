@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,6 +16,7 @@ from graph.doublures import decisions as dec
 from graph.doublures.evaluation import measure, read_labels
 from server import close_app, create_app
 from server.config import Config
+from tests.live import wait_until
 
 ID = "https://w3id.org/techniekpact/id/"
 LABELS = Path(__file__).parent / "doublures_labelled.tsv"
@@ -205,13 +205,9 @@ def test_deciding_needs_a_token_and_keeps_the_decision_across_a_rebuild(own):
     # A build that read the file before a decision was written leaves the store without it:
     # the service copies the file (the record) into the new version's store again.
     engine.replace_graph(dec.DECISIONS_GRAPH, None)
-    for _ in range(600):
-        if len(list(engine.store.quads_for_pattern(None, ox.NamedNode("https://w3id.org/techniekpact/def#verdict"),
-                                                   None, ox.NamedNode(dec.DECISIONS_GRAPH)))) == 2:
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail("the decisions were not copied into the store again")
+    wait_until(lambda: len(list(engine.store.quads_for_pattern(
+        None, ox.NamedNode("https://w3id.org/techniekpact/def#verdict"), None, ox.NamedNode(dec.DECISIONS_GRAPH)))) == 2,
+        120, "the decisions copied into the store again")
 
 
 def test_without_tokens_deciding_is_disabled(store_dir):
