@@ -1,14 +1,14 @@
 """Logging: a line per request, background errors with their traceback, the level by environment."""
 
 import logging
-import threading
-import time
 import types
 
 import pytest
 
 from server.logs import level_from_env, query_hash
-from server.versions import FollowVersions
+from server.prepared import Prepared
+from server.versions import VersionWatch
+from tests.live import wait_until
 
 ASK = "ASK { ?s a <https://w3id.org/techniekpact/def#Goal> }"
 
@@ -47,21 +47,21 @@ def test_requests_are_quiet_at_the_default_warning_level(client, caplog):
 
 
 def test_a_failing_background_preparation_logs_its_traceback(caplog):
-    caplog.set_level(logging.ERROR, logger="server.versions")
-    closed = threading.Event()
+    caplog.set_level(logging.ERROR, logger="server.prepared")
+    engine = types.SimpleNamespace(version="v7", versions=VersionWatch())
 
-    def prepare(version):
-        raise ValueError(f"the store of {version} is away")
+    def prepare():
+        raise ValueError(f"the store of {engine.version} is away")
 
-    FollowVersions(types.SimpleNamespace(version="v7"), prepare, "test-prepare", closed)
+    prepared = Prepared(engine, "test values", lambda key: f"the test value of {key[0]}", max_kept=2,
+                        builder="test-prepare")
+    prepared.warm_up(lambda version: [((version,), prepare)])
+    engine.versions.seen("v7")  # a new version: the builder thread prepares its values
     try:
-        for _ in range(300):  # generous: the first attempt comes at once, on a busy machine maybe later
-            failures = [r for r in caplog.records if r.name == "server.versions" and r.exc_info]
-            if failures:
-                break
-            time.sleep(0.1)
+        failures = wait_until(lambda: [r for r in caplog.records if r.name == "server.prepared" and r.exc_info],
+                              60, "the failure logged")
     finally:
-        closed.set()
+        prepared.close()
     assert failures, "no traceback logged"
     record = failures[0]
     assert record.exc_info[0] is ValueError and "v7" in record.getMessage()
