@@ -49,6 +49,6 @@ def close_app(app: Flask) -> None:
     """Stop what an app runs besides its requests: the preparers' threads, the validating child,
     the version watch and the query workers. For tests and embedders; a served app runs until
     its process ends."""
-    for name in ("answers", "network_views", "reports"):
+    for name in ("answers", "network_views", "reports", "doublures"):
         app.extensions[f"techniekpact.{name}"].close()
     app.extensions["techniekpact.engine"].close()

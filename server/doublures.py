@@ -19,7 +19,6 @@ import hmac
 import io
 import re
 import threading
-import time
 
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
                    url_for)
@@ -29,11 +28,10 @@ from graph.doublures import decisions as dec
 from graph.doublures.features import stem, surface_words
 from graph.namespaces import DEF, entity_path
 from graph.terms import BadIRI, parse_iri
-from server.answers import StillPreparing
+from server.prepared import Prepared, StillPreparing
 from server.engine import UpdatesDisabled
 from server.i18n import current_lang, t
 from server.rendering import positive_arg
-from server.versions import FollowVersions
 
 bp = Blueprint("doublures", __name__)
 
@@ -56,71 +54,53 @@ def prepare(store) -> doublures.Candidates:
     return doublures.find(store)
 
 
-class Prepared:
-    """The candidates of the engine's current version, made in a background thread."""
+class Candidates:
+    """The candidates of the engine's current version, made once per version by the shared
+    per-version preparer (server/prepared.py), in its builder thread after each new version."""
 
     def __init__(self, engine, background: bool):
         self._engine = engine
-        self._lock = threading.Lock()
-        self._made: tuple[str, doublures.Candidates] | None = None
-        self._making: dict[str, threading.Event] = {}
-        self._error: tuple[str, str] | None = None
+        self._kept: Prepared[doublures.Candidates] = Prepared(
+            engine, "doublure candidates", lambda key: "the doublure candidates of this store version",
+            doing="being made (at 100× the curated graph that takes tens of seconds)", max_kept=2,
+            builder="prepare-doublures")
         self.on_made = None  # called with the version whose candidates were just made
-        self._following = FollowVersions(engine, self._make, "prepare-doublures") if background else None
+        if background:
+            self._kept.warm_up(lambda version: [((version,), lambda: self._make(version))])
 
     def ready(self) -> doublures.Candidates | None:
-        made = self._made
-        return made[1] if made and made[0] == self._engine.version else None
+        return self._kept.ready((self._engine.version,))
 
     def get(self, timeout: float) -> doublures.Candidates:
+        """The current version's candidates; StillPreparing past `timeout` seconds,
+        CandidatesUnavailable when they cannot be made (asked again, they are tried again)."""
         version = self._engine.version
-        made = self._made
-        if made and made[0] == version:
-            return made[1]
-        if self._following is None:
-            threading.Thread(target=self._make, args=(version,), daemon=True).start()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                event = self._making.get(version)
-            if event is not None:
-                event.wait(max(0.0, deadline - time.monotonic()))
-            else:
-                time.sleep(0.05)
-            made = self._made
-            if made and made[0] == version:
-                return made[1]
-            if self._error and self._error[0] == version:
-                raise CandidatesUnavailable(f"the doublure candidates could not be made: {self._error[1]}")
-        raise StillPreparing("the doublure candidates of this store version are being made "
-                             "(at 100× the curated graph that takes tens of seconds); try again shortly")
+        try:
+            return self._kept.get((version,), lambda: self._make(version), timeout)
+        except StillPreparing:
+            raise
+        except Exception as error:  # noqa: BLE001 - logged by the preparer; the request gets a 503
+            self._kept.forget((version,))
+            raise CandidatesUnavailable(f"the doublure candidates could not be made: "
+                                        f"{type(error).__name__}: {error}") from None
 
     def carry_over(self, old: str, new: str) -> None:
         """The store changed only in its decisions graph: the candidates of `old` are those of `new`."""
-        with self._lock:
-            if self._made and self._made[0] == old:
-                self._made = (new, self._made[1])
+        made = self._kept.ready((old,))
+        if made is not None:
+            self._kept.get((new,), lambda: made, None)
 
-    def _make(self, version: str) -> bool:
-        with self._lock:
-            if (self._made and self._made[0] == version) or version in self._making:
-                return True
-            event = self._making[version] = threading.Event()
-        try:
-            candidates = prepare(self._engine.store)
-            with self._lock:
-                if version == self._engine.version:
-                    self._made = (version, candidates)
-            if self.on_made is not None:
-                self.on_made(version)
-            return True
-        except Exception as error:  # noqa: BLE001 - reported to the requests; tried again a second later
-            self._error = (version, f"{type(error).__name__}: {error}")
-            return False
-        finally:
-            with self._lock:
-                self._making.pop(version, None)
-            event.set()
+    def idle(self, timeout: float) -> bool:
+        return self._kept.idle(timeout)
+
+    def close(self) -> None:
+        self._kept.close()
+
+    def _make(self, version: str) -> doublures.Candidates:
+        candidates = prepare(self._engine.store)
+        if self.on_made is not None:
+            self.on_made(version)
+        return candidates
 
 
 class DecisionBook:
@@ -142,20 +122,20 @@ class DecisionBook:
             cache = self._cache = (stamp, dec.read(self.path))
         return cache[1]
 
-    def record(self, decision: dec.Decision, prepared: Prepared) -> None:
+    def record(self, decision: dec.Decision, prepared: Candidates) -> None:
         """Write the file first (the record), then replace the store's decisions graph with it."""
         with self._lock:
             everything = dec.record(self.path, decision)
             self._cache = None
             self._copy_to_store(everything, prepared)
 
-    def _copy_to_store(self, everything: dict, prepared: Prepared) -> None:
+    def _copy_to_store(self, everything: dict, prepared: Candidates) -> None:
         before = self._engine.version
         triples = b"".join(str(q.triple).encode("utf-8") + b" .\n" for q in dec.to_quads(everything.values()))
         self._engine.replace_graph(dec.DECISIONS_GRAPH, triples)
         prepared.carry_over(before, self._engine.version)
 
-    def sync(self, prepared: Prepared) -> None:
+    def sync(self, prepared: Candidates) -> None:
         """After a change of version: a build that read the file just before a decision was
         written swapped in a store without it. The file is the record; copy it again if the
         store's decisions graph holds another number of decisions."""
@@ -172,7 +152,7 @@ def _engine():
     return current_app.extensions["techniekpact.engine"]
 
 
-def _prepared() -> Prepared:
+def _prepared() -> Candidates:
     return current_app.extensions["techniekpact.doublures"]
 
 
@@ -448,7 +428,7 @@ def register(app) -> None:
     app.register_error_handler(CandidatesUnavailable, lambda e: respond(503, "Doublure candidates not available", str(e)))
     engine = app.extensions["techniekpact.engine"]
     config = app.config["TECHNIEKPACT"]
-    prepared = app.extensions["techniekpact.doublures"] = Prepared(engine, background=config.prepare_timeout > 0)
+    prepared = app.extensions["techniekpact.doublures"] = Candidates(engine, background=config.prepare_timeout > 0)
     book = app.extensions["techniekpact.decisions"] = DecisionBook(engine)
     prepared.on_made = lambda version: book.sync(prepared)
     app.register_blueprint(bp)

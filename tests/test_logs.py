@@ -1,14 +1,11 @@
 """Logging: a line per request, background errors with their traceback, the level by environment."""
 
 import logging
-import threading
-import time
-import types
 
 import pytest
 
 from server.logs import level_from_env, query_hash
-from server.versions import FollowVersions
+from server.versions import VersionWatch
 
 ASK = "ASK { ?s a <https://w3id.org/techniekpact/def#Goal> }"
 
@@ -47,25 +44,23 @@ def test_requests_are_quiet_at_the_default_warning_level(client, caplog):
 
 
 def test_a_failing_background_preparation_logs_its_traceback(caplog):
+    """What is prepared per version starts from the version watcher's thread: a subscriber that
+    fails is logged with its traceback, and the others are still told."""
     caplog.set_level(logging.ERROR, logger="server.versions")
-    closed = threading.Event()
+    told = []
 
     def prepare(version):
         raise ValueError(f"the store of {version} is away")
 
-    FollowVersions(types.SimpleNamespace(version="v7"), prepare, "test-prepare", closed)
-    try:
-        for _ in range(300):  # generous: the first attempt comes at once, on a busy machine maybe later
-            failures = [r for r in caplog.records if r.name == "server.versions" and r.exc_info]
-            if failures:
-                break
-            time.sleep(0.1)
-    finally:
-        closed.set()
+    watch = VersionWatch()
+    watch.subscribe(prepare)
+    watch.subscribe(told.append)
+    watch.seen("v7")
+    failures = [r for r in caplog.records if r.name == "server.versions" and r.exc_info]
     assert failures, "no traceback logged"
-    record = failures[0]
-    assert record.exc_info[0] is ValueError and "v7" in record.getMessage()
+    assert failures[0].exc_info[0] is ValueError and "v7" in failures[0].getMessage()
     assert "the store of v7 is away" in caplog.text and "Traceback" in caplog.text
+    assert told == ["v7"]
 
 
 @pytest.mark.parametrize("value, level", [("", logging.INFO), ("debug", logging.DEBUG), ("WARNING", logging.WARNING)])
