@@ -183,7 +183,7 @@ class Engine:
             guard.check_remote_access(sparql, "query", allowed, PREFIXES)
             if self.remote:
                 return self._query_remote(sparql, default_graphs, named_graphs, limit, base_iri)
-        self.version  # notices a rebuilt store before the query runs
+        _ = self.version  # notices a rebuilt store before the query runs
         request = {"query": sparql, "default_graphs": default_graphs, "allowed": allowed,
                    "named_graphs": named_graphs, "limit": limit, "snapshot": self._snapshot,
                    "base_iri": base_iri, "graphs": self.dataset_graphs}
@@ -319,14 +319,14 @@ class Engine:
     @property
     def snapshot(self) -> str:
         """The read-only copy of the current version, for readers in other processes."""
-        self.version  # notices a rebuilt store first
+        _ = self.version  # notices a rebuilt store first
         return self._snapshot
 
     @property
     def store(self):
         """The store of the current version (a rebuilt one once the version check saw it)."""
         if not self.remote:  # a remote store is one for all versions
-            self.version
+            _ = self.version  # notices a rebuilt store
         return self._store
 
     @property

@@ -286,7 +286,8 @@ def test_kill_9_during_updates_and_snapshots_loses_no_acknowledged_update_and_re
         # time (counted in updates, not seconds, so that a slow machine streams as many).
         streaming = threading.Event()
         pause = rng.uniform(0, 0.1)
-        killer = threading.Thread(target=lambda: streaming.wait(120) and (time.sleep(pause), service.proc.kill()))
+        killer = threading.Thread(target=lambda streaming=streaming, pause=pause, service=service:
+                                  streaming.wait(120) and (time.sleep(pause), service.proc.kill()))
         if point is None:
             killer.start()
         _stream(service, max(sent, default=0) + 1, acknowledged, sent, streaming, after=rng.randint(2, 8))
