@@ -101,17 +101,18 @@ def _absolute(iri: str) -> bool:
 
 
 # -- the build --------------------------------------------------------------------------------
-def rebuild(store: ox.Store, chunk: int = 100_000) -> int:
-    """Write the merge from every other graph of an embedded store (the build's last step), in
-    chunks of `chunk` quads so that memory stays bounded at any scale; the store keeps one
-    copy of a quad however often it is given. Returns the merge's size."""
+def rebuild(store: ox.Store, chunk: int = 500_000) -> int:
+    """Write the merge from every other graph of an embedded store that is not being served (the
+    build's last step): Oxigraph's bulk loader, which is not transactional, in chunks of `chunk`
+    quads so that memory stays bounded at any scale; the store keeps one copy of a quad however
+    often it is given. Returns the merge's size."""
     store.update(f"DROP SILENT GRAPH <{MERGE_GRAPH}>")
     merge = ox.NamedNode(MERGE_GRAPH)
     quads = (ox.Quad(q.subject, q.predicate, q.object, merge)
              for q in store.quads_for_pattern(None, None, None, None)
              if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in SERVICE_GRAPHS))
     while batch := list(itertools.islice(quads, chunk)):
-        store.extend(batch)
+        store.bulk_extend(batch)
     return sum(1 for _ in store.quads_for_pattern(None, None, None, merge))
 
 
