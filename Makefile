@@ -6,15 +6,28 @@ STORE  ?= var/store
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test build setup system-deps bench clean
+.PHONY: run test build setup system-deps bench clean lint lock
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# system-deps first: pip compiles berkeleydb against Debian's libdb headers.
-$(BIN)/techniekpact: pyproject.toml | system-deps
+# system-deps first: pip compiles berkeleydb against Debian's libdb headers. The versions come
+# from requirements.lock (`make lock` writes it from pyproject.toml), the project itself after.
+$(BIN)/techniekpact: pyproject.toml requirements.lock | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	-git config core.hooksPath .githooks 2>/dev/null
 	touch $@
+
+# After a change of dependencies in pyproject.toml: pin every package, test extras included.
+lock: setup
+	$(BIN)/pip-compile --quiet --extra test --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file requirements.lock pyproject.toml
+
+# ruff's lint and format check (settings in pyproject.toml); `ruff format .` fixes the format.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 setup: $(BIN)/techniekpact system-deps
 
@@ -33,7 +46,7 @@ build: setup
 run: build
 	$(BIN)/techniekpact serve --store $(STORE) --host $(HOST) --port $(PORT)
 
-test: build
+test: build lint
 	$(BIN)/python -m pytest -q
 
 bench: build

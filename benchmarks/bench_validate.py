@@ -35,7 +35,7 @@ def scaled(graph: DataGraph, copies: int) -> DataGraph:
     """`copies` disjoint copies of the instance data (IRIs under tpd: renamed per copy)."""
     out = DataGraph(ox.Store())
     for copy in range(copies):
-        def rename(term):
+        def rename(term, copy=copy):
             if copy and isinstance(term, rdflib.URIRef) and str(term).startswith(ID):
                 return rdflib.URIRef(f"{ID}copy{copy}/{str(term)[len(ID):]}")
             if copy and isinstance(term, rdflib.BNode):

@@ -81,7 +81,7 @@ def main() -> None:
     }
     for name, path in pages.items():
         status = client.get(path, headers={"Accept": "text/html"}).status_code
-        print(f"{name}: {_timed(lambda: client.get(path, headers={'Accept': 'text/html'})) * 1000:.0f} ms "
+        print(f"{name}: {_timed(lambda path=path: client.get(path, headers={'Accept': 'text/html'})) * 1000:.0f} ms "
               f"(HTTP {status})")
     app.extensions["techniekpact.engine"].close()
 

@@ -137,7 +137,7 @@ def _read_query(source: str) -> tuple[str, object | None]:
         saved = saved_queries.load(source)
     except KeyError:
         raise click.BadParameter(f"{source!r} is neither a .rq file nor a saved query "
-                                 f"(saved: {', '.join(saved_queries.names())})", param_hint="QUERY")
+                                 f"(saved: {', '.join(saved_queries.names())})", param_hint="QUERY") from None
     return saved.text, saved
 
 
@@ -172,7 +172,7 @@ def query(store_dir, source, fmt, params):
             raise click.BadParameter(f"{fmt} does not fit a {kind.upper()} result", param_hint="--format")
         click.echo(q.serialize(result, fmt).decode(), nl=False)
     except saved_queries.ParameterError as error:
-        raise click.BadParameter(str(error), param_hint="--param")
+        raise click.BadParameter(str(error), param_hint="--param") from None
     except SyntaxError as error:
         click.echo(f"query error: {error}", err=True)
         sys.exit(2)

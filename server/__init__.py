@@ -9,13 +9,27 @@ from server.config import Config
 
 def create_app(config: Config | None = None) -> Flask:
     """Application factory: the configuration flows in here and nowhere else."""
-    from server import (doublures, entities, errors, graph_store, headers, i18n, logs, network, ontology_docs, pages,
-                        queries, representation, sparql, validate)
+    from graph.namespaces import entity_path
+    from server import (
+        doublures,
+        entities,
+        errors,
+        graph_store,
+        headers,
+        i18n,
+        logs,
+        network,
+        ontology_docs,
+        pages,
+        queries,
+        representation,
+        sparql,
+        validate,
+    )
     from server.answers import Answers
     from server.cache import ResultCache
     from server.engine import Engine
     from server.network_views import NetworkViews
-    from graph.namespaces import entity_path
     from server.reports import Reports
     from server.summaries import Summaries
 

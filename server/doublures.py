@@ -20,8 +20,17 @@ import io
 import re
 import threading
 
-from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from graph import doublures
 from graph.doublures import decisions as dec
@@ -83,6 +92,10 @@ class PreparedCandidates:
         made = made if made is not None else self._kept.ready((old,))
         if made is not None:
             self._kept.put((new,), made)
+
+    def idle(self, timeout: float) -> bool:
+        """Wait until nothing is being made and this version's candidates are (for tests)."""
+        return self._kept.idle(timeout)
 
     def close(self) -> None:
         self._kept.close()

@@ -14,32 +14,47 @@ import hmac
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
-from typing import Iterator
 
 import pyoxigraph as ox
 
-from graph import query as q
 from graph import guard, merge
+from graph import query as q
 from graph.crash import crash_point
 from graph.handover import ServerMark, adopt, change_lock
 from graph.labels import best_labels, label_queries
 from graph.namespaces import PREFIXES
 from graph.remote import RemoteStore
 from graph.store import (
-    builds_root, clear_changing, mark_changing, open_store, recover, repair_swap, store_path,
-    version_or_none, write_version,
+    builds_root,
+    clear_changing,
+    mark_changing,
+    open_store,
+    recover,
+    repair_swap,
+    store_path,
+    version_or_none,
+    write_version,
 )
 from server import bounded
 from server.config import Config
 from server.versions import VersionWatch
-from server.workers import (GRAPH, SELECT, Answer, Snapshots, WorkerError, WorkerPool, WorkersBusy, WorkerTimeout,
-                            evaluate)
-
+from server.workers import (
+    GRAPH,
+    SELECT,
+    Answer,
+    Snapshots,
+    WorkerError,
+    WorkerPool,
+    WorkersBusy,
+    WorkerTimeout,
+    evaluate,
+)
 
 STREAM_CHUNK = 10_000  # statements serialised at a time when a graph or the dataset is streamed
 STREAMING_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE)
@@ -182,7 +197,7 @@ class Engine:
             guard.check_remote_access(sparql, "query", allowed, PREFIXES)
             if self.remote:
                 return self._query_remote(sparql, default_graphs, named_graphs, limit, base_iri)
-        self.version  # notices a rebuilt store before the query runs
+        _ = self.version  # notices a rebuilt store before the query runs
         request = {"query": sparql, "default_graphs": default_graphs, "allowed": allowed,
                    "named_graphs": named_graphs, "limit": limit, "snapshot": self._snapshot,
                    "base_iri": base_iri, "graphs": self.dataset_graphs}
@@ -293,7 +308,8 @@ class Engine:
             parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}" if graph else f"INSERT DATA {{ {body} }}")
         with self._writing():
             touched = {graph} if graph else set()
-            self.store.update(merge.maintaining(" ;\n".join(parts), touched, own_default_graph=not self.remote)
+            self.store.update(merge.maintaining(" ;\n".join(parts), touched, own_default_graph=not self.remote,
+                                                adds_only=append)
                               if self.dataset_graphs is not None else " ;\n".join(parts))
             self._bump()
 
@@ -318,14 +334,14 @@ class Engine:
     @property
     def snapshot(self) -> str:
         """The read-only copy of the current version, for readers in other processes."""
-        self.version  # notices a rebuilt store first
+        _ = self.version  # notices a rebuilt store first
         return self._snapshot
 
     @property
     def store(self):
         """The store of the current version (a rebuilt one once the version check saw it)."""
         if not self.remote:  # a remote store is one for all versions
-            self.version
+            _ = self.version  # notices a rebuilt store
         return self._store
 
     @property

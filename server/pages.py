@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from urllib.parse import urlencode
-
-from graph import saved_queries, search as search_index
-from server.i18n import current_lang
+from graph import saved_queries
+from graph import search as search_index
 from graph.namespaces import GRAPH, ID
+from server.i18n import current_lang
 from server.representation import HTML, JSON, RDF_FORMATS, choose, engine, fresh
 
 bp = Blueprint("pages", __name__)
@@ -214,11 +214,11 @@ def timeline(as_json=False):
 @bp.route("/map")
 def coverage_map():
     """The coverage of one goal or action line (or of all of them) on a map of the provinces."""
+    from graph import saved_queries
     from server import coverage_map as cmap
     from server.heatmap import heatmap_for
     from server.i18n import current_lang
     from server.queries import run_saved
-    from graph import saved_queries
     by = request.args.get("by", "goal")
     if by not in ("goal", "line"):
         abort(400, "by must be 'goal' or 'line'")

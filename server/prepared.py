@@ -21,9 +21,10 @@ import queue
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Callable, Generic, Iterable, TypeVar
+from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ class Server:
         self.name, self.argv, self.query_url, self.update_url, self.workdir = name, argv, query_url, update_url, workdir
         self.proc = None
 
-    def start(self) -> "Server":
+    def start(self) -> Server:
         log = open(self.workdir / "server.log", "ab")
         self.proc = subprocess.Popen(self.argv, stdout=log, stderr=log, cwd=self.workdir)
         wait_until(lambda: _answers_ask(self.query_url), 60, f"{self.name} at {self.query_url} answering")
@@ -72,7 +72,7 @@ MaxQueryExecutionTime = 60
 
 
 class VirtuosoServer(Server):
-    def start(self) -> "Server":
+    def start(self) -> Server:
         super().start()
         # Virtuoso's anonymous SPARQL user may only read until it is granted updates.
         subprocess.run(["isql-vt", str(self.sql_port), "dba", "dba", 'exec=grant SPARQL_UPDATE to "SPARQL";'],

@@ -296,7 +296,7 @@ def test_the_history_keeps_each_query_run_and_runs_it_again(editor, live_server)
     for query, expected in ((counted, [counted]), (broken, [broken, counted]), (counted, [counted, broken])):
         js(editor, "yasqe.setValue(arguments[0]); yasqe.focus();", query)
         run(editor)
-        WebDriverWait(editor, WAIT).until(lambda d: [e["query"] for e in history_entries(d)] == expected)
+        WebDriverWait(editor, WAIT).until(lambda d, expected=expected: [e["query"] for e in history_entries(d)] == expected)
     shown = status(editor)
     # Opening the editor again keeps it (localStorage), newest first, with the outcome the
     # status line showed. (Not a reload of the permalink the address is now: that runs again.)

@@ -163,7 +163,7 @@ def test_heat_map_cells_all_link_and_a_zero_shows_what_is_nearby(client):
 def test_home_counts_landsdelen_as_the_coverage_matrix_does(client):
     matrix = client.get("/queries/coverage-goal-landsdeel.json").get_json()
     covered = {}
-    for row, column, count in matrix["rows"]:
+    for row, _column, count in matrix["rows"]:
         covered[row["value"]] = covered.get(row["value"], 0) + (int(count["value"]) > 0)
     html = page(client, "/", "nl")
     for goal, n in covered.items():

@@ -23,7 +23,6 @@ import pytest
 import requests
 
 from graph.atomic import write_atomically
-from graph.backup import backup, restore
 from graph.check import check
 from graph.crash import ENV as CRASH_AT
 from graph.store import builds_root, snapshot_of, snapshots_root, version_or_none
@@ -275,7 +274,8 @@ def test_kill_9_during_updates_and_snapshots_loses_no_acknowledged_update_and_re
         # wherever it has got to (counted in updates, never seconds, so that a slow machine
         # streams as many).
         streaming = threading.Event()
-        killer = threading.Thread(target=lambda: streaming.wait(120) and service.proc.kill())
+        killer = threading.Thread(target=lambda streaming=streaming, service=service:
+                                  streaming.wait(120) and service.proc.kill())
         if point is None:
             killer.start()
         _stream(service, max(sent, default=0) + 1, acknowledged, sent, streaming, after=rng.randint(2, 8))

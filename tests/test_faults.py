@@ -106,6 +106,6 @@ def test_engines_that_snapshot_one_store_at_once_do_not_undo_each_other(store_di
     engines = [Snapshots(tmp_path / "store") for _ in range(4)]
     for version in ("a1", "a2", "a3", "a4", "a5"):
         with ThreadPoolExecutor(max_workers=4) as pool:
-            paths = set(pool.map(lambda snapshots: snapshots.ensure(store, version), engines))
+            paths = set(pool.map(lambda snapshots, version=version: snapshots.ensure(store, version), engines))
         assert len(paths) == 1
         assert len(ox.Store.read_only(paths.pop())) == len(store)

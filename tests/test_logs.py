@@ -1,14 +1,11 @@
 """Logging: a line per request, background errors with their traceback, the level by environment."""
 
 import logging
-import types
 
 import pytest
 
 from server.logs import level_from_env, query_hash
-from server.prepared import Prepared
 from server.versions import VersionWatch
-from tests.live import wait_until
 
 ASK = "ASK { ?s a <https://w3id.org/techniekpact/def#Goal> }"
 
@@ -47,25 +44,23 @@ def test_requests_are_quiet_at_the_default_warning_level(client, caplog):
 
 
 def test_a_failing_background_preparation_logs_its_traceback(caplog):
-    caplog.set_level(logging.ERROR, logger="server.prepared")
-    engine = types.SimpleNamespace(version="v7", versions=VersionWatch())
+    """What is prepared per version starts from the version watcher's thread: a subscriber that
+    fails is logged with its traceback, and the others are still told."""
+    caplog.set_level(logging.ERROR, logger="server.versions")
+    told = []
 
-    def prepare():
-        raise ValueError(f"the store of {engine.version} is away")
+    def prepare(version):
+        raise ValueError(f"the store of {version} is away")
 
-    prepared = Prepared(engine, "test values", lambda key: f"the test value of {key[0]}", max_kept=2,
-                        builder="test-prepare")
-    prepared.warm_up(lambda version: [((version,), prepare)])
-    engine.versions.seen("v7")  # a new version: the builder thread prepares its values
-    try:
-        failures = wait_until(lambda: [r for r in caplog.records if r.name == "server.prepared" and r.exc_info],
-                              60, "the failure logged")
-    finally:
-        prepared.close()
+    watch = VersionWatch()
+    watch.subscribe(prepare)
+    watch.subscribe(told.append)
+    watch.seen("v7")
+    failures = [r for r in caplog.records if r.name == "server.versions" and r.exc_info]
     assert failures, "no traceback logged"
-    record = failures[0]
-    assert record.exc_info[0] is ValueError and "v7" in record.getMessage()
+    assert failures[0].exc_info[0] is ValueError and "v7" in failures[0].getMessage()
     assert "the store of v7 is away" in caplog.text and "Traceback" in caplog.text
+    assert told == ["v7"]
 
 
 @pytest.mark.parametrize("value, level", [("", logging.INFO), ("debug", logging.DEBUG), ("WARNING", logging.WARNING)])
