@@ -141,6 +141,7 @@ def void():
     """The VoID description (the dataset part of the service description)."""
     from server.service_description import service_description
     fmt = choose(RDF_FORMATS, strict=True, what="the VoID description")
+    fresh(engine().version, "void", fmt, request.url_root)
     counts = _summaries().counts()
     result = service_description(engine(), request.url_root.rstrip("/") + "/sparql", counts)
     return Response(result.serialize(fmt), headers={"Content-Type": RDF_FORMATS[fmt]})
