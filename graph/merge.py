@@ -88,8 +88,12 @@ def query_dataset(query: str, default_graphs, named, graphs: list[str] | None) -
         return {"use_default_graph_as_union": True}
     # A graph the query names that the store lacks is an empty graph of the dataset, as the
     # store's own would be; Virtuoso answers GRAPH <g> for a g outside the dataset with a match.
-    named_here = {iri for kind, iri in _graph_mentions(query, None, PREFIXES)
-                  if kind == "graph" and _absolute(iri)}
+    mentions = [(kind, iri) for kind, iri in _graph_mentions(query, None, PREFIXES) if kind != "iri"]
+    if not mentions:
+        # No GRAPH in the query: the named graphs cannot matter, and a dataset of a few hundred
+        # of them costs a small query more than its evaluation (0.8 → 3 ms at 100×).
+        return {"default_graph": ox.NamedNode(MERGE_GRAPH), "named_graphs": []}
+    named_here = {iri for kind, iri in mentions if kind == "graph" and _absolute(iri)}
     names = sorted(set(graphs) | (named_here - set(SERVICE_GRAPHS)))
     return {"default_graph": ox.NamedNode(MERGE_GRAPH), "named_graphs": [ox.NamedNode(g) for g in names]}
 
