@@ -57,7 +57,7 @@ class Hit:
     score: float
 
 
-def build_index(store: ox.Store) -> "Index":
+def build_index(store: ox.Store) -> Index:
     types = {PREFIXES[c.split(":")[0]] + c.split(":")[1]: kind for c, kind in _KINDS}
     rows = execute(store, f"""
         SELECT ?s ?p ?l ?t WHERE {{
