@@ -17,6 +17,7 @@ def create_app(config: Config | None = None) -> Flask:
     from server.network_views import NetworkViews
     from graph.namespaces import entity_path
     from server.reports import Reports
+    from server.search_indexes import SearchIndexes
 
     config = config or Config.from_env()
     app = Flask(__name__)
@@ -28,6 +29,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["techniekpact.reports"] = Reports(engine, background=config.prepare_validation)
     app.extensions["techniekpact.network_views"] = NetworkViews(engine, network.build_data,
                                                                 background=config.prepare_timeout > 0)
+    app.extensions["techniekpact.search"] = SearchIndexes(engine, background=config.prepare_timeout > 0)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graph_store.bp)
     app.register_blueprint(queries.bp)
@@ -49,6 +51,6 @@ def close_app(app: Flask) -> None:
     """Stop what an app runs besides its requests: the preparers' threads, the validating child,
     the version watch and the query workers. For tests and embedders; a served app runs until
     its process ends."""
-    for name in ("answers", "network_views", "reports", "doublures"):
+    for name in ("answers", "network_views", "reports", "doublures", "search"):
         app.extensions[f"techniekpact.{name}"].close()
     app.extensions["techniekpact.engine"].close()

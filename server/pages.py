@@ -87,16 +87,14 @@ def health():
     answers = current_app.extensions["techniekpact.answers"]
     reports = current_app.extensions["techniekpact.reports"]
     views = current_app.extensions["techniekpact.network_views"]
+    index = current_app.extensions["techniekpact.search"]
     # `preparing`: the background work of this version (saved queries' default answers, unfiltered
-    # network views) is not done yet. The validation report is made on its own (minutes at scale).
+    # network views, the search index) is not done yet. The validation report is made on its own
+    # (minutes at scale).
     return jsonify(status="ok", version=engine().version, triples=sum(counts.values()), graphs=len(counts),
                    prepared_answers=answers.prepared(), prepared_network_views=views.kept(),
-                   preparing=answers.preparing or views.preparing, validation_report=reports.ready() is not None)
-
-
-@lru_cache(maxsize=2)
-def _index(version: str):
-    return search_index.build_index(engine().reader())  # the snapshot of this version
+                   preparing=answers.preparing or views.preparing or index.preparing,
+                   validation_report=reports.ready() is not None)
 
 
 # The JSON twins are endpoints of their own: a twin sharing the endpoint through route
@@ -112,7 +110,8 @@ def search(as_json=False):
     if len(text) > 200:
         abort(400, "the search text is longer than 200 characters")
     fmt = "json" if as_json else choose({"html": HTML, "json": JSON}, what="the search")
-    hits = search_index.search(_index(engine().version), text)
+    index = current_app.extensions["techniekpact.search"].get(timeout=engine().config.query_timeout)
+    hits = search_index.search(index, text)
     groups = search_index.grouped(hits)
     if fmt == "json":
         return jsonify(query=text, count=len(hits), groups=groups)
