@@ -10,6 +10,7 @@ every name."""
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import unicodedata
@@ -120,7 +121,7 @@ class Index:
         Fills `seen` with the word comparisons it made, as _score would."""
         # Every query word inside a word of the name: covers equal, starts with, every word a
         # prefix, and the query inside the name (its words then lie within the name's words).
-        found = self._all_tokens(tokens, lambda t, w: t in w)
+        found = self.containing(tokens)
         # Every query word close to a word of the name (the misspelling rule).
 
         def close(t: str, w: str) -> bool:
@@ -130,6 +131,33 @@ class Index:
 
         found |= self._all_tokens(tokens, close)
         return found | self._close_whole(query)
+
+    def containing(self, tokens: list[str]) -> set[int]:
+        """The names in which every token lies within some word."""
+        return self._all_tokens(tokens, lambda t, w: t in w)
+
+    def best_exact(self, query: str, tokens: list[str], limit: int) -> list[int] | None:
+        """The positions of the entries that rank first, in index order, when at least `limit`
+        entries match without misspelling (score 1.0, 0.95, 0.9 or 0.85, above any misspelled
+        match): then the misspellings need not be scored. None when fewer do."""
+        tiers: list[set[int]] = [set(), set(), set(), set()]
+        for k in self.containing(tokens):
+            name = self.names[k]
+            tier = 0 if name == query else 1 if name.startswith(query) else \
+                2 if all(any(w.startswith(t) for w in name.split()) for t in tokens) else 3 if query in name else None
+            if tier is not None:
+                tiers[tier].update(self.owners[k])
+        chosen: list[int] = []
+        placed: set[int] = set()
+        for tier in tiers:
+            tier -= placed  # an entry ranks by its best name
+            placed |= tier
+            if len(chosen) + len(tier) < limit:
+                chosen += tier
+                continue
+            rank = lambda p: (_kind_rank(self.entries[p].kind), self.entries[p].label, p)
+            return sorted(chosen + heapq.nsmallest(limit - len(chosen), tier, key=rank))
+        return None
 
     def _all_tokens(self, tokens: list[str], match) -> set[int]:
         """The names in which every token matches some word."""
@@ -214,8 +242,10 @@ def search(index: Index | list[Entry], text: str, limit: int = 50) -> list[Hit]:
     hits, seen = [], {}
     entries = index
     if isinstance(index, Index):  # only the entries with a name that can match, in index order
-        positions = {p for k in index.candidates(query, tokens, seen) for p in index.owners[k]}
-        entries = [index.entries[p] for p in sorted(positions)]
+        positions = index.best_exact(query, tokens, limit)
+        if positions is None:
+            positions = sorted({p for k in index.candidates(query, tokens, seen) for p in index.owners[k]})
+        entries = [index.entries[p] for p in positions]
     for entry in entries:
         best, matched = 0.0, ""
         for name in entry.names:
@@ -224,8 +254,12 @@ def search(index: Index | list[Entry], text: str, limit: int = 50) -> list[Hit]:
                 best, matched = score, name
         if best > 0:
             hits.append(Hit(entry.iri, entry.label, entry.kind, matched, round(best, 3)))
-    hits.sort(key=lambda h: (-h.score, _KIND_ORDER.index(h.kind) if h.kind in _KIND_ORDER else 99, h.label))
+    hits.sort(key=lambda h: (-h.score, _kind_rank(h.kind), h.label))
     return hits[:limit]
+
+
+def _kind_rank(kind: str) -> int:
+    return _KIND_ORDER.index(kind) if kind in _KIND_ORDER else 99
 
 
 def grouped(hits: list[Hit]) -> list[dict]:

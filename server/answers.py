@@ -188,8 +188,8 @@ class Answers:
         and in English."""
         first = Result(SELECT, tsv=answer.slice(0, PAGE_SIZE))
         view = facets.view(answer, {}, None, query.hidden, self._engine)
-        cells = [{"v": value["term"]} for f in view["facets"] for value in f["values"]]
+        cells = [{"v": row[v]} for row in first.rows for v in first.variables] + \
+                [{"v": value["term"]} for f in view["facets"] for value in f["values"]]
         for lang, remembered in (("nl", answer.labels), ("en", answer.labels_en)):
-            remember_labels(self._engine, first.variables, first.rows, remembered, lang)
-            remember_labels(self._engine, ["v"], cells, remembered, lang)
+            remember_labels(self._engine, ["v"], cells, remembered, lang)  # one lookup a language
         return answer
