@@ -38,6 +38,8 @@ SERVICE_GRAPHS = (MERGE_GRAPH, SCRATCH_GRAPH, META_GRAPH)
 # Words after which an update names a graph it may write (or, for MOVE, empty).
 _GRAPH_WORDS = {"GRAPH", "WITH", "INTO", "TO", "ADD", "MOVE", "COPY", "DROP", "CLEAR", "CREATE", "LOAD"}
 _SKIP = {"SILENT", "GRAPH"}
+# Operations that can remove a statement (COPY replaces its target, MOVE empties its source).
+_REMOVING = {"DELETE", "DROP", "CLEAR", "MOVE", "COPY"}
 
 
 # -- queries --------------------------------------------------------------------------------
@@ -101,17 +103,18 @@ def _absolute(iri: str) -> bool:
 
 
 # -- the build --------------------------------------------------------------------------------
-def rebuild(store: ox.Store, chunk: int = 100_000) -> int:
-    """Write the merge from every other graph of an embedded store (the build's last step), in
-    chunks of `chunk` quads so that memory stays bounded at any scale; the store keeps one
-    copy of a quad however often it is given. Returns the merge's size."""
+def rebuild(store: ox.Store, chunk: int = 500_000) -> int:
+    """Write the merge from every other graph of an embedded store that is not being served (the
+    build's last step): Oxigraph's bulk loader, which is not transactional, in chunks of `chunk`
+    quads so that memory stays bounded at any scale; the store keeps one copy of a quad however
+    often it is given. Returns the merge's size."""
     store.update(f"DROP SILENT GRAPH <{MERGE_GRAPH}>")
     merge = ox.NamedNode(MERGE_GRAPH)
     quads = (ox.Quad(q.subject, q.predicate, q.object, merge)
              for q in store.quads_for_pattern(None, None, None, None)
              if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in SERVICE_GRAPHS))
     while batch := list(itertools.islice(quads, chunk)):
-        store.extend(batch)
+        store.bulk_extend(batch)
     return sum(1 for _ in store.quads_for_pattern(None, None, None, merge))
 
 
@@ -169,11 +172,16 @@ def _graph_mentions(text: str, base_iri: str | None, prefixes: dict):
             yield "iri", named
 
 
-def maintaining(update: str, touched: set[str] | None, *, own_default_graph: bool = True) -> str:
+def maintaining(update: str, touched: set[str] | None, *, own_default_graph: bool = True,
+                adds_only: bool | None = None) -> str:
     """The update followed by the upkeep of the merge, as one request (one transaction on the
     embedded store). `touched`: the graphs the update can change (`touched_graphs`), or None
     for any. `own_default_graph`: the store has a default graph of its own that writes can reach
-    (the embedded store; a remote server's is not addressable)."""
+    (the embedded store; a remote server's is not addressable). `adds_only`: the update cannot
+    remove a statement (read off its text when None), so nothing is copied aside or checked for
+    removal: an INSERT DATA costs the lookups of the touched graphs' statements only."""
+    if adds_only is None:
+        adds_only = not any(word in _REMOVING for word, _, _ in _top_level_words(update))
     merge, scratch = f"<{MERGE_GRAPH}>", f"<{SCRATCH_GRAPH}>"
     own = ", ".join(f"<{g}>" for g in SERVICE_GRAPHS)
     elsewhere = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({own}))"
@@ -183,20 +191,22 @@ def maintaining(update: str, touched: set[str] | None, *, own_default_graph: boo
         still = f"FILTER NOT EXISTS {{ {elsewhere} }}" + (f" FILTER NOT EXISTS {{ {default} }}" if default else "")
         before: list[str] = []
         after = [f"INSERT {{ GRAPH {merge} {{ ?s ?p ?o }} }} WHERE {{ {sources} "
-                 f"FILTER NOT EXISTS {{ GRAPH {merge} {{ ?s ?p ?o }} }} }}",
-                 f"DELETE {{ GRAPH {merge} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {merge} {{ ?s ?p ?o }} {still} }}"]
+                 f"FILTER NOT EXISTS {{ GRAPH {merge} {{ ?s ?p ?o }} }} }}"]
+        if not adds_only:
+            after.append(f"DELETE {{ GRAPH {merge} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {merge} {{ ?s ?p ?o }} {still} }}")
     else:
         patterns = [f"GRAPH <{g}> {{ ?s ?p ?o }}" for g in sorted(touched)] + ([default] if default else [])
         copies = [f"INSERT {{ GRAPH {scratch} {{ ?s ?p ?o }} }} WHERE {{ {p} }}" for p in patterns]
         # DELETE WHERE, not DROP: Virtuoso leaves a graph that a later DROP of one request names.
         empty = f"DELETE WHERE {{ GRAPH {scratch} {{ ?s ?p ?o }} }}"
-        before = [empty, *copies]
+        before = [] if adds_only else [empty, *copies]
         still = f"FILTER NOT EXISTS {{ {elsewhere} }}" + (f" FILTER NOT EXISTS {{ {default} }}" if default else "")
         # Only what the merge lacks: a read costs less than writing a quad again.
         after = [f"INSERT {{ GRAPH {merge} {{ ?s ?p ?o }} }} WHERE {{ {p} FILTER NOT EXISTS {{ GRAPH {merge} "
                  f"{{ ?s ?p ?o }} }} }}" for p in patterns]
-        after.append(f"DELETE {{ GRAPH {merge} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {scratch} {{ ?s ?p ?o }} {still} }}")
-        after.append(empty)
+        if not adds_only:
+            after.append(f"DELETE {{ GRAPH {merge} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {scratch} {{ ?s ?p ?o }} {still} }}")
+            after.append(empty)
     # Before the user's operations but after its prologue (Oxigraph reads PREFIX and BASE only
     # at the start), on the same line (so the line numbers of its errors hold); after it on new
     # lines (a comment on its last line must not swallow them).

@@ -294,7 +294,8 @@ class Engine:
             parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}" if graph else f"INSERT DATA {{ {body} }}")
         with self._writing():
             touched = {graph} if graph else set()
-            self.store.update(merge.maintaining(" ;\n".join(parts), touched, own_default_graph=not self.remote)
+            self.store.update(merge.maintaining(" ;\n".join(parts), touched, own_default_graph=not self.remote,
+                                                adds_only=append)
                               if self.dataset_graphs is not None else " ;\n".join(parts))
             self._bump()
 
