@@ -11,9 +11,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -66,19 +64,12 @@ def browser_timings(store_dir: str, runs: int = 3, port: int = 8791) -> list[dic
     median time to usable in headless Chromium over `runs` loads."""
     sys.path.insert(0, str(ROOT))
     from tests.browser import chromium, console_errors
+    from tests.live import start_service
 
-    env = {**os.environ, "TECHNIEKPACT_STORE": store_dir, "TECHNIEKPACT_PREPARE_TIMEOUT": "0", "TECHNIEKPACT_QUERY_TIMEOUT": "600",
-           "TECHNIEKPACT_PREPARE_VALIDATION": "0"}
-    server = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port)], cwd=ROOT,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {"TECHNIEKPACT_PREPARE_TIMEOUT": "0", "TECHNIEKPACT_QUERY_TIMEOUT": "600", "TECHNIEKPACT_PREPARE_VALIDATION": "0"}
+    server = start_service(store_dir, port, env, timeout=600)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
-            try:
-                requests.get(base + "/health", timeout=5)
-                break
-            except requests.RequestException:
-                time.sleep(0.5)
         rows = []
         driver = chromium()
         driver.set_window_size(1400, 1000)

@@ -9,15 +9,29 @@ from server.config import Config
 
 def create_app(config: Config | None = None) -> Flask:
     """Application factory: the configuration flows in here and nowhere else."""
-    from server import (doublures, entities, errors, graph_store, headers, i18n, logs, network, ontology_docs, pages,
-                        queries, representation, sparql, validate)
+    from graph.namespaces import entity_path
+    from server import (
+        doublures,
+        entities,
+        errors,
+        graph_store,
+        headers,
+        i18n,
+        logs,
+        network,
+        ontology_docs,
+        pages,
+        queries,
+        representation,
+        sparql,
+        validate,
+    )
     from server.answers import Answers
     from server.cache import ResultCache
     from server.engine import Engine
     from server.network_views import NetworkViews
-    from graph.namespaces import entity_path
     from server.reports import Reports
-    from server.search_indexes import SearchIndexes
+    from server.summaries import Summaries
 
     config = config or Config.from_env()
     app = Flask(__name__)
@@ -29,7 +43,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["techniekpact.reports"] = Reports(engine, background=config.prepare_validation)
     app.extensions["techniekpact.network_views"] = NetworkViews(engine, network.build_data,
                                                                 background=config.prepare_timeout > 0)
-    app.extensions["techniekpact.search"] = SearchIndexes(engine, background=config.prepare_timeout > 0)
+    app.extensions["techniekpact.summaries"] = Summaries(engine, background=config.prepare_timeout > 0)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graph_store.bp)
     app.register_blueprint(queries.bp)
@@ -51,6 +65,6 @@ def close_app(app: Flask) -> None:
     """Stop what an app runs besides its requests: the preparers' threads, the validating child,
     the version watch and the query workers. For tests and embedders; a served app runs until
     its process ends."""
-    for name in ("answers", "network_views", "reports", "doublures", "search"):
+    for name in ("answers", "network_views", "reports", "doublures", "summaries"):
         app.extensions[f"techniekpact.{name}"].close()
     app.extensions["techniekpact.engine"].close()

@@ -20,18 +20,28 @@ import io
 import re
 import threading
 
-from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from graph import doublures
 from graph.doublures import decisions as dec
 from graph.doublures.features import stem, surface_words
 from graph.namespaces import DEF, entity_path
 from graph.terms import BadIRI, parse_iri
-from server.prepared import Prepared, StillPreparing
 from server.engine import UpdatesDisabled
 from server.i18n import current_lang, t
+from server.prepared import Prepared, StillPreparing
 from server.rendering import positive_arg
+from server.representation import CSV, HTML, JSON, choose, engine, fresh
 
 bp = Blueprint("doublures", __name__)
 
@@ -54,52 +64,50 @@ def prepare(store) -> doublures.Candidates:
     return doublures.find(store)
 
 
-class Candidates:
-    """The candidates of the engine's current version, made once per version by the shared
-    per-version preparer (server/prepared.py), in its builder thread after each new version."""
+class PreparedCandidates:
+    """The candidates of the engine's current version, made by server/prepared.py's helper in a
+    builder thread of their own (`prepare-doublures`), warmed up after every change of version."""
 
     def __init__(self, engine, background: bool):
         self._engine = engine
+        self.on_made = None  # called with the version whose candidates were just made
         self._kept: Prepared[doublures.Candidates] = Prepared(
             engine, "doublure candidates", lambda key: "the doublure candidates of this store version",
             doing="being made (at 100× the curated graph that takes tens of seconds)", max_kept=2,
             builder="prepare-doublures")
-        self.on_made = None  # called with the version whose candidates were just made
         if background:
-            self._kept.warm_up(lambda version: [((version,), lambda: self._make(version))])
+            self._kept.warm_up(lambda version: [((version,), lambda version=version: self._make(version))])
 
     def ready(self) -> doublures.Candidates | None:
         return self._kept.ready((self._engine.version,))
 
     def get(self, timeout: float) -> doublures.Candidates:
-        """The current version's candidates; StillPreparing past `timeout` seconds,
-        CandidatesUnavailable when they cannot be made (asked again, they are tried again)."""
+        """The candidates, made now if need be; StillPreparing past `timeout` seconds."""
         version = self._engine.version
-        try:
-            return self._kept.get((version,), lambda: self._make(version), timeout)
-        except StillPreparing:
-            raise
-        except Exception as error:  # noqa: BLE001 - logged by the preparer; the request gets a 503
-            self._kept.forget((version,))
-            raise CandidatesUnavailable(f"the doublure candidates could not be made: "
-                                        f"{type(error).__name__}: {error}") from None
+        return self._kept.get((version,), lambda: self._make(version), timeout)
 
-    def carry_over(self, old: str, new: str) -> None:
-        """The store changed only in its decisions graph: the candidates of `old` are those of `new`."""
-        made = self._kept.ready((old,))
+    def carry_over(self, old: str, new: str, made: doublures.Candidates | None = None) -> None:
+        """The store changed only in its decisions graph: the candidates of `old` (`made`, when
+        they are being made) are those of `new`."""
+        made = made if made is not None else self._kept.ready((old,))
         if made is not None:
-            self._kept.get((new,), lambda: made, None)
+            self._kept.put((new,), made)
 
     def idle(self, timeout: float) -> bool:
+        """Wait until nothing is being made and this version's candidates are (for tests)."""
         return self._kept.idle(timeout)
 
     def close(self) -> None:
         self._kept.close()
 
     def _make(self, version: str) -> doublures.Candidates:
-        candidates = prepare(self._engine.store)
+        try:
+            candidates = prepare(self._engine.reader())  # the snapshot of `version`, never the live store
+        except Exception as error:  # told to the requests; made again when asked again
+            raise CandidatesUnavailable(f"the doublure candidates could not be made: "
+                                        f"{type(error).__name__}: {error}") from error
         if self.on_made is not None:
-            self.on_made(version)
+            self.on_made(version, candidates)
         return candidates
 
 
@@ -122,20 +130,21 @@ class DecisionBook:
             cache = self._cache = (stamp, dec.read(self.path))
         return cache[1]
 
-    def record(self, decision: dec.Decision, prepared: Candidates) -> None:
+    def record(self, decision: dec.Decision, prepared: PreparedCandidates) -> None:
         """Write the file first (the record), then replace the store's decisions graph with it."""
         with self._lock:
             everything = dec.record(self.path, decision)
             self._cache = None
             self._copy_to_store(everything, prepared)
 
-    def _copy_to_store(self, everything: dict, prepared: Candidates) -> None:
+    def _copy_to_store(self, everything: dict, prepared: PreparedCandidates,
+                       candidates: doublures.Candidates | None = None) -> None:
         before = self._engine.version
         triples = b"".join(str(q.triple).encode("utf-8") + b" .\n" for q in dec.to_quads(everything.values()))
         self._engine.replace_graph(dec.DECISIONS_GRAPH, triples)
-        prepared.carry_over(before, self._engine.version)
+        prepared.carry_over(before, self._engine.version, candidates)
 
-    def sync(self, prepared: Candidates) -> None:
+    def sync(self, prepared: PreparedCandidates, candidates: doublures.Candidates) -> None:
         """After a change of version: a build that read the file just before a decision was
         written swapped in a store without it. The file is the record; copy it again if the
         store's decisions graph holds another number of decisions."""
@@ -145,14 +154,17 @@ class DecisionBook:
                 "SELECT (COUNT(?d) AS ?n) WHERE { GRAPH <%s> { ?d a tp:DoublureDecision } }" % dec.DECISIONS_GRAPH,
                 prefixes={"tp": DEF}))
             if int(rows[0]["n"].value) != len(everything):
-                self._copy_to_store(everything, prepared)
+                self._copy_to_store(everything, prepared, candidates)
+
+    def stamp(self) -> int | None:
+        """When the decisions file last changed (None: no decision yet): part of every ETag here."""
+        try:
+            return self.path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return None
 
 
-def _engine():
-    return current_app.extensions["techniekpact.engine"]
-
-
-def _prepared() -> Candidates:
+def _prepared() -> PreparedCandidates:
     return current_app.extensions["techniekpact.doublures"]
 
 
@@ -272,26 +284,21 @@ def _per_version(found: doublures.Candidates, name: str, make):
     return kept[key]
 
 
-def _suffix_format(suffix: str | None) -> str:
-    if suffix in (None, "json", "csv"):
-        if suffix:
-            return suffix
-        best = request.accept_mimetypes.best_match(["text/html", "application/json", "text/csv"])
-        return {"application/json": "json", "text/csv": "csv"}.get(best, "html")
-    abort(404, f"no {suffix!r} rendering of the doublures; use .json, .csv or none for HTML")
-
-
 @bp.route("/doublures")
 @bp.route("/doublures.<suffix>")
 def index(suffix=None):
-    fmt = _suffix_format(suffix)
+    fmt = choose({"html": HTML, "json": JSON, "csv": CSV}, suffix=suffix, suffixes={"json": "json", "csv": "csv"},
+                 what="the doublures")
     filters = _filters()
     page = positive_arg("page", 1, 100_000) if fmt == "html" else 1
-    found = _prepared().get(_engine().config.query_timeout)
+    # Decisions change the store's version, and the file beside it is the record: both name the answer.
+    fresh(engine().version, _book().stamp(), "doublures", fmt, sorted(filters.items()), page,
+          request.args.get("done"))
+    found = _prepared().get(engine().config.query_timeout)
     decided = _book().all()
     selected = select(found, decided, filters)
     if fmt == "csv":
-        return Response(_csv(selected, found), headers={"Content-Type": "text/csv; charset=utf-8",
+        return Response(_csv(selected, found), headers={"Content-Type": CSV,
                         "Content-Disposition": "attachment; filename=doublures.csv"})
     if fmt == "json":
         return jsonify({"filters": filters, "count": len(selected),
@@ -311,7 +318,7 @@ def index(suffix=None):
                            page=page, pages=pages, first=first + 1, folded=_per_version(found, "folded", folded),
                            folded_shown=FOLDED_SHOWN,
                            verdicts=[{"value": v, "text": _name(n)} for v, n in VERDICT_NAMES.items()],
-                           decisions_allowed=bool(_engine().config.update_token or _engine().config.reviewer_token),
+                           decisions_allowed=bool(engine().config.update_token or engine().config.reviewer_token),
                            done=request.args.get("done"))
 
 
@@ -334,7 +341,7 @@ def _csv(selected, found) -> str:
 
 def authorise(given: str) -> str:
     """The role of a valid token: 'update' or 'reviewer'. Constant-time comparison of each."""
-    config = _engine().config
+    config = engine().config
     tokens = [(role, token) for role, token in (("update", config.update_token), ("reviewer", config.reviewer_token))
               if token]
     if not tokens:
@@ -366,13 +373,15 @@ def decide():
     if len(note) > dec.MAX_NOTE:
         abort(400, f"the note is longer than {dec.MAX_NOTE} characters")
     who = re.sub(r"\s+", " ", str(form.get("who") or "")).strip()[:100] or f"{role} token"
-    found = _prepared().get(_engine().config.query_timeout)
+    found = _prepared().get(engine().config.query_timeout)
     if a == b or a not in found.records or b not in found.records:
         abort(400, "a and b must be two actions or initiatives of this graph")
+    # A browser's form goes back to the list; a JSON client gets the decision (chosen before
+    # the decision is recorded: a format not offered is refused without writing).
+    back_to_list = bool(request.form) and choose({"html": HTML, "json": JSON}, what="a decision") == "html"
     decision = dec.Decision(*dec.pair_key(a, b), verdict, who, dec.now(), note)
     _book().record(decision, _prepared())
-    if request.form and "application/json" not in request.accept_mimetypes.best_match(
-            ["text/html", "application/json"], "text/html"):
+    if back_to_list:
         back = {k: v for k, v in request.form.items() if k.startswith("f_") and v}
         return redirect(url_for("doublures.index", done="1", **{k[2:]: v for k, v in back.items()}), 303)
     return jsonify(decision.__dict__), 201
@@ -380,14 +389,13 @@ def decide():
 
 @bp.route("/doublures/decisions.<suffix>")
 def decisions_download(suffix):
+    media = {"trig": "application/trig; charset=utf-8", "ttl": "text/turtle; charset=utf-8", "json": JSON}
+    fmt = choose(media, suffix=suffix, suffixes={name: name for name in media}, what="the decisions")
+    fresh(_book().stamp(), "decisions", fmt)
     found = _book().all().values()
-    if suffix == "trig":
-        return Response(dec.to_trig(found), headers={"Content-Type": "application/trig; charset=utf-8"})
-    if suffix == "ttl":
-        return Response(dec.to_turtle(found), headers={"Content-Type": "text/turtle; charset=utf-8"})
-    if suffix == "json":
+    if fmt == "json":
         return jsonify([d.__dict__ for d in found])
-    abort(404, "decisions come as .trig, .ttl or .json")
+    return Response((dec.to_trig if fmt == "trig" else dec.to_turtle)(found), headers={"Content-Type": media[fmt]})
 
 
 @bp.route("/doublures/same.ttl")
@@ -395,6 +403,7 @@ def same_links():
     kind = request.args.get("as", "sameAs")
     if kind not in dec.EXPORTS:
         abort(400, f"as must be one of {', '.join(dec.EXPORTS)}")
+    fresh(_book().stamp(), "same", kind)
     return Response(dec.links(_book().all().values(), kind), headers={"Content-Type": "text/turtle; charset=utf-8"})
 
 
@@ -403,7 +412,7 @@ def for_entity(iri: str) -> dict:
     whether the documents list it more than once. Waits for them as a saved query's answer is
     waited for (at most TECHNIEKPACT_PREPARE_TIMEOUT; a second or two on the curated graph, once
     per version); past that the page shows none."""
-    config = _engine().config
+    config = engine().config
     try:
         found = _prepared().get(max(config.query_timeout, config.prepare_timeout))
     except (StillPreparing, CandidatesUnavailable):
@@ -428,7 +437,7 @@ def register(app) -> None:
     app.register_error_handler(CandidatesUnavailable, lambda e: respond(503, "Doublure candidates not available", str(e)))
     engine = app.extensions["techniekpact.engine"]
     config = app.config["TECHNIEKPACT"]
-    prepared = app.extensions["techniekpact.doublures"] = Candidates(engine, background=config.prepare_timeout > 0)
+    prepared = app.extensions["techniekpact.doublures"] = PreparedCandidates(engine, background=config.prepare_timeout > 0)
     book = app.extensions["techniekpact.decisions"] = DecisionBook(engine)
-    prepared.on_made = lambda version: book.sync(prepared)
+    prepared.on_made = lambda version, candidates: book.sync(prepared, candidates)
     app.register_blueprint(bp)

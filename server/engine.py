@@ -14,32 +14,47 @@ import hmac
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
-from typing import Iterator
 
 import pyoxigraph as ox
 
-from graph import query as q
 from graph import guard, merge
+from graph import query as q
 from graph.crash import crash_point
 from graph.handover import ServerMark, adopt, change_lock
 from graph.labels import best_labels, label_queries
 from graph.namespaces import PREFIXES
 from graph.remote import RemoteStore
 from graph.store import (
-    builds_root, clear_changing, graph_counts, mark_changing, open_store, recover, repair_swap, store_path,
-    version_or_none, write_version,
+    builds_root,
+    clear_changing,
+    mark_changing,
+    open_store,
+    recover,
+    repair_swap,
+    store_path,
+    version_or_none,
+    write_version,
 )
 from server import bounded
 from server.config import Config
 from server.versions import VersionWatch
-from server.workers import (GRAPH, SELECT, Answer, Snapshots, WorkerError, WorkerPool, WorkersBusy, WorkerTimeout,
-                            evaluate)
-
+from server.workers import (
+    GRAPH,
+    SELECT,
+    Answer,
+    Snapshots,
+    WorkerError,
+    WorkerPool,
+    WorkersBusy,
+    WorkerTimeout,
+    evaluate,
+)
 
 STREAM_CHUNK = 10_000  # statements serialised at a time when a graph or the dataset is streamed
 STREAMING_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE)
@@ -138,7 +153,6 @@ class Engine:
         # Reentrant: a write may read `store`, whose version check may take the lock again.
         self._write_lock = threading.RLock()
         self._version_checked = 0.0
-        self._counts: tuple[str, dict] | None = None
         self.versions = VersionWatch()  # tells the work prepared per version of every new one
         self._graphs: tuple[str, list[str] | None] | None = None
         if config.sparql_endpoint:
@@ -403,6 +417,8 @@ class Engine:
         self.versions.seen(self._version)
 
     def graph_exists(self, graph: str) -> bool:
+        """Whether `graph` holds a statement: the live store, which a write of this process has
+        just changed (a Graph Store request's 404 or 201), read up to its first quad only."""
         return any(True for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
     def labels(self, iris, lang: str = "nl") -> dict[str, str]:
@@ -455,14 +471,6 @@ class Engine:
             raise ResultTooLarge(f"the graph has more than {limit} triples, the limit of this endpoint for RDF/XML "
                                  "and JSON-LD; ask for Turtle or N-Triples, which are streamed")
         return Result(GRAPH, given_triples=triples)
-
-    def counts(self) -> dict[str, int]:
-        """Triples per named graph, counted once per version: a count scans every quad (some
-        seconds at 100× the curated graph), and /health is asked often."""
-        version = self.version
-        if self._counts is None or self._counts[0] != version:
-            self._counts = (version, graph_counts(self.store))
-        return self._counts[1]
 
     def close(self) -> None:
         """Stop the version watch and the query workers (an app that is done with its store)."""

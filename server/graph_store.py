@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, request
 
 from graph.query import GRAPH_FORMATS
 from graph.terms import parse_iri
-from server.representation import RDF_FORMATS, choose, engine
+from server.representation import RDF_FORMATS, choose, engine, fresh
 
 bp = Blueprint("graph_store", __name__)
 
@@ -31,6 +31,7 @@ def _target() -> str | None:
 def read():
     graph = _target()
     fmt = choose(RDF_FORMATS, strict=True, what="a graph")
+    fresh(engine().version, "store", graph, fmt)
     if graph and not engine().graph_exists(graph):
         abort(404, f"there is no graph {graph}")
     rdf_format = GRAPH_FORMATS[fmt]

@@ -127,6 +127,7 @@ def heat(count: int) -> int:
 
 @bp.route("/network/interlock")
 def interlock_page():
+    fresh(engine().version, "network", "interlock", "html")
     data = _get(ViewKey(engine().version, "interlock"))
     grid = {(c["a"], c["b"]): c for c in data["cells"]}
     return render_template("network_interlock.html", m=data, grid=grid, heat=heat)
@@ -139,6 +140,7 @@ def show_json(name):
 
 @bp.route("/network/<name>")
 def show(name):
+    fresh(engine().version, "network", name, "html", sorted(request.args.items(multi=True)))
     return render_template("network.html", v=view_data(name), layout="base.html")
 
 

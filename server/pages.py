@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from urllib.parse import urlencode
-
-from graph import saved_queries, search as search_index
-from server.i18n import current_lang
+from graph import saved_queries
+from graph import search as search_index
 from graph.namespaces import GRAPH, ID
+from server.i18n import current_lang
 from server.representation import HTML, JSON, RDF_FORMATS, choose, engine, fresh
 
 bp = Blueprint("pages", __name__)
@@ -83,18 +83,21 @@ def home():
 
 @bp.route("/health")
 def health():
-    counts = engine().counts()
+    # Counted once per version off the request thread, from the snapshot (server/summaries.py):
+    # while that is being made, past the query time limit, a 503 with Retry-After.
+    counts = _summaries().counts(engine().config.query_timeout)
     answers = current_app.extensions["techniekpact.answers"]
     reports = current_app.extensions["techniekpact.reports"]
     views = current_app.extensions["techniekpact.network_views"]
-    index = current_app.extensions["techniekpact.search"]
     # `preparing`: the background work of this version (saved queries' default answers, unfiltered
-    # network views, the search index) is not done yet. The validation report is made on its own
-    # (minutes at scale).
+    # network views) is not done yet. The validation report is made on its own (minutes at scale).
     return jsonify(status="ok", version=engine().version, triples=sum(counts.values()), graphs=len(counts),
                    prepared_answers=answers.prepared(), prepared_network_views=views.kept(),
-                   preparing=answers.preparing or views.preparing or index.preparing,
-                   validation_report=reports.ready() is not None)
+                   preparing=answers.preparing or views.preparing, validation_report=reports.ready() is not None)
+
+
+def _summaries():
+    return current_app.extensions["techniekpact.summaries"]
 
 
 # The JSON twins are endpoints of their own: a twin sharing the endpoint through route
@@ -110,8 +113,9 @@ def search(as_json=False):
     if len(text) > 200:
         abort(400, "the search text is longer than 200 characters")
     fmt = "json" if as_json else choose({"html": HTML, "json": JSON}, what="the search")
-    index = current_app.extensions["techniekpact.search"].get(timeout=engine().config.query_timeout)
-    hits = search_index.search(index, text)
+    fresh(engine().version, "search", text, fmt)
+    # The index is made once per version off the request thread (server/summaries.py).
+    hits = search_index.search(_summaries().search_index(), text)
     groups = search_index.grouped(hits)
     if fmt == "json":
         return jsonify(query=text, count=len(hits), groups=groups)
@@ -137,7 +141,9 @@ def void():
     """The VoID description (the dataset part of the service description)."""
     from server.service_description import service_description
     fmt = choose(RDF_FORMATS, strict=True, what="the VoID description")
-    result = service_description(engine(), request.url_root.rstrip("/") + "/sparql")
+    fresh(engine().version, "void", fmt, request.url_root)
+    counts = _summaries().counts()
+    result = service_description(engine(), request.url_root.rstrip("/") + "/sparql", counts)
     return Response(result.serialize(fmt), headers={"Content-Type": RDF_FORMATS[fmt]})
 
 
@@ -199,6 +205,7 @@ def timeline(as_json=False):
     if by not in ("goal", "landsdeel"):
         abort(400, "by must be 'goal' or 'landsdeel'")
     fmt = "json" if as_json else choose({"html": HTML, "json": JSON}, what="the timeline")
+    fresh(engine().version, "timeline", by, fmt)
     data = timeline_data(engine().version, by, current_lang())
     if fmt == "json":
         return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
@@ -208,11 +215,11 @@ def timeline(as_json=False):
 @bp.route("/map")
 def coverage_map():
     """The coverage of one goal or action line (or of all of them) on a map of the provinces."""
+    from graph import saved_queries
     from server import coverage_map as cmap
     from server.heatmap import heatmap_for
     from server.i18n import current_lang
     from server.queries import run_saved
-    from graph import saved_queries
     by = request.args.get("by", "goal")
     if by not in ("goal", "line"):
         abort(400, "by must be 'goal' or 'line'")

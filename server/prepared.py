@@ -21,9 +21,10 @@ import queue
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Callable, Generic, Iterable, TypeVar
+from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,11 @@ class Prepared(Generic[V]):
         """The value of `key` if it is kept, without making or waiting."""
         with self._lock:
             return self.kept.get(key)
+
+    def put(self, key: tuple, value: V) -> None:
+        """Keep `value` as made for `key` (a value known to be that of another key too, e.g. of a
+        version that differs only where the value does not look)."""
+        self._keep(key, value)
 
     def forget(self, key: tuple) -> None:
         """Drop the value of `key` (it turned out unusable: made anew when asked for again)."""

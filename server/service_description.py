@@ -21,15 +21,17 @@ DATASET = ID + "dataset"
 _cache: dict[tuple[str, str], Result] = {}
 
 
-def service_description(engine, endpoint_url: str) -> Result:
+def service_description(engine, endpoint_url: str, counts: dict[str, int]) -> Result:
+    """The description; `counts`: the triples per named graph of the engine's version
+    (server/summaries.py)."""
     key = (engine.version, endpoint_url)
     if key not in _cache:
         _cache.clear()
-        _cache[key] = Result("graph", given_triples=list(_triples(engine, endpoint_url)))
+        _cache[key] = Result("graph", given_triples=list(_triples(engine, endpoint_url, counts)))
     return _cache[key]
 
 
-def _triples(engine, endpoint_url: str):
+def _triples(engine, endpoint_url: str, counts: dict[str, int]):
     def n(iri):
         return ox.NamedNode(iri)
 
@@ -56,7 +58,6 @@ def _triples(engine, endpoint_url: str):
     yield t(dataset, VOID + "uriSpace", ox.Literal(ID))
     yield t(dataset, SD + "defaultGraph", default_graph)
     yield t(default_graph, RDF_TYPE, n(SD + "Graph"))
-    counts = engine.counts()
     yield t(default_graph, VOID + "triples", ox.Literal(str(sum(counts.values())),
                                                         datatype=n("http://www.w3.org/2001/XMLSchema#integer")))
     for graph_iri, count in counts.items():

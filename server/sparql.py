@@ -176,7 +176,8 @@ def _download(media: str, fmt_param: str | None) -> dict[str, str]:
 def _describe_or_edit():
     if negotiation.prefers_html(request.accept_mimetypes):
         return editor.render()
-    graph = service_description(engine(), request.base_url)
+    counts = current_app.extensions["techniekpact.summaries"].counts()
+    graph = service_description(engine(), request.base_url, counts)
     fmt = choose(negotiation.GRAPH_MEDIA, strict=True, what="the service description")
     return Response(graph.serialize(fmt), headers={"Content-Type": negotiation.media_type(fmt)})
 

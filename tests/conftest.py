@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-
 import pytest
-import requests
 
 from graph.build import build
 from server import create_app
@@ -79,20 +75,10 @@ def own_client(own_app):
 @pytest.fixture(scope="session")
 def live_server(app):
     """The app under waitress on a free loopback port, as a real client sees it."""
-    from server.http_server import create_server
+    from tests.live import serving
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = create_server(app, host="127.0.0.1", port=port, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    # create_server has bound the socket: a request now waits in its backlog until the loop runs.
-    assert requests.get(url + "/health", timeout=120).status_code == 200
-    yield url
-    server.close()
-
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

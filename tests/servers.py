@@ -4,31 +4,17 @@ the Oxigraph server (from the `oxigraph` package) and Virtuoso (Debian's virtuos
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.live import free_port, wait_until
 
 
-def _wait(url: str, seconds: float = 60) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if requests.post(url, data={"query": "ASK {}"}, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} did not come up in {seconds} s")
+def _answers_ask(url: str) -> bool:
+    return requests.post(url, data={"query": "ASK {}"}, timeout=2).status_code == 200
 
 
 class Server:
@@ -36,10 +22,10 @@ class Server:
         self.name, self.argv, self.query_url, self.update_url, self.workdir = name, argv, query_url, update_url, workdir
         self.proc = None
 
-    def start(self) -> "Server":
+    def start(self) -> Server:
         log = open(self.workdir / "server.log", "ab")
         self.proc = subprocess.Popen(self.argv, stdout=log, stderr=log, cwd=self.workdir)
-        _wait(self.query_url)
+        wait_until(lambda: _answers_ask(self.query_url), 60, f"{self.name} at {self.query_url} answering")
         return self
 
     def stop(self) -> None:
@@ -86,7 +72,7 @@ MaxQueryExecutionTime = 60
 
 
 class VirtuosoServer(Server):
-    def start(self) -> "Server":
+    def start(self) -> Server:
         super().start()
         # Virtuoso's anonymous SPARQL user may only read until it is granted updates.
         subprocess.run(["isql-vt", str(self.sql_port), "dba", "dba", 'exec=grant SPARQL_UPDATE to "SPARQL";'],

@@ -169,6 +169,7 @@ def test_an_answer_too_large_to_keep_is_a_clear_400(quiet_app, monkeypatch):
 def _prepared(app) -> dict:
     """/health once the background preparation of the current version is done."""
     assert app.extensions["techniekpact.answers"].idle(300), "the default answers were not prepared"
+    assert app.extensions["techniekpact.summaries"].idle(300), "the triples were not counted"
     return app.test_client().get("/health").get_json()
 
 

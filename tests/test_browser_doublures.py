@@ -6,9 +6,6 @@ var/test-output/screenshots/ (or $TECHNIEKPACT_SCREENSHOTS)."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -17,9 +14,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from graph.build import build
-from server import create_app
+from server import close_app, create_app
 from server.config import Config
 from tests.browser import console_errors, external_requests
+from tests.live import answers, serving, wait_until
 
 SHOTS = Path(os.environ.get("TECHNIEKPACT_SCREENSHOTS", Path(__file__).parent.parent / "var/test-output/screenshots"))
 REVIEWER = "browser-reviewer"
@@ -28,26 +26,13 @@ REVIEWER = "browser-reviewer"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A store and app of its own (a decision changes the store), served by waitress."""
-    from server.http_server import create_server
-
     target = tmp_path_factory.mktemp("doublures-browser") / "store"
     build(target)
     app = create_app(Config(store=str(target), reviewer_token=REVIEWER, query_timeout=60.0))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    http = create_server(app, host="127.0.0.1", port=port, threads=4)
-    threading.Thread(target=http.run, daemon=True).start()
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if requests.get(url + "/doublures.json", timeout=60).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.2)
-    yield url
-    http.close()
-    app.extensions["techniekpact.engine"].close()
+    with serving(app, threads=4) as url:
+        wait_until(lambda: answers(url + "/doublures.json"), 120, "the doublure candidates made")
+        yield url
+    close_app(app)
 
 
 def test_a_coordinator_marks_a_candidate_as_the_same(browser, server):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser import console_errors, external_requests
+from tests.live import wait_until
 
 OUT = Path(__file__).parent / "out"
 ID = "https://w3id.org/techniekpact/id/"
@@ -163,11 +163,10 @@ def test_search_flies_to_a_node_and_selection_dims_the_rest(browser, live_server
 
 
 def _wait_file(folder: Path, name: str) -> Path:
-    deadline = time.monotonic() + 60
+    """The downloaded file, once Chromium has written it whole."""
     path = folder / name
-    while not (path.exists() and path.stat().st_size > 0 and not (folder / (name + ".crdownload")).exists()):
-        assert time.monotonic() < deadline, f"{name} was not downloaded"
-        time.sleep(0.1)
+    wait_until(lambda: path.exists() and path.stat().st_size > 0 and not (folder / (name + ".crdownload")).exists(),
+               120, f"{name} downloaded")
     return path
 
 

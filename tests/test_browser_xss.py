@@ -4,9 +4,6 @@ the markup, and clicking every link of those pages runs no script."""
 
 from __future__ import annotations
 
-import socket
-import threading
-
 import pytest
 import requests
 from selenium.webdriver.common.by import By
@@ -14,9 +11,9 @@ from selenium.webdriver.common.by import By
 from graph.build import build
 from server import close_app, create_app
 from server.config import Config
-from server.http_server import create_server
 from tests.browser import console_errors
 from tests.conftest import UPDATE_TOKEN
+from tests.live import serving
 
 ID = "https://w3id.org/techniekpact/id/"
 SCRIPT_IRI = "javascript:window.__xss=1"
@@ -36,16 +33,10 @@ INSERT DATA {{ GRAPH <http://example.org/xss> {{
 def site(tmp_path_factory):
     store = build(tmp_path_factory.mktemp("xss") / "store").store
     app = create_app(Config(store=str(store), update_token=UPDATE_TOKEN, prepare_timeout=0, query_timeout=10))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = create_server(app, host="127.0.0.1", port=port, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    url = f"http://127.0.0.1:{port}"  # the socket is bound: requests wait in its backlog
-    r = requests.post(url + "/sparql", data={"update": PAYLOAD}, headers={"Authorization": f"Bearer {UPDATE_TOKEN}"})
-    assert r.status_code == 204, r.text
-    yield url, app
-    server.close()
+    with serving(app, threads=4) as url:
+        r = requests.post(url + "/sparql", data={"update": PAYLOAD}, headers={"Authorization": f"Bearer {UPDATE_TOKEN}"})
+        assert r.status_code == 204, r.text
+        yield url, app
     close_app(app)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,8 +14,9 @@ from graph import doublures
 from graph.build import build
 from graph.doublures import decisions as dec
 from graph.doublures.evaluation import measure, read_labels
-from server import create_app
+from server import close_app, create_app
 from server.config import Config
+from tests.live import wait_until
 
 ID = "https://w3id.org/techniekpact/id/"
 LABELS = Path(__file__).parent / "doublures_labelled.tsv"
@@ -40,7 +40,7 @@ def own(tmp_path_factory):
     app = create_app(Config(store=str(target), update_token=UPDATER, reviewer_token=REVIEWER, query_timeout=60.0))
     app.config["TESTING"] = True
     yield target, app
-    app.extensions["techniekpact.engine"].close()
+    close_app(app)
 
 
 def rank(found, a, b):
@@ -138,6 +138,29 @@ def test_csv_of_the_open_candidates(own):
     assert {"a", "b", "score", "matched_name_a", "matched_name_b", "shared_words"} <= set(rows[0])
 
 
+def test_the_doublure_routes_answer_like_every_other_route(own):
+    # One representation helper (server/representation.py): format= and Accept choose the
+    # format, an ETag known to the client gets an empty 304, and any site may read the data.
+    _, app = own
+    client = app.test_client()
+    as_json = client.get("/doublures?format=json")
+    assert as_json.mimetype == "application/json" and as_json.json["count"] > 0
+    as_csv = client.get("/doublures", headers={"Accept": "text/csv"})
+    assert as_csv.mimetype == "text/csv" and "Accept" in as_csv.headers.get("Vary", "")
+    assert client.get("/doublures?format=xml").status_code == 406
+    for path in ("/doublures?lang=en", "/doublures.json?kind=measure", "/doublures/decisions.ttl",
+                 "/doublures/same.ttl?as=exactMatch"):
+        first = client.get(path)
+        assert first.status_code == 200 and first.headers["Access-Control-Allow-Origin"] == "*", path
+        again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304 and again.data == b"", path
+    # another filter, page or language is another answer
+    etags = {client.get(path).headers["ETag"] for path in
+             ("/doublures.json", "/doublures.json?kind=measure", "/doublures?lang=en", "/doublures?lang=nl")}
+    assert len(etags) == 4
+    assert client.get("/doublures/decisions.xml").status_code == 404
+
+
 def test_deciding_needs_a_token_and_keeps_the_decision_across_a_rebuild(own):
     target, app = own
     client = app.test_client()
@@ -182,13 +205,9 @@ def test_deciding_needs_a_token_and_keeps_the_decision_across_a_rebuild(own):
     # A build that read the file before a decision was written leaves the store without it:
     # the service copies the file (the record) into the new version's store again.
     engine.replace_graph(dec.DECISIONS_GRAPH, None)
-    for _ in range(600):
-        if len(list(engine.store.quads_for_pattern(None, ox.NamedNode("https://w3id.org/techniekpact/def#verdict"),
-                                                   None, ox.NamedNode(dec.DECISIONS_GRAPH)))) == 2:
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail("the decisions were not copied into the store again")
+    wait_until(lambda: len(list(engine.store.quads_for_pattern(
+        None, ox.NamedNode("https://w3id.org/techniekpact/def#verdict"), None, ox.NamedNode(dec.DECISIONS_GRAPH)))) == 2,
+        120, "the decisions copied into the store again")
 
 
 def test_without_tokens_deciding_is_disabled(store_dir):

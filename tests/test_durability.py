@@ -23,12 +23,11 @@ import pytest
 import requests
 
 from graph.atomic import write_atomically
-from graph.backup import backup, restore
 from graph.check import check
 from graph.crash import ENV as CRASH_AT
 from graph.store import builds_root, snapshot_of, snapshots_root, version_or_none
-from tests.servers import _wait as wait_for_sparql
-from tests.servers import free_port
+from tests.live import free_port, wait_until
+from tests.servers import _answers_ask
 
 ROOT = Path(__file__).parent.parent
 TOKEN = "durability-token"
@@ -66,20 +65,15 @@ class Service:
                                      stdout=subprocess.DEVNULL, stderr=self.log.open("wb"))
         self.up = self._wait_up()
 
-    def _wait_up(self, seconds: float = 90) -> bool:
+    def _wait_up(self, seconds: float = 120) -> bool:
         """True once it answers; False if it died first (a crash point at start-up)."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                return False
-            try:
-                if requests.get(self.url + "/health", timeout=5).status_code == 200:
-                    return True
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        self.kill()
-        raise AssertionError(f"the service did not start: {self.log.read_text()[-2000:]}")
+        try:
+            wait_until(lambda: self.proc.poll() is not None or
+                       requests.get(self.url + "/health", timeout=5).status_code == 200, seconds, "the service starting")
+        except AssertionError:
+            self.kill()
+            raise AssertionError(f"the service did not start: {self.log.read_text()[-2000:]}") from None
+        return self.proc.poll() is None
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -124,22 +118,16 @@ class Service:
 
     def validation_version(self) -> str:
         """The store version the validation report was made from (made on request here)."""
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
+        def made() -> str | None:
             r = requests.get(self.url + "/validate.json", timeout=30)
-            if r.status_code == 200:
-                return r.json()["store_version"]
-            assert r.status_code == 503, r.text[:300]
-            time.sleep(0.3)
-        raise AssertionError("no validation report within two minutes")
+            assert r.status_code in (200, 503), r.text[:300]
+            return r.json()["store_version"] if r.status_code == 200 else None
+        return wait_until(made, 300, "the validation report")
 
 
 def serving(service: Service, version: str) -> None:
     """Wait until the service serves `version` (it looks at the store's at most once a second)."""
-    deadline = time.monotonic() + 30
-    while service.health()["version"] != version:
-        assert time.monotonic() < deadline, f"the service did not take over version {version}"
-        time.sleep(0.2)
+    wait_until(lambda: service.health()["version"] == version, 60, f"the service taking over version {version}")
 
 
 def agreeing(service: Service) -> set[int]:
@@ -191,7 +179,7 @@ def test_a_build_is_refused_while_a_process_that_cannot_take_over_holds_the_stor
     count = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "  # the documents' graphs, not the merge
              "FILTER(?g != <https://w3id.org/techniekpact/graph/merge>) }")
     try:
-        wait_for_sparql(f"http://127.0.0.1:{port}/query")
+        wait_until(lambda: _answers_ask(f"http://127.0.0.1:{port}/query"), 60, "the Oxigraph server answering")
         result = cli("build", "--store", str(own_store))
         assert result.returncode == 2
         assert "open in another process that cannot take over a new store" in result.stderr
@@ -282,12 +270,12 @@ def test_kill_9_during_updates_and_snapshots_loses_no_acknowledged_update_and_re
         held = agreeing(service)
         assert acknowledged | committed <= held, f"lost updates (seed {SEED}): {(acknowledged | committed) - held}"
         assert held <= set(sent), held - set(sent)
-        # A random moment: a random number of updates in, then a random fraction of an update's
-        # time (counted in updates, not seconds, so that a slow machine streams as many).
+        # A random moment: a random number of updates in, then while the next is in flight,
+        # wherever it has got to (counted in updates, never seconds, so that a slow machine
+        # streams as many).
         streaming = threading.Event()
-        pause = rng.uniform(0, 0.1)
-        killer = threading.Thread(target=lambda streaming=streaming, pause=pause, service=service:
-                                  streaming.wait(120) and (time.sleep(pause), service.proc.kill()))
+        killer = threading.Thread(target=lambda streaming=streaming, service=service:
+                                  streaming.wait(120) and service.proc.kill())
         if point is None:
             killer.start()
         _stream(service, max(sent, default=0) + 1, acknowledged, sent, streaming, after=rng.randint(2, 8))
@@ -309,6 +297,12 @@ def test_kill_9_during_updates_and_snapshots_loses_no_acknowledged_update_and_re
     assert report.counts[PROBE_GRAPH] == len(held)
 
 
+def _files_of_new_stores(store: Path) -> int:
+    """Files in the stores being built beside `store` (not the one it is)."""
+    return sum(1 for new in builds_root(store).glob("*") if new != store.resolve() for f in new.rglob("*")
+               if f.is_file())
+
+
 def test_kill_9_during_a_build_leaves_a_whole_store_that_opens(own_store, built):
     """A build killed at any point leaves the previous store or the new one, complete; the next
     build cleans up after it. The copy starts as a plain directory, so the first build also
@@ -321,7 +315,11 @@ def test_kill_9_during_a_build_leaves_a_whole_store_that_opens(own_store, built)
         assert report.ok and report.total == built.total, (point, report.problems)
     build = subprocess.Popen([sys.executable, "-m", "graph.cli", "build", "--store", str(own_store)], cwd=ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(rng.uniform(0.3, 2.5))
+    # Killed once its new store has a random number of files (no sooner: then nothing was
+    # begun), or when it has ended by itself.
+    files = rng.randint(1, 8)
+    wait_until(lambda: build.poll() is not None or _files_of_new_stores(own_store) >= files, 300,
+               f"the build writing {files} files")
     build.kill()
     build.wait()
     assert check(own_store).ok, f"seed {SEED}"

@@ -1,12 +1,9 @@
 """Faults: a killed server keeps every acknowledged update; a failed build leaves the
 previous store serving; timeouts keep a slow client from stalling the others."""
 
-import os
 import shutil
 import signal
 import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,27 +12,15 @@ import requests
 
 from graph.build import BuildError, build
 from graph.namespaces import DATA_DIR
-from tests.servers import free_port
+from tests import live
+from tests.live import free_port
 
 TOKEN = "fault-token"
 PROBE_GRAPH = "https://w3id.org/techniekpact/graph/test-durability"
 
 
-def start_service(store: Path, port: int, timeout: float = 30) -> subprocess.Popen:
-    env = {**os.environ, "TECHNIEKPACT_UPDATE_TOKEN": TOKEN, "TECHNIEKPACT_QUERY_TIMEOUT": "2"}
-    # `python -m server.cli` from the checkout under test (the installed script may import another).
-    proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--store", str(store), "--port", str(port)],
-                            env=env, cwd=Path(__file__).parent.parent,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/health", timeout=1)
-            return proc
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("the service did not start")
+def start_service(store: Path, port: int) -> subprocess.Popen:
+    return live.start_service(store, port, {"TECHNIEKPACT_UPDATE_TOKEN": TOKEN, "TECHNIEKPACT_QUERY_TIMEOUT": "2"})
 
 
 def count(url: str) -> int:

@@ -32,6 +32,14 @@ CASES = {
     "validate-json": ("/validate.json", {}, ("server.validate", "current_report")),
     "network-json": ("/network/programmes.json", {}, ("server.network", "view_data")),
     "dump": ("/dataset.nq", {}, None),
+    "network-html": ("/network/programmes", {"Accept": "text/html"}, ("server.network", "view_data")),
+    "interlock-html": ("/network/interlock", {"Accept": "text/html"}, ("server.network", "_get")),
+    "graph-store": ("/store?graph=https://w3id.org/techniekpact/graph/ontology", {"Accept": "text/turtle"}, None),
+    "void": ("/void", {"Accept": "text/turtle"}, ("server.pages", "_summaries")),
+    "search": ("/search.json?q=vhto", {}, ("server.pages", "_summaries")),
+    "timeline": ("/timeline.json?by=landsdeel", {}, ("server.pages", "timeline_data")),
+    "doublures": ("/doublures.json?kind=measure", {}, ("server.doublures", "_prepared")),
+    "doublures-csv": ("/doublures", {"Accept": "text/csv"}, ("server.doublures", "_prepared")),
 }
 
 
@@ -40,7 +48,7 @@ def test_etag_and_304_decided_before_the_work(client, app, monkeypatch, name):
     path, headers, work = CASES[name]
     first = client.get(path, headers=headers)
     if first.status_code == 503:  # a view or report still being prepared: wait for it, then ask again
-        for preparer in ("network_views", "reports", "answers"):
+        for preparer in ("network_views", "reports", "answers", "doublures", "summaries"):
             assert app.extensions[f"techniekpact.{preparer}"].idle(300)
         first = client.get(path, headers=headers)
     assert first.status_code == 200, first.get_data(as_text=True)[:300]

@@ -93,3 +93,71 @@ def test_pages_carry_etags(client):
     first = client.get("/", headers={"Accept": "text/html"})
     again = client.get("/", headers={"Accept": "text/html", "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def _count(client, where: str) -> int:
+    """One number from the endpoint: `SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { where }`."""
+    answer = client.post("/sparql", data={"query": f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {where} }}"},
+                         headers={"Accept": "application/sparql-results+json"}).get_json()
+    return int(answer["results"]["bindings"][0]["n"]["value"])
+
+
+def test_timeline_counts_every_action_once_as_the_graph_gives_them(client):
+    years = "?a tp:timeline/(time:hasBeginning|time:hasEnd)/time:inXSDgYear ?year ."
+    dated = _count(client, f"?a a tp:Action . {years}")
+    undated = _count(client, f"?a a tp:Action . FILTER NOT EXISTS {{ {years} }}")
+    assert dated > 0 and undated > 0
+    for by in ("goal", "landsdeel"):
+        data = client.get("/timeline.json", query_string={"by": by}).get_json()
+        assert (data["dated"], data["undated"]) == (dated, undated), by
+        shown = [item["iri"] for group in data["groups"] for item in group["dated"]]
+        assert len(set(shown)) == dated  # every dated action is on the timeline
+
+
+def test_health_and_search_wait_for_what_the_summaries_thread_makes(store_dir, monkeypatch):
+    # The triple counts and the search index scan the whole store: they are made once per
+    # version in the `summaries` thread, from the snapshot, never in a request. While they are
+    # being made (held here by a gate) a request gets 503 with Retry-After, not a wait without end.
+    import threading
+
+    from graph import search, store
+    from graph.merge import SERVICE_GRAPHS
+    from server import close_app, create_app
+    from server.config import Config
+    from tests.live import wait_until
+
+    gate, makers = threading.Event(), []
+
+    def held(make):
+        def making(reader):
+            makers.append((make.__name__, threading.current_thread().name))
+            assert gate.wait(120), "the test never opened the gate"
+            return make(reader)
+        making.__name__ = make.__name__
+        return making
+    monkeypatch.setattr(store, "graph_counts", held(store.graph_counts))
+    monkeypatch.setattr(search, "build_index", held(search.build_index))
+    import server.summaries
+    monkeypatch.setattr(server.summaries, "graph_counts", store.graph_counts)
+    app = create_app(Config(store=str(store_dir), query_timeout=0.5, prepare_timeout=0, prepare_validation=False))
+    try:
+        client = app.test_client()
+        for path in ("/health", "/search.json?q=vhto"):
+            waiting = client.get(path, headers={"Accept": "application/json"})
+            assert waiting.status_code == 503 and int(waiting.headers["Retry-After"]) > 0, path
+        wait_until(lambda: makers, 60, "the counting started")  # the index waits behind it
+        gate.set()
+        health = wait_until(lambda: client.get("/health").get_json() if client.get("/health").status_code == 200
+                            else None, 60, "/health answering once the counts are made")
+        service = ", ".join(f"<{g}>" for g in SERVICE_GRAPHS)  # the service's own (the merge): not data
+        per_graph = client.post("/sparql", data={"query": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                                                          f"FILTER(?g NOT IN ({service})) }} GROUP BY ?g"},
+                                headers={"Accept": "application/sparql-results+json"}).get_json()
+        counts = [int(row["n"]["value"]) for row in per_graph["results"]["bindings"]]
+        assert (health["triples"], health["graphs"]) == (sum(counts), len(counts))
+        hits = client.get("/search.json", query_string={"q": "VHTO"}).get_json()
+        assert hits["groups"][0]["hits"][0]["iri"] == ID + "org/vhto"
+        assert makers == [("graph_counts", "summaries"), ("build_index", "summaries")]  # each made once, there
+    finally:
+        gate.set()
+        close_app(app)
