@@ -1,10 +1,21 @@
 """Finding resources by name: labels and alt labels, accent- and case-insensitive, forgiving
-of small misspellings, in Dutch and English. The index is built once per store version."""
+of small misspellings, in Dutch and English. The index is built once per store version.
+
+A search scores only the names that can match (`Index.candidates`), not every name: at 100×
+the curated graph there are 166,000 names but under 3,000 distinct words, so the words a query
+word is in, or is close to, are found in the vocabulary and lead to their names; names close
+to the whole query as one string are found by the letter pairs they share with it. The
+candidates are a superset of the names that score above 0, so the hits are those of scoring
+every name."""
 
 from __future__ import annotations
 
+import heapq
+import math
 import re
 import unicodedata
+from array import array
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -47,7 +58,7 @@ class Hit:
     score: float
 
 
-def build_index(store: ox.Store) -> list[Entry]:
+def build_index(store: ox.Store) -> Index:
     types = {PREFIXES[c.split(":")[0]] + c.split(":")[1]: kind for c, kind in _KINDS}
     rows = execute(store, f"""
         SELECT ?s ?p ?l ?t WHERE {{
@@ -70,7 +81,115 @@ def build_index(store: ox.Store) -> list[Entry]:
         label = e["pref"].get("nl") or e["pref"].get("") or e["pref"].get("en") or next(iter(e["pref"].values()), iri)
         kind = next((k for _, k in _KINDS if k in e["kinds"]), "Overig")
         index.append(Entry(iri, label, sorted(n for n in e["names"] if n), kind))
-    return index
+    return Index(index)
+
+
+class Index:
+    """The entries, with what finds the names a query can match without reading every name."""
+
+    def __init__(self, entries: list[Entry]):
+        self.entries = entries
+        ids: dict[str, int] = {}
+        self.owners: list[list[int]] = []  # the entries (positions) that have each name
+        for position, entry in enumerate(entries):
+            for name in entry.names:
+                if name not in ids:
+                    ids[name] = len(ids)
+                    self.owners.append([])
+                self.owners[ids[name]].append(position)
+        self.names = list(ids)
+        self.postings: dict[str, array] = {}  # word: the names it is a word of
+        self.by_length: dict[int, array] = {}  # name length: the names that long
+        # (letter pair, name length): the names of that length, once per occurrence of the pair
+        self.pairs: dict[tuple[str, int], array] = {}
+        for k, name in enumerate(self.names):
+            for word in set(name.split()):
+                self.postings.setdefault(word, array("i")).append(k)
+            self.by_length.setdefault(len(name), array("i")).append(k)
+            for i in range(len(name) - 1):
+                self.pairs.setdefault((name[i:i + 2], len(name)), array("i")).append(k)
+        self.words = sorted(self.postings)
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def candidates(self, query: str, tokens: list[str], seen: dict) -> set[int]:
+        """The names (ids) that may score above 0 for `query`: every name that does is here.
+        Fills `seen` with the word comparisons it made, as _score would."""
+        # Every query word inside a word of the name: covers equal, starts with, every word a
+        # prefix, and the query inside the name (its words then lie within the name's words).
+        found = self.containing(tokens)
+        # Every query word close to a word of the name (the misspelling rule).
+
+        def close(t: str, w: str) -> bool:
+            if (t, w) not in seen:
+                seen[(t, w)] = _close(t, w, 0.75)
+            return seen[(t, w)] > 0
+
+        found |= self._all_tokens(tokens, close)
+        return found | self._close_whole(query)
+
+    def containing(self, tokens: list[str]) -> set[int]:
+        """The names in which every token lies within some word."""
+        return self._all_tokens(tokens, lambda t, w: t in w)
+
+    def best_exact(self, query: str, tokens: list[str], limit: int) -> list[int] | None:
+        """The positions of the entries that rank first, in index order, when at least `limit`
+        entries match without misspelling (score 1.0, 0.95, 0.9 or 0.85, above any misspelled
+        match): then the misspellings need not be scored. None when fewer do."""
+        tiers: list[set[int]] = [set(), set(), set(), set()]
+        for k in self.containing(tokens):
+            name = self.names[k]
+            tier = 0 if name == query else 1 if name.startswith(query) else \
+                2 if all(any(w.startswith(t) for w in name.split()) for t in tokens) else 3 if query in name else None
+            if tier is not None:
+                tiers[tier].update(self.owners[k])
+        chosen: list[int] = []
+        placed: set[int] = set()
+        for tier in tiers:
+            tier -= placed  # an entry ranks by its best name
+            placed |= tier
+            if len(chosen) + len(tier) < limit:
+                chosen += tier
+                continue
+            rank = lambda p: (_kind_rank(self.entries[p].kind), self.entries[p].label, p)
+            return sorted(chosen + heapq.nsmallest(limit - len(chosen), tier, key=rank))
+        return None
+
+    def _all_tokens(self, tokens: list[str], match) -> set[int]:
+        """The names in which every token matches some word."""
+        each = []
+        for t in dict.fromkeys(tokens):
+            names: set[int] = set()
+            for w in self.words:
+                if match(t, w):
+                    names.update(self.postings[w])
+            each.append(names)
+        each.sort(key=len)
+        return set.intersection(*each) if each else set()
+
+    def _close_whole(self, query: str) -> set[int]:
+        """The names that may be close to `query` as a whole (_close(query, name, 0.8) > 0).
+        A ratio 2M/T of at least 0.8 (M letters in k matching blocks, T both lengths) leaves at
+        most T - 2M unmatched letters, so k ≤ 1 + T - 2M, and the blocks share at least
+        M - k ≥ 0.2·T - 1 letter pairs with the query: count the shared pairs per name."""
+        floor, q = 0.8, len(query)
+        lengths = [n for n in self.by_length if 2 * min(q, n) / (q + n) >= floor - 1e-9]
+        need = {n: math.ceil(0.2 * (q + n) - 1 - 1e-6) for n in lengths}
+        found: set[int] = set()
+        shared: Counter = Counter()
+        pairs = {query[i:i + 2] for i in range(q - 1)}
+        for n in lengths:
+            if need[n] <= 0:
+                found.update(self.by_length[n])
+                continue
+            for pair in pairs:
+                shared.update(self.pairs.get((pair, n), ()))
+        found.update(k for k, count in shared.items() if count >= need[len(self.names[k])])
+        return found
 
 
 def _close(a: str, b: str, floor: float) -> float:
@@ -115,13 +234,19 @@ def _score(query: str, tokens: list[str], name: str, seen: dict) -> float:
     return 0.5 + 0.3 * whole if whole else 0.0
 
 
-def search(index: list[Entry], text: str, limit: int = 50) -> list[Hit]:
+def search(index: Index | list[Entry], text: str, limit: int = 50) -> list[Hit]:
     query = normalise(text)
     if not query:
         return []
     tokens = query.split()
     hits, seen = [], {}
-    for entry in index:
+    entries = index
+    if isinstance(index, Index):  # only the entries with a name that can match, in index order
+        positions = index.best_exact(query, tokens, limit)
+        if positions is None:
+            positions = sorted({p for k in index.candidates(query, tokens, seen) for p in index.owners[k]})
+        entries = [index.entries[p] for p in positions]
+    for entry in entries:
         best, matched = 0.0, ""
         for name in entry.names:
             score = _score(query, tokens, name, seen)
@@ -129,8 +254,12 @@ def search(index: list[Entry], text: str, limit: int = 50) -> list[Hit]:
                 best, matched = score, name
         if best > 0:
             hits.append(Hit(entry.iri, entry.label, entry.kind, matched, round(best, 3)))
-    hits.sort(key=lambda h: (-h.score, _KIND_ORDER.index(h.kind) if h.kind in _KIND_ORDER else 99, h.label))
+    hits.sort(key=lambda h: (-h.score, _kind_rank(h.kind), h.label))
     return hits[:limit]
+
+
+def _kind_rank(kind: str) -> int:
+    return _KIND_ORDER.index(kind) if kind in _KIND_ORDER else 99
 
 
 def grouped(hits: list[Hit]) -> list[dict]:

@@ -26,6 +26,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from graph import saved_queries
+from server import facets
 from server.engine import SELECT, Result, ResultTooLarge
 from server.prepared import Prepared, StillPreparing
 from server.rendering import remember_labels
@@ -178,9 +179,17 @@ class Answers:
             bound = saved_queries.bind(query, {})
             key = (version, query.name, values_digest(bound))
             yield key, lambda key=key, query=query, bound=bound: self._with_labels(
-                self._evaluate(key, query, bound, self.prepare_timeout))
+                self._evaluate(key, query, bound, self.prepare_timeout), query)
 
-    def _with_labels(self, answer: Answer) -> Answer:
+    def _with_labels(self, answer: Answer, query: saved_queries.SavedQuery) -> Answer:
+        """Do the whole-answer work of a first page here, once per version, so that a visitor's
+        first page only does its own rows' work: the unfiltered view (its facet counts parse
+        the whole answer) and the labels of the first page and of the facets' values, in Dutch
+        and in English."""
         first = Result(SELECT, tsv=answer.slice(0, PAGE_SIZE))
-        remember_labels(self._engine, first.variables, first.rows, answer.labels)
+        view = facets.view(answer, {}, None, query.hidden, self._engine)
+        cells = [{"v": row[v]} for row in first.rows for v in first.variables] + \
+                [{"v": value["term"]} for f in view["facets"] for value in f["values"]]
+        for lang, remembered in (("nl", answer.labels), ("en", answer.labels_en)):
+            remember_labels(self._engine, ["v"], cells, remembered, lang)  # one lookup a language
         return answer

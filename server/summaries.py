@@ -41,7 +41,7 @@ class Summaries:
         seconds (default: `wait`)."""
         return self._get("counts", self.wait if timeout is None else timeout)
 
-    def search_index(self, timeout: float | None = None) -> list[search.Entry]:
+    def search_index(self, timeout: float | None = None) -> search.Index:
         """The search index (graph.search.build_index); StillPreparing past `timeout` seconds
         (default: `wait`)."""
         return self._get("search", self.wait if timeout is None else timeout)
