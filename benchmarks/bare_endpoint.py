@@ -14,7 +14,9 @@ app = Flask(__name__)
 @app.route("/sparql", methods=["GET", "POST"])
 def sparql():
     result = store.query(request.values["query"], use_default_graph_as_union=True)
-    return Response(result.serialize(format=ox.QueryResultsFormat.JSON), mimetype="application/sparql-results+json")
+    return Response(
+        result.serialize(format=ox.QueryResultsFormat.JSON), mimetype="application/sparql-results+json"
+    )
 
 
 serve(app, host="127.0.0.1", port=int(sys.argv[2]), threads=8, _quiet=True)

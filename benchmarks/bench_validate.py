@@ -23,11 +23,11 @@ import time
 import pyoxigraph as ox
 import rdflib
 
+from graph.namespaces import ID
 from graph.shacl.data_graph import DataGraph
 from graph.shacl.inputs import data_graph, shapes_graph
 from graph.shacl.report import build_report
 from graph.shacl.run import run_pyshacl
-from graph.namespaces import ID
 from graph.store import open_store
 
 
@@ -35,12 +35,14 @@ def scaled(graph: DataGraph, copies: int) -> DataGraph:
     """`copies` disjoint copies of the instance data (IRIs under tpd: renamed per copy)."""
     out = DataGraph(ox.Store())
     for copy in range(copies):
+
         def rename(term, copy=copy):
             if copy and isinstance(term, rdflib.URIRef) and str(term).startswith(ID):
-                return rdflib.URIRef(f"{ID}copy{copy}/{str(term)[len(ID):]}")
+                return rdflib.URIRef(f"{ID}copy{copy}/{str(term)[len(ID) :]}")
             if copy and isinstance(term, rdflib.BNode):
                 return rdflib.BNode(f"{term}c{copy}")
             return term
+
         out.add_triples((rename(s), p, rename(o)) for s, p, o in graph.view())
     return out
 
@@ -61,28 +63,44 @@ def measure(store, runs: int, copies: int) -> dict:
         cpus.append(time.process_time() - cpu)
         report = build_report(data, shapes, results, timing={})
         reports.append(report["timing"]["report_seconds"])
-    return {"copies": copies, "triples": len(data), "load": statistics.median(loads),
-            "validate": statistics.median(checks), "validate_min": min(checks), "cpu": statistics.median(cpus),
-            "report": statistics.median(reports), "results": report["total"],
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "copies": copies,
+        "triples": len(data),
+        "load": statistics.median(loads),
+        "validate": statistics.median(checks),
+        "validate_min": min(checks),
+        "cpu": statistics.median(cpus),
+        "report": statistics.median(reports),
+        "results": report["total"],
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", default="var/store")
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--scale", default="1", help="comma-separated numbers of copies of the data, e.g. 1,2,4")
+    parser.add_argument(
+        "--scale", default="1", help="comma-separated numbers of copies of the data, e.g. 1,2,4"
+    )
     args = parser.parse_args()
     store = open_store(args.store, read_only=True)
-    print(f"{platform.node()}: Python {platform.python_version()}, "
-          f"pyshacl {__import__('pyshacl').__version__}, pyoxigraph {__import__('pyoxigraph').__version__}")
-    print(f"{'copies':>6} {'triples':>10} {'load s':>7} {'pyshacl s':>10} {'(min)':>7} {'cpu s':>7} "
-          f"{'report s':>9} {'results':>8} {'peak MB':>8}")
+    print(
+        f"{platform.node()}: Python {platform.python_version()}, "
+        f"pyshacl {__import__('pyshacl').__version__}, pyoxigraph {__import__('pyoxigraph').__version__}"
+    )
+    print(
+        f"{'copies':>6} {'triples':>10} {'load s':>7} {'pyshacl s':>10} {'(min)':>7} {'cpu s':>7} "
+        f"{'report s':>9} {'results':>8} {'peak MB':>8}"
+    )
     for copies in (int(c) for c in args.scale.split(",")):
         row = measure(store, args.runs, copies)
-        print(f"{row['copies']:>6} {row['triples']:>10} {row['load']:>7.3f} {row['validate']:>10.3f} "
-              f"{row['validate_min']:>7.3f} {row['cpu']:>7.3f} {row['report']:>9.3f} {row['results']:>8} "
-              f"{row['peak_mb']:>8.0f}", flush=True)
+        print(
+            f"{row['copies']:>6} {row['triples']:>10} {row['load']:>7.3f} {row['validate']:>10.3f} "
+            f"{row['validate_min']:>7.3f} {row['cpu']:>7.3f} {row['report']:>9.3f} {row['results']:>8} "
+            f"{row['peak_mb']:>8.0f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -57,14 +57,18 @@ def main() -> None:
     found = doublures.find(store)
     find_s, find_cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"items {len(found.records)}, pairs compared {found.compared}, candidates {len(found.ranked)}")
-    print(f"generation: {find_s:.1f} s wall, {find_cpu:.1f} s CPU (reading the store alone {read_s:.1f} s), "
-          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"generation: {find_s:.1f} s wall, {find_cpu:.1f} s CPU (reading the store alone {read_s:.1f} s), "
+        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     del store
 
     # The page, once prepared. The store is a build's layout only in part (a generated store),
     # so the app opens it as it is.
-    app = create_app(Config(store=str(store_dir), query_timeout=600.0, prepare_validation=False, query_workers=1))
+    app = create_app(
+        Config(store=str(store_dir), query_timeout=600.0, prepare_validation=False, query_workers=1)
+    )
     client = app.test_client()
     started = time.perf_counter()
     app.extensions["techniekpact.doublures"].get(600.0)
@@ -81,8 +85,10 @@ def main() -> None:
     }
     for name, path in pages.items():
         status = client.get(path, headers={"Accept": "text/html"}).status_code
-        print(f"{name}: {_timed(lambda path=path: client.get(path, headers={'Accept': 'text/html'})) * 1000:.0f} ms "
-              f"(HTTP {status})")
+        print(
+            f"{name}: {_timed(lambda path=path: client.get(path, headers={'Accept': 'text/html'})) * 1000:.0f} ms "
+            f"(HTTP {status})"
+        )
     app.extensions["techniekpact.engine"].close()
 
 

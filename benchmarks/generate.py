@@ -59,24 +59,45 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.namespaces import (
-    DATA_DIR, DEF, GRAPH, ID, ONTOLOGY_FILE, ONTOLOGY_GRAPH, PREFIXES, ROOT, SHAPES_DIR, SHAPES_GRAPH, graph_for_file,
-)
 from graph import saved_queries
+from graph.namespaces import (
+    DATA_DIR,
+    DEF,
+    GRAPH,
+    ID,
+    ONTOLOGY_FILE,
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    ROOT,
+    SHAPES_DIR,
+    SHAPES_GRAPH,
+    graph_for_file,
+)
 from graph.progress import Progress
 from graph.store import builds_root, write_version
 
 OUT = ROOT / "benchmarks" / "out"
 
 SHARED = ("concept/", "landsdeel/", "province/", "area/", "doc/", "role/", "topsector/", "indicator/")
-LABELS = {PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel", PREFIXES["skos"] + "hiddenLabel",
-          PREFIXES["rdfs"] + "label", PREFIXES["foaf"] + "name", PREFIXES["dcterms"] + "title",
-          PREFIXES["schema"] + "name"}
+LABELS = {
+    PREFIXES["skos"] + "prefLabel",
+    PREFIXES["skos"] + "altLabel",
+    PREFIXES["skos"] + "hiddenLabel",
+    PREFIXES["rdfs"] + "label",
+    PREFIXES["foaf"] + "name",
+    PREFIXES["dcterms"] + "title",
+    PREFIXES["schema"] + "name",
+}
 SCOPE, REF_AREA = DEF + "scope", DEF + "refArea"
 NATION = ID + "area/nederland"
 LANDSDELEN = ("noord", "noordwest", "oost", "zuidoost", "zuidwest")
-LANDSDEEL_NAMES = {"noord": "Noord", "noordwest": "Noordwest", "oost": "Oost", "zuidoost": "Zuidoost",
-                   "zuidwest": "Zuidwest"}
+LANDSDEEL_NAMES = {
+    "noord": "Noord",
+    "noordwest": "Noordwest",
+    "oost": "Oost",
+    "zuidoost": "Zuidoost",
+    "zuidwest": "Zuidwest",
+}
 REWIRE = 0.2
 BRANCH = 10  # one name in BRANCH is a regional branch of the curated name (see Labels)
 
@@ -97,8 +118,10 @@ def curated_quads() -> list[ox.Quad]:
 
     for path in sorted(DATA_DIR.glob("*.ttl")):
         graph = ox.NamedNode(graph_for_file(path))
-        quads.extend(ox.Quad(fix(t.subject), t.predicate, fix(t.object), graph)
-                     for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+        quads.extend(
+            ox.Quad(fix(t.subject), t.predicate, fix(t.object), graph)
+            for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        )
     return quads
 
 
@@ -106,7 +129,11 @@ def _own(term) -> bool:
     """Does each copy have its own version of this term?"""
     if isinstance(term, ox.BlankNode):
         return True
-    return isinstance(term, ox.NamedNode) and term.value.startswith(ID) and not term.value[len(ID):].startswith(SHARED)
+    return (
+        isinstance(term, ox.NamedNode)
+        and term.value.startswith(ID)
+        and not term.value[len(ID) :].startswith(SHARED)
+    )
 
 
 def _region(k: int) -> str:
@@ -147,14 +174,18 @@ def _regions(k: int) -> list[str]:
     g = f"<{GRAPH}reference-x{k % 50}>"
     rdf_type, label, within = f"<{PREFIXES['rdf']}type>", f"<{PREFIXES['skos']}prefLabel>", f"<{DEF}within>"
     home = LANDSDELEN[k % len(LANDSDELEN)]
-    lines = [f"<{_region(k)}> {rdf_type} <{DEF}Subregion> {g} .\n",
-             f"<{_region(k)}> {label} \"Regio {k} ({LANDSDEEL_NAMES[home]})\"@nl {g} .\n",
-             f"<{_region(k)}> {within} <{ID}landsdeel/{home}> {g} .\n"]
+    lines = [
+        f"<{_region(k)}> {rdf_type} <{DEF}Subregion> {g} .\n",
+        f'<{_region(k)}> {label} "Regio {k} ({LANDSDEEL_NAMES[home]})"@nl {g} .\n',
+        f"<{_region(k)}> {within} <{ID}landsdeel/{home}> {g} .\n",
+    ]
     for landsdeel in LANDSDELEN:
         district = _district(k, landsdeel)
-        lines += [f"<{district}> {rdf_type} <{DEF}Subregion> {g} .\n",
-                  f"<{district}> {label} \"Regio {k}, district {LANDSDEEL_NAMES[landsdeel]}\"@nl {g} .\n",
-                  f"<{district}> {within} <{ID}landsdeel/{landsdeel}> {g} .\n"]
+        lines += [
+            f"<{district}> {rdf_type} <{DEF}Subregion> {g} .\n",
+            f'<{district}> {label} "Regio {k}, district {LANDSDEEL_NAMES[landsdeel]}"@nl {g} .\n',
+            f"<{district}> {within} <{ID}landsdeel/{landsdeel}> {g} .\n",
+        ]
     return lines
 
 
@@ -202,8 +233,11 @@ def _copy(templates: list[tuple], k: int, copies: int, rng: random.Random) -> li
 def generate(scale: int, out: Path, seed: int = 42) -> int:
     rng = random.Random(seed)
     base = curated_quads()
-    observations = {q.subject for q in base
-                    if q.predicate.value == PREFIXES["rdf"] + "type" and q.object.value == PREFIXES["qb"] + "Observation"}
+    observations = {
+        q.subject
+        for q in base
+        if q.predicate.value == PREFIXES["rdf"] + "type" and q.object.value == PREFIXES["qb"] + "Observation"
+    }
     templates = [t for t in (_template(q, observations) for q in base) if t is not None]
     per_copy = len(templates) + len(_regions(1))
     total = len(base) + (scale - 1) * per_copy
@@ -233,7 +267,9 @@ def load_asserted(nquads: Path, store_dir: Path, progress: Progress | None = Non
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     if progress:
         progress.step("loading the ontology")
-    store.bulk_load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
+    store.bulk_load(
+        path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH)
+    )
     return store
 
 
@@ -286,8 +322,11 @@ def _load_here(args) -> None:
     store = load_store(args.load, args.store)
     if args.optimize:
         store.optimize()
-    figures = {"seconds": time.perf_counter() - started, "quads": len(store),
-               "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    figures = {
+        "seconds": time.perf_counter() - started,
+        "quads": len(store),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
     if args.dump:
         store.dump(output=str(args.dump), format=ox.RdfFormat.N_QUADS)
     print(json.dumps(figures))
@@ -298,10 +337,14 @@ def main() -> None:
     parser.add_argument("--scale", type=int)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--load", type=Path, help="load this generated file into --store instead (load_store)")
+    parser.add_argument(
+        "--load", type=Path, help="load this generated file into --store instead (load_store)"
+    )
     parser.add_argument("--store", type=Path)
     parser.add_argument("--dump", type=Path, help="with --load: also dump the loaded store here as N-Quads")
-    parser.add_argument("--optimize", action="store_true", help="with --load: optimise the store after loading")
+    parser.add_argument(
+        "--optimize", action="store_true", help="with --load: optimise the store after loading"
+    )
     args = parser.parse_args()
     if args.load:
         if not args.store:

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from benchmarks.run import ROOT, free_port, service_argv, percentile, wait_for
+from benchmarks.run import ROOT, free_port, percentile, service_argv, wait_for
 
 TINY = "SELECT ?p ?o WHERE {{ <https://w3id.org/techniekpact/id/org/ocw> ?p ?o }} # {n}"
 # A query that runs far past any time limit on the curated graph (a triple cross product).
@@ -36,8 +36,12 @@ def tiny_throughput(url: str, clients: int, seconds: float) -> dict:
         session, times, failed = requests.Session(), [], 0
         while time.monotonic() < stop:
             started = time.perf_counter()
-            r = session.post(url, data={"query": TINY.format(n=next(_counter))},
-                             headers={"Accept": "application/sparql-results+json"}, timeout=60)
+            r = session.post(
+                url,
+                data={"query": TINY.format(n=next(_counter))},
+                headers={"Accept": "application/sparql-results+json"},
+                timeout=60,
+            )
             times.append(time.perf_counter() - started)
             failed += r.status_code != 200
         return times, failed
@@ -47,8 +51,13 @@ def tiny_throughput(url: str, clients: int, seconds: float) -> dict:
         results = list(pool.map(client, range(clients)))
     elapsed = time.perf_counter() - started
     times = [t for ts, _ in results for t in ts]
-    return {"requests": len(times), "failed": sum(f for _, f in results), "per_s": len(times) / elapsed,
-            "p50_ms": 1000 * statistics.median(times), "p95_ms": 1000 * percentile(times, 95)}
+    return {
+        "requests": len(times),
+        "failed": sum(f for _, f in results),
+        "per_s": len(times) / elapsed,
+        "p50_ms": 1000 * statistics.median(times),
+        "p95_ms": 1000 * percentile(times, 95),
+    }
 
 
 def slow_clients(url: str, clients: int, stop: threading.Event, same_text: bool) -> list[int]:
@@ -76,9 +85,19 @@ def main() -> None:
     args = parser.parse_args()
     port = free_port()
     url = f"http://127.0.0.1:{port}/sparql"
-    env = {**os.environ, "TECHNIEKPACT_QUERY_TIMEOUT": str(args.timeout), "TECHNIEKPACT_PREPARE_TIMEOUT": "0",
-           "TECHNIEKPACT_PREPARE_VALIDATION": "0"}
-    proc = subprocess.Popen(service_argv(args.store, port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "TECHNIEKPACT_QUERY_TIMEOUT": str(args.timeout),
+        "TECHNIEKPACT_PREPARE_TIMEOUT": "0",
+        "TECHNIEKPACT_PREPARE_VALIDATION": "0",
+    }
+    proc = subprocess.Popen(
+        service_argv(args.store, port),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for(url)
         tiny_throughput(url, args.clients, 3)  # warm the workers
@@ -90,15 +109,26 @@ def main() -> None:
             time.sleep(args.timeout + 1)  # the slow clients are in full swing
             loaded = tiny_throughput(url, args.clients, args.seconds)
             stop.set()
-            rows.append(("4 clients loop one slow query" if same_text else "4 clients loop new slow queries",
-                         loaded, statuses))
+            rows.append(
+                (
+                    "4 clients loop one slow query" if same_text else "4 clients loop new slow queries",
+                    loaded,
+                    statuses,
+                )
+            )
             time.sleep(args.timeout + 1)
         print("| tiny queries | req/s | ratio | p50 ms | p95 ms | failed | slow queries answered |")
         print("|---|---|---|---|---|---|---|")
         for name, r, statuses in rows:
-            slow = "" if statuses is None else ", ".join(f"{s}: {statuses.count(s)}" for s in sorted(set(statuses)))
-            print(f"| {name} | {r['per_s']:.0f} | {r['per_s'] / alone['per_s']:.2f} | {r['p50_ms']:.1f} | "
-                  f"{r['p95_ms']:.1f} | {r['failed']} | {slow} |")
+            slow = (
+                ""
+                if statuses is None
+                else ", ".join(f"{s}: {statuses.count(s)}" for s in sorted(set(statuses)))
+            )
+            print(
+                f"| {name} | {r['per_s']:.0f} | {r['per_s'] / alone['per_s']:.2f} | {r['p50_ms']:.1f} | "
+                f"{r['p95_ms']:.1f} | {r['failed']} | {slow} |"
+            )
     finally:
         proc.terminate()
         proc.wait(10)

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from benchmarks.run import ROOT, free_port, service_argv, percentile, wait_for
+from benchmarks.run import ROOT, free_port, percentile, service_argv, wait_for
 
 TINY = "SELECT ?p ?o WHERE { <https://w3id.org/techniekpact/id/org/ocw> ?p ?o }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f FILTER(?a != ?c) }"
@@ -38,8 +38,13 @@ def hammer(url: str, clients: int, per_client: int) -> dict:
         results = list(pool.map(client, range(clients)))
     elapsed = time.perf_counter() - started
     times = [t for ts, _ in results for t in ts]
-    return {"requests": len(times), "errors": sum(e for _, e in results), "throughput": len(times) / elapsed,
-            "p50_ms": 1000 * statistics.median(times), "p99_ms": 1000 * percentile(times, 99)}
+    return {
+        "requests": len(times),
+        "errors": sum(e for _, e in results),
+        "throughput": len(times) / elapsed,
+        "p50_ms": 1000 * statistics.median(times),
+        "p99_ms": 1000 * percentile(times, 99),
+    }
 
 
 def main() -> None:
@@ -51,8 +56,13 @@ def main() -> None:
     args = parser.parse_args()
     port = free_port()
     url = f"http://127.0.0.1:{port}/sparql"
-    proc = subprocess.Popen(service_argv(args.store, port), cwd=ROOT, env={**os.environ, "TECHNIEKPACT_QUERY_TIMEOUT": str(args.timeout)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        service_argv(args.store, port),
+        cwd=ROOT,
+        env={**os.environ, "TECHNIEKPACT_QUERY_TIMEOUT": str(args.timeout)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for(url)
         quiet = hammer(url, args.clients, args.requests)
@@ -75,8 +85,10 @@ def main() -> None:
         proc.wait()
     print(f"unloaded: {quiet}")
     print(f"with a slow client: {loaded}")
-    print(f"slow queries: {len(slow)}, statuses {sorted({s for s, _ in slow})}, "
-          f"cut after {statistics.median(t for _, t in slow):.2f} s (limit {args.timeout} s)")
+    print(
+        f"slow queries: {len(slow)}, statuses {sorted({s for s, _ in slow})}, "
+        f"cut after {statistics.median(t for _, t in slow):.2f} s (limit {args.timeout} s)"
+    )
     print(f"tiny throughput kept: {100 * loaded['throughput'] / quiet['throughput']:.0f} %")
 
 

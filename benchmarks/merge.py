@@ -22,7 +22,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 from benchmarks.generate import generated, load_asserted
 from graph import merge
 from graph.namespaces import PREFIXES
@@ -56,7 +55,10 @@ def measure(scale: int) -> dict:
             return lambda: list(store.query(text, prefixes=PREFIXES, **kwargs))
 
         figures = {
-            "scale": scale, "quads": quads, "merge": size, "rebuild_s": build_s,
+            "scale": scale,
+            "quads": quads,
+            "merge": size,
+            "rebuild_s": build_s,
             "aggregate_union_ms": median_ms(query(AGGREGATE, use_default_graph_as_union=True)),
             "aggregate_merge_ms": median_ms(query(AGGREGATE, **on_merge)),
             "lookup_union_ms": median_ms(query(LOOKUP, use_default_graph_as_union=True), 50),
@@ -70,7 +72,10 @@ def measure(scale: int) -> dict:
         for _ in range(5):
             inserts.append(median_ms(lambda: store.update(merge.maintaining(plain, touched)), 1))
             deletes.append(median_ms(lambda: store.update(merge.maintaining(undo, touched)), 1))
-        figures["insert_upkeep_ms"], figures["delete_upkeep_ms"] = statistics.median(inserts), statistics.median(deletes)
+        figures["insert_upkeep_ms"], figures["delete_upkeep_ms"] = (
+            statistics.median(inserts),
+            statistics.median(deletes),
+        )
         anywhere = f"DELETE {{ GRAPH ?g {{ {TRIPLE} }} }} WHERE {{ GRAPH ?g {{ {TRIPLE} }} }}"
         figures["update_any_graph_ms"] = median_ms(lambda: store.update(merge.maintaining(anywhere, None)), 3)
         return figures
@@ -80,17 +85,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="1,10")
     args = parser.parse_args()
-    print("| scale | quads | merge (triples) | rebuild s | aggregate union / merge ms | lookup union / merge ms "
-          "| INSERT DATA plain / with upkeep ms | DELETE DATA with upkeep ms | update on GRAPH ?g ms |")
+    print(
+        "| scale | quads | merge (triples) | rebuild s | aggregate union / merge ms | lookup union / merge ms "
+        "| INSERT DATA plain / with upkeep ms | DELETE DATA with upkeep ms | update on GRAPH ?g ms |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for scale in (int(s) for s in args.scales.split(",")):
         f = measure(scale)
-        print(f"| {f['scale']}× | {f['quads']:,} | {f['merge']:,} | {f['rebuild_s']:.1f} "
-              f"| {f['aggregate_union_ms']:.0f} / {f['aggregate_merge_ms']:.0f} "
-              f"| {f['lookup_union_ms']:.2f} / {f['lookup_merge_ms']:.2f} "
-              f"| {f['insert_plain_ms']:.1f} / {f['insert_upkeep_ms']:.1f} | {f['delete_upkeep_ms']:.0f} "
-              f"| {f['update_any_graph_ms']:.0f} |",
-              flush=True)
+        print(
+            f"| {f['scale']}× | {f['quads']:,} | {f['merge']:,} | {f['rebuild_s']:.1f} "
+            f"| {f['aggregate_union_ms']:.0f} / {f['aggregate_merge_ms']:.0f} "
+            f"| {f['lookup_union_ms']:.2f} / {f['lookup_merge_ms']:.2f} "
+            f"| {f['insert_plain_ms']:.1f} / {f['insert_upkeep_ms']:.1f} | {f['delete_upkeep_ms']:.0f} "
+            f"| {f['update_any_graph_ms']:.0f} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -24,8 +24,28 @@ import requests
 from benchmarks.run import ROOT, SERVICE_ENV, free_port, percentile, service_argv, wait_for, wait_prepared
 
 KINDS = ("action", "org", "goal", "initiative", "person", "region", "target")
-SEARCHES = ("techniek", "jet-net", "onderwijs", "regio", "mbo", "vhto", "talent", "stem", "pact", "oost",
-            "bedrijf", "school", "twente", "actie", "doel", "platform", "innovatie", "vrouwen", "ict", "zorg")
+SEARCHES = (
+    "techniek",
+    "jet-net",
+    "onderwijs",
+    "regio",
+    "mbo",
+    "vhto",
+    "talent",
+    "stem",
+    "pact",
+    "oost",
+    "bedrijf",
+    "school",
+    "twente",
+    "actie",
+    "doel",
+    "platform",
+    "innovatie",
+    "vrouwen",
+    "ict",
+    "zorg",
+)
 
 
 def entity_iris(store_dir: str, per_kind: int) -> list[str]:
@@ -34,8 +54,13 @@ def entity_iris(store_dir: str, per_kind: int) -> list[str]:
     iris = ["https://w3id.org/techniekpact/id/org/ocw"]
     for kind in KINDS:
         prefix = f"https://w3id.org/techniekpact/id/{kind}/"
-        found = [row["s"].value for row in store.query(
-            f'SELECT DISTINCT ?s {{ ?s a ?c FILTER(STRSTARTS(STR(?s), "{prefix}")) }}', use_default_graph_as_union=True)]
+        found = [
+            row["s"].value
+            for row in store.query(
+                f'SELECT DISTINCT ?s {{ ?s a ?c FILTER(STRSTARTS(STR(?s), "{prefix}")) }}',
+                use_default_graph_as_union=True,
+            )
+        ]
         step = max(1, len(found) // per_kind)
         iris += found[::step][:per_kind]
     del store
@@ -52,8 +77,10 @@ def timed(session: requests.Session, url: str, timeout: float = 60, **kwargs) ->
 
 
 def shown(times: list[float]) -> str:
-    return (f"{1000 * statistics.median(times):.1f} / {1000 * percentile(times, 95):.1f} / "
-            f"{1000 * max(times):.1f} ({len(times)} requests)")
+    return (
+        f"{1000 * statistics.median(times):.1f} / {1000 * percentile(times, 95):.1f} / "
+        f"{1000 * max(times):.1f} ({len(times)} requests)"
+    )
 
 
 def main() -> None:
@@ -65,19 +92,28 @@ def main() -> None:
     iris = entity_iris(args.store, max(1, args.entities // len(KINDS)))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    service = subprocess.Popen(service_argv(args.store, port), cwd=ROOT, env={**os.environ, **SERVICE_ENV},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    service = subprocess.Popen(
+        service_argv(args.store, port),
+        cwd=ROOT,
+        env={**os.environ, **SERVICE_ENV},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for(base + "/sparql")
         wait_prepared(base + "/sparql")
         session = requests.Session()
         html = {"Accept": "text/html"}
         load = f"{os.getloadavg()[0]:.1f}"
-        pages = [timed(session, base + iri.removeprefix("https://w3id.org/techniekpact"), headers=html)
-                 for iri in iris]
+        pages = [
+            timed(session, base + iri.removeprefix("https://w3id.org/techniekpact"), headers=html)
+            for iri in iris
+        ]
         index = timed(session, base + "/search", params={"q": "warm"}, headers=html, timeout=1800)
-        texts = [f"{SEARCHES[n % len(SEARCHES)]}{'' if n < len(SEARCHES) else ' ' + str(n)}"
-                 for n in range(args.searches)]
+        texts = [
+            f"{SEARCHES[n % len(SEARCHES)]}{'' if n < len(SEARCHES) else ' ' + str(n)}"
+            for n in range(args.searches)
+        ]
         searches = [timed(session, base + "/search", params={"q": text}, headers=html) for text in texts]
         load += f"–{os.getloadavg()[0]:.1f}"
     finally:

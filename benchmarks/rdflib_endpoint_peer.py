@@ -25,13 +25,14 @@ from graph.progress import Progress
 # rdflib opens BerkeleyDB with a 50 MB cache; at 1000× its indexes run to some 15 GB. The peer
 # gets 1.5 GB of this 24 GB machine's memory, so that it is not measured with a handicap
 # (rdflib passes the size as bytes in a C int: 2 GB would overflow it).
-CACHE_BYTES = 1536 * 1024 ** 2
+CACHE_BYTES = 1536 * 1024**2
 LOADED = "loaded.json"  # written last: a directory without it holds an unfinished load
 CHUNK = 200_000  # N-Quads lines parsed at a time, for the progress bar
 
 
 def open_berkeleydb(directory: Path, create: bool = False) -> rdflib.Dataset:
     from rdflib.plugins.stores import berkeleydb
+
     berkeleydb.CACHESIZE = CACHE_BYTES  # read when the environment is opened
     if not create:
         # The environment's region files hold its locks. A peer killed mid-query (as the
@@ -66,9 +67,12 @@ def load_berkeleydb(nquads: Path, directory: Path) -> dict:
             dataset.parse(data="".join(chunk), format="nquads", bnode_context=blank_nodes)
             progress.advance(len(chunk))
     dataset.close()
-    figures = {"seconds": time.perf_counter() - started, "quads": total,
-               "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-               "disk_mb": sum(f.stat().st_size for f in directory.iterdir()) / 1024 ** 2}
+    figures = {
+        "seconds": time.perf_counter() - started,
+        "quads": total,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "disk_mb": sum(f.stat().st_size for f in directory.iterdir()) / 1024**2,
+    }
     (directory / LOADED).write_text(json.dumps(figures))
     return figures
 
@@ -79,12 +83,14 @@ def serve(dataset: rdflib.Dataset, port: int, count_graphs: bool = True) -> None
     at 1000×, and again at every restart. Without `count_graphs` it is given a description without them."""
     import uvicorn
     from rdflib_endpoint import SparqlEndpoint
+
     if count_graphs:
         app = SparqlEndpoint(graph=dataset)
     else:
         from fastapi import FastAPI
         from rdflib_endpoint.sparql_router import SparqlRouter
         from rdflib_endpoint.utils import SD, Defaults
+
         description, service = rdflib.Graph(), rdflib.BNode()
         description.add((service, SD.endpoint, rdflib.URIRef(Defaults.public_url)))
         description.add((service, SD.defaultDataset, rdflib.BNode()))  # present: so not counted

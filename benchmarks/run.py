@@ -29,12 +29,12 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import requests
 
-from benchmarks.generate import OUT, generated, load_in_child
 from benchmarks import rdflib_endpoint_peer
+from benchmarks.generate import OUT, generated, load_in_child
 from benchmarks.views import network_timings
-from graph.query import bind_as_values
 from graph import saved_queries
 from graph.namespaces import sparql_prefixes
+from graph.query import bind_as_values
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -42,7 +42,9 @@ TINY = "SELECT ?p ?o WHERE { <https://w3id.org/techniekpact/id/org/ocw> ?p ?o }"
 GROUP_BY = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"
 RDFLIB_ALL_UP_TO = 100  # from this scale on, rdflib-endpoint in memory gets only the tiny lookup
 RDFLIB_MAX_SCALE = 100  # beyond, an in-memory rdflib graph does not fit: rdflib-endpoint runs on BerkeleyDB
-RDFLIB_GIVE_UP_S = 15.0  # a request rdflib-endpoint does not answer in this time is given up, the peer restarted
+RDFLIB_GIVE_UP_S = (
+    15.0  # a request rdflib-endpoint does not answer in this time is given up, the peer restarted
+)
 
 
 def free_port() -> int:
@@ -115,14 +117,22 @@ def _timed(send, repeat: int, budget: float) -> list[float] | None:
     return times
 
 
-def time_http(url: str, text: str, repeat: int, budget: float = 60.0, unique: bool = True,
-              timeout: float = 120.0) -> list[float] | None:
+def time_http(
+    url: str, text: str, repeat: int, budget: float = 60.0, unique: bool = True, timeout: float = 120.0
+) -> list[float] | None:
     """Latencies of POSTed queries. With `unique` (the default) each request's text differs by
     a trailing comment, so no peer can answer from a cache: this measures evaluation."""
     session = requests.Session()
-    return _timed(lambda i: session.post(url, data={"query": text + (f"\n# {i} {time.perf_counter()}" if unique else "")},
-                                         headers={"Accept": "application/sparql-results+json"}, timeout=timeout),
-                  repeat, budget)
+    return _timed(
+        lambda i: session.post(
+            url,
+            data={"query": text + (f"\n# {i} {time.perf_counter()}" if unique else "")},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=timeout,
+        ),
+        repeat,
+        budget,
+    )
 
 
 def time_repeated(url: str, text: str, repeat: int) -> list[float] | None:
@@ -163,8 +173,22 @@ def wrk(url: str, text: str, seconds: int, unique: bool = False) -> float | None
     target = url + "?" + urlencode({"query": text})
     script = ["-s", str(ROOT / "benchmarks" / "unique.lua")] if unique else []
     # wrk's own per-request timeout is 2 s, which at 100× a GROUP BY over everything exceeds.
-    done = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "120s", *script, "-H",
-                           "Accept: application/sparql-results+json", target], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            "-c8",
+            f"-d{seconds}s",
+            "--timeout",
+            "120s",
+            *script,
+            "-H",
+            "Accept: application/sparql-results+json",
+            target,
+        ],
+        capture_output=True,
+        text=True,
+    )
     match = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
     if errors or not match:
@@ -176,8 +200,12 @@ def wrk(url: str, text: str, seconds: int, unique: bool = False) -> float | None
 # The service as benchmarked: large answers allowed, and time for the slow queries at scale.
 # No validation report in the background: it would take a core (for 39 minutes at 1000×) while the
 # queries are measured. Validation is measured on its own (bench_validate, scale_profile).
-SERVICE_ENV = {"TECHNIEKPACT_RESULT_LIMIT": "1000000", "TECHNIEKPACT_QUERY_TIMEOUT": "120",
-               "TECHNIEKPACT_PREPARE_TIMEOUT": "600", "TECHNIEKPACT_PREPARE_VALIDATION": "0"}
+SERVICE_ENV = {
+    "TECHNIEKPACT_RESULT_LIMIT": "1000000",
+    "TECHNIEKPACT_QUERY_TIMEOUT": "120",
+    "TECHNIEKPACT_PREPARE_TIMEOUT": "600",
+    "TECHNIEKPACT_PREPARE_VALIDATION": "0",
+}
 
 
 def service_argv(store_dir, port: int) -> list[str]:
@@ -194,8 +222,15 @@ class Peers:
     With `rdflib_only`, no other peer is started (benchmarks.rdflib_at_scale); with `rdflib` false,
     rdflib-endpoint is not (benchmarks.tiny)."""
 
-    def __init__(self, store_dir: Path, nquads: Path, rdflib_on_disk: bool, reuse: bool = False,
-                 rdflib_only: bool = False, rdflib: bool = True):
+    def __init__(
+        self,
+        store_dir: Path,
+        nquads: Path,
+        rdflib_on_disk: bool,
+        reuse: bool = False,
+        rdflib_only: bool = False,
+        rdflib: bool = True,
+    ):
         self.procs, self.urls, self.started, self._argv = {}, {}, {}, {}
         self.rdflib_loaded = None
         if not rdflib_only:
@@ -205,25 +240,43 @@ class Peers:
 
     def _start_oxigraph_peers(self, store_dir: Path, nquads: Path, reuse: bool) -> None:
         port = free_port()
-        self._start("service", service_argv(store_dir, port), f"http://127.0.0.1:{port}/sparql", env=SERVICE_ENV)
+        self._start(
+            "service", service_argv(store_dir, port), f"http://127.0.0.1:{port}/sparql", env=SERVICE_ENV
+        )
         # Before the other peers start, so that the preparation has the machine to itself.
         self.prepared = wait_prepared(self.urls["service"])
         port = free_port()
-        self._start("bare endpoint", [sys.executable, "-m", "benchmarks.bare_endpoint", str(store_dir), str(port)],
-                    f"http://127.0.0.1:{port}/sparql")
+        self._start(
+            "bare endpoint",
+            [sys.executable, "-m", "benchmarks.bare_endpoint", str(store_dir), str(port)],
+            f"http://127.0.0.1:{port}/sparql",
+        )
         oxigraph = shutil.which("oxigraph") or str(BIN / "oxigraph")
         if Path(oxigraph).exists():
             location = store_dir.parent / (store_dir.name + "-oxigraph-server")
             loaded = location / "loaded-by-benchmarks"  # written last: without it, the load did not finish
             if not (reuse and loaded.exists()):
                 shutil.rmtree(location, ignore_errors=True)
-                subprocess.run([oxigraph, "load", "--location", str(location), "--file", str(nquads)], check=True,
-                               capture_output=True)
+                subprocess.run(
+                    [oxigraph, "load", "--location", str(location), "--file", str(nquads)],
+                    check=True,
+                    capture_output=True,
+                )
                 loaded.write_text(str(nquads))
             port = free_port()
-            self._start("oxigraph server", [oxigraph, "serve-read-only", "--location", str(location), "--bind",
-                                            f"127.0.0.1:{port}", "--union-default-graph"],
-                        f"http://127.0.0.1:{port}/query")
+            self._start(
+                "oxigraph server",
+                [
+                    oxigraph,
+                    "serve-read-only",
+                    "--location",
+                    str(location),
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--union-default-graph",
+                ],
+                f"http://127.0.0.1:{port}/query",
+            )
 
     def _start_rdflib(self, store_dir: Path, nquads: Path, rdflib_on_disk: bool, reuse: bool) -> None:
         port = free_port()
@@ -232,20 +285,40 @@ class Peers:
             earlier = reuse and rdflib_endpoint_peer.loaded_figures(directory)
             self.rdflib_loaded = earlier and {**earlier, "reused": True}
             if not self.rdflib_loaded:  # in a child, so that its peak memory is the load's own
-                done = subprocess.run([sys.executable, "-m", "benchmarks.rdflib_endpoint_peer", "--load", str(nquads),
-                                       str(directory)], cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True)
+                done = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "benchmarks.rdflib_endpoint_peer",
+                        "--load",
+                        str(nquads),
+                        str(directory),
+                    ],
+                    cwd=ROOT,
+                    check=True,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
                 self.rdflib_loaded = json.loads(done.stdout.strip().splitlines()[-1])
             argv = ["--berkeleydb", str(directory), str(port)]
         else:
             argv = [str(nquads), str(port)]
-        self._start("rdflib-endpoint", [sys.executable, "-m", "benchmarks.rdflib_endpoint_peer", *argv],
-                    f"http://127.0.0.1:{port}/")
+        self._start(
+            "rdflib-endpoint",
+            [sys.executable, "-m", "benchmarks.rdflib_endpoint_peer", *argv],
+            f"http://127.0.0.1:{port}/",
+        )
 
     def _start(self, name, argv, url, env=None):
         self._argv[name] = (argv, url, env)
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **(env or {})},
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self.procs[name] = proc
         try:
             wait_for(url, seconds=1800, proc=proc)
@@ -299,10 +372,12 @@ def time_rdflib(peers: Peers, text: str, repeat: int = 3) -> list[float] | None:
 def berkeleydb_load(peers: Peers) -> str:
     """How rdflib-endpoint's BerkeleyDB store was loaded and opened, for RESULTS.md."""
     loaded = peers.rdflib_loaded
-    return (f"Loading the data into it took {loaded['seconds']:,.0f} s, peak memory {loaded['peak_mb']:,.0f} MB, "
-            f"{loaded['disk_mb'] / 1024:,.1f} GB on disk"
-            + (" (an earlier run's load, reused with --reuse)" if loaded.get("reused") else "")
-            + f"; the peer opened it in {peers.started.get('rdflib-endpoint', 0):.1f} s.")
+    return (
+        f"Loading the data into it took {loaded['seconds']:,.0f} s, peak memory {loaded['peak_mb']:,.0f} MB, "
+        f"{loaded['disk_mb'] / 1024:,.1f} GB on disk"
+        + (" (an earlier run's load, reused with --reuse)" if loaded.get("reused") else "")
+        + f"; the peer opened it in {peers.started.get('rdflib-endpoint', 0):.1f} s."
+    )
 
 
 def scaled_store(scale: int, reuse: bool = False) -> tuple[Path, Path, dict]:
@@ -320,31 +395,51 @@ def scaled_store(scale: int, reuse: bool = False) -> tuple[Path, Path, dict]:
                 build["triples"] = sum(1 for _ in lines)  # N-Quads: one quad a line
         return store_dir, dump, {**build, "reused": True}
     loaded = load_in_child(generated(scale), store_dir, dump=dump)  # stamps a new VERSION
-    build = {"load_s": loaded["seconds"], "triples": loaded["quads"], "peak_mb": loaded["peak_mb"],
-             "date": datetime.date.today().isoformat()}
+    build = {
+        "load_s": loaded["seconds"],
+        "triples": loaded["quads"],
+        "peak_mb": loaded["peak_mb"],
+        "date": datetime.date.today().isoformat(),
+    }
     figures.write_text(json.dumps(build))
     return store_dir, dump, build
 
 
 def run(scales: list[int], seconds: int, repeat: int, reuse: bool = False) -> str:
-    lines = ["# Benchmarks", "", "`python -m benchmarks.run`: latency is the median / p95 in ms over repeated "
-             "POSTs from one client; throughput comes from wrk -t2 -c8. Each scale's section says when and where it ran.", ""]
-    machine = (f"Run {datetime.date.today().isoformat()} on {platform.node()}: {os.cpu_count()} cores, "
-               f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
-               f"pyoxigraph {ox.__version__ if hasattr(ox, '__version__') else '0.5'}.")
+    lines = [
+        "# Benchmarks",
+        "",
+        "`python -m benchmarks.run`: latency is the median / p95 in ms over repeated "
+        "POSTs from one client; throughput comes from wrk -t2 -c8. Each scale's section says when and where it ran.",
+        "",
+    ]
+    machine = (
+        f"Run {datetime.date.today().isoformat()} on {platform.node()}: {os.cpu_count()} cores, "
+        f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+        f"pyoxigraph {ox.__version__ if hasattr(ox, '__version__') else '0.5'}."
+    )
     queries = workload()
     saved = set(saved_queries.names())
     for scale in scales:
         print(f"scale {scale}×")
         store_dir, nquads, build = scaled_store(scale, reuse)
         if "load_s" in build:
-            loaded = (f"Load into Oxigraph, with the OWL 2 RL step and name keys: {build['load_s']:.2f} s, "
-                      f"peak memory {build['peak_mb']:.0f} MB")
+            loaded = (
+                f"Load into Oxigraph, with the OWL 2 RL step and name keys: {build['load_s']:.2f} s, "
+                f"peak memory {build['peak_mb']:.0f} MB"
+            )
             if build.get("reused"):
                 loaded += f" (the load of {build['date']}, reused by this run with --reuse)"
         else:
             loaded = "Not loaded again: this run reused the store an earlier run had loaded (--reuse), which kept no figures"
-        lines += [f"## {scale}× the curated graph ({build['triples']:,} triples)", "", machine, "", loaded + ".", ""]
+        lines += [
+            f"## {scale}× the curated graph ({build['triples']:,} triples)",
+            "",
+            machine,
+            "",
+            loaded + ".",
+            "",
+        ]
         store = ox.Store.read_only(str(store_dir))
         lines += [network_timings(store), ""]
         on_disk = scale > RDFLIB_MAX_SCALE
@@ -353,29 +448,43 @@ def run(scales: list[int], seconds: int, repeat: int, reuse: bool = False) -> st
         peers = Peers(store_dir, nquads, rdflib_on_disk=on_disk, reuse=reuse)
         try:
             preparing_s, prepared = peers.prepared  # not `seconds`: that is wrk's duration
-            lines += [f"After start, the service prepared the default answers of {prepared} of the "
-                      f"{len(saved)} saved queries (and the labels of their first pages) and the unfiltered "
-                      f"network views in {preparing_s:.1f} s, in the background (one query worker, one view "
-                      "thread); the timings below start after that.", ""]
+            lines += [
+                f"After start, the service prepared the default answers of {prepared} of the "
+                f"{len(saved)} saved queries (and the labels of their first pages) and the unfiltered "
+                f"network views in {preparing_s:.1f} s, in the background (one query worker, one view "
+                "thread); the timings below start after that.",
+                "",
+            ]
             names = ["raw pyoxigraph"] + list(peers.urls)
             if on_disk and peers.rdflib_loaded:
-                lines += [f"rdflib-endpoint runs on rdflib's BerkeleyDB store at {scale}× (an in-memory graph would "
-                          f"need ten times its {RDFLIB_MAX_SCALE}× peak memory, more than this machine has). "
-                          + berkeleydb_load(peers), ""]
+                lines += [
+                    f"rdflib-endpoint runs on rdflib's BerkeleyDB store at {scale}× (an in-memory graph would "
+                    f"need ten times its {RDFLIB_MAX_SCALE}× peak memory, more than this machine has). "
+                    + berkeleydb_load(peers),
+                    "",
+                ]
             elif "rdflib-endpoint" in peers.started:
-                lines += [f"rdflib-endpoint parsed the data into memory in {peers.started['rdflib-endpoint']:.1f} s, "
-                          f"peak memory {peers.peak_mb('rdflib-endpoint') or 0:,.0f} MB "
-                          f"(the service's store was loaded above)."]
+                lines += [
+                    f"rdflib-endpoint parsed the data into memory in {peers.started['rdflib-endpoint']:.1f} s, "
+                    f"peak memory {peers.peak_mb('rdflib-endpoint') or 0:,.0f} MB "
+                    f"(the service's store was loaded above)."
+                ]
             if "rdflib-endpoint" in peers.started:
-                lines += [f"A request rdflib-endpoint does not answer within {RDFLIB_GIVE_UP_S:.0f} s is given up and the peer restarted"
-                          f"{'; beyond ' + str(RDFLIB_ALL_UP_TO - 1) + '× in memory it gets only the tiny lookup, as a restart takes minutes' if rdflib_tiny_only else ''}.", ""]
-            lines += ["Median / p95 latency in ms, each request a new query text (no cache can answer); "
-                      "'service, repeated' is the same query sent again (answered from the service's cache); "
-                      "'saved page 1' is the saved query's first page (1,000 rows) as a user opens it, "
-                      "`GET /queries/{name}.json`, cut from the prepared answer, with a page size that differs by "
-                      "a row each time so no page cache answers.", "",
-                      "| query | " + " | ".join(names) + " | service, repeated | saved page 1 | service ÷ raw |",
-                      "|---" * (len(names) + 4) + "|"]
+                lines += [
+                    f"A request rdflib-endpoint does not answer within {RDFLIB_GIVE_UP_S:.0f} s is given up and the peer restarted"
+                    f"{'; beyond ' + str(RDFLIB_ALL_UP_TO - 1) + '× in memory it gets only the tiny lookup, as a restart takes minutes' if rdflib_tiny_only else ''}.",
+                    "",
+                ]
+            lines += [
+                "Median / p95 latency in ms, each request a new query text (no cache can answer); "
+                "'service, repeated' is the same query sent again (answered from the service's cache); "
+                "'saved page 1' is the saved query's first page (1,000 rows) as a user opens it, "
+                "`GET /queries/{name}.json`, cut from the prepared answer, with a page size that differs by "
+                "a row each time so no page cache answers.",
+                "",
+                "| query | " + " | ".join(names) + " | service, repeated | saved page 1 | service ÷ raw |",
+                "|---" * (len(names) + 4) + "|",
+            ]
             for qname, text in queries.items():
                 row, medians = [], {}
                 raw = time_raw(store, text, repeat)
@@ -387,34 +496,61 @@ def run(scales: list[int], seconds: int, repeat: int, reuse: bool = False) -> st
                         row.append("not run")
                         continue
                     url = peers.urls.get(peer)
-                    times = url and (time_rdflib(peers, text) if slow_peer else
-                                     time_http(url, text, repeat, budget=20.0, timeout=60.0))
+                    times = url and (
+                        time_rdflib(peers, text)
+                        if slow_peer
+                        else time_http(url, text, repeat, budget=20.0, timeout=60.0)
+                    )
                     if not times:
                         row.append(f"> {RDFLIB_GIVE_UP_S:.0f} s" if slow_peer else "> 60 s")
                         continue
                     medians[peer] = statistics.median(times)
                     row.append(f"{1000 * statistics.median(times):.1f} / {1000 * percentile(times, 95):.1f}")
-                ratio = f"{medians['service'] / medians['raw pyoxigraph']:.1f}" \
-                    if "service" in medians and medians["raw pyoxigraph"] else "n/a"
-                cached = time_repeated(peers.urls["service"], text, repeat) if "service" in peers.urls else None
+                ratio = (
+                    f"{medians['service'] / medians['raw pyoxigraph']:.1f}"
+                    if "service" in medians and medians["raw pyoxigraph"]
+                    else "n/a"
+                )
+                cached = (
+                    time_repeated(peers.urls["service"], text, repeat) if "service" in peers.urls else None
+                )
                 row.append(f"{1000 * statistics.median(cached):.1f}" if cached else "n/a")
-                page = time_saved_page(peers.urls["service"], qname, repeat) \
-                    if "service" in peers.urls and qname in saved else None
-                row.append(f"{1000 * statistics.median(page):.1f} / {1000 * percentile(page, 95):.1f}" if page else "")
+                page = (
+                    time_saved_page(peers.urls["service"], qname, repeat)
+                    if "service" in peers.urls and qname in saved
+                    else None
+                )
+                row.append(
+                    f"{1000 * statistics.median(page):.1f} / {1000 * percentile(page, 95):.1f}"
+                    if page
+                    else ""
+                )
                 lines.append(f"| {qname} | " + " | ".join(row) + f" | {ratio} |")
                 print(f"  {qname}: " + ", ".join(f"{k} {1000 * v:.1f} ms" for k, v in medians.items()))
-            lines += ["", "Throughput (requests/s, wrk):", "", "| query | " + " | ".join(names[1:]) + " |",
-                      "|---" * len(names) + "|"]
+            lines += [
+                "",
+                "Throughput (requests/s, wrk):",
+                "",
+                "| query | " + " | ".join(names[1:]) + " |",
+                "|---" * len(names) + "|",
+            ]
             for qname in ("tiny lookup", "group by all"):
                 for unique in (False, True):
-                    figures = [wrk(peers.urls[peer], queries[qname], seconds, unique)
-                               # wrk leaves its unanswered requests behind: rdflib-endpoint would go on
-                               # evaluating them while the next peers are measured.
-                               if peer in peers.urls and (qname == "tiny lookup" or peer != "rdflib-endpoint"
-                                                          or scale < RDFLIB_ALL_UP_TO) else None
-                               for peer in names[1:]]
+                    figures = [
+                        wrk(peers.urls[peer], queries[qname], seconds, unique)
+                        # wrk leaves its unanswered requests behind: rdflib-endpoint would go on
+                        # evaluating them while the next peers are measured.
+                        if peer in peers.urls
+                        and (qname == "tiny lookup" or peer != "rdflib-endpoint" or scale < RDFLIB_ALL_UP_TO)
+                        else None
+                        for peer in names[1:]
+                    ]
                     label = f"{qname}, {'every query different' if unique else 'the same query repeated'}"
-                    lines.append(f"| {label} | " + " | ".join("n/a" if f is None else f"{f:,.0f}" for f in figures) + " |")
+                    lines.append(
+                        f"| {label} | "
+                        + " | ".join("n/a" if f is None else f"{f:,.0f}" for f in figures)
+                        + " |"
+                    )
             lines.append("")
         finally:
             peers.stop()
@@ -432,10 +568,14 @@ def write_results(report: str) -> None:
     new = sections(report)
     ran = {scale_of(s) for s in new}
     old = sections(results.read_text()) if results.exists() else []
-    scales = sorted([s for s in old if re.match(r"## \d+×", s) and scale_of(s) not in ran] + new, key=scale_of)
+    scales = sorted(
+        [s for s in old if re.match(r"## \d+×", s) and scale_of(s) not in ran] + new, key=scale_of
+    )
     others = [s for s in old if not re.match(r"## \d+×", s)]
-    head = report[:report.index("## ")] if "## " in report else report
-    results.write_text(head + "".join(section.rstrip("\n") + "\n\n" for section in scales + others).rstrip("\n") + "\n")
+    head = report[: report.index("## ")] if "## " in report else report
+    results.write_text(
+        head + "".join(section.rstrip("\n") + "\n\n" for section in scales + others).rstrip("\n") + "\n"
+    )
 
 
 def main() -> None:
@@ -443,8 +583,11 @@ def main() -> None:
     parser.add_argument("--scales", default="1,10,100")
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--reuse", action="store_true",
-                        help="use the store and dump an earlier run left for a scale instead of loading again")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the store and dump an earlier run left for a scale instead of loading again",
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     run([int(s) for s in args.scales.split(",")], args.seconds, args.repeat, args.reuse)

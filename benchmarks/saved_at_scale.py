@@ -33,7 +33,6 @@ from graph.namespaces import QUERIES_DIR, sparql_prefixes
 from graph.query import bind_as_values
 
 
-
 def prepared(query: saved_queries.SavedQuery) -> str:
     """The query text with the project's prefixes and its default parameters bound as the
     service binds them (/queries/<name>)."""
@@ -46,8 +45,11 @@ def store_for(scale: int, regenerate: bool) -> Path:
     stamp = store_dir / "LOADED"
     if not stamp.exists() or stamp.read_text() != str(nquads.stat().st_mtime_ns):
         loaded = load_in_child(nquads, store_dir, optimize=True)
-        print(f"loaded {scale}× (with the build's derived graphs) in {loaded['seconds']:.1f} s, "
-              f"{loaded['quads']:,} quads", file=sys.stderr)
+        print(
+            f"loaded {scale}× (with the build's derived graphs) in {loaded['seconds']:.1f} s, "
+            f"{loaded['quads']:,} quads",
+            file=sys.stderr,
+        )
         stamp.write_text(str(nquads.stat().st_mtime_ns))
     return store_dir
 
@@ -57,7 +59,11 @@ def _child(store_dir: str, text: str, runs: int, conn) -> None:
     for _ in range(runs):
         started = time.perf_counter()
         result = store.query(text, use_default_graph_as_union=True)
-        data = result.serialize(format=ox.QueryResultsFormat.JSON) if isinstance(result, ox.QuerySolutions) else b""
+        data = (
+            result.serialize(format=ox.QueryResultsFormat.JSON)
+            if isinstance(result, ox.QuerySolutions)
+            else b""
+        )
         elapsed = time.perf_counter() - started
         conn.send((elapsed, len(json.loads(data)["results"]["bindings"]) if data else 0))
 

@@ -18,8 +18,18 @@ import subprocess
 
 import pyoxigraph as ox
 
-from benchmarks.run import (ROOT, SERVICE_ENV, free_port, percentile, service_argv, time_raw, time_saved_page, wait_for,
-                            wait_prepared, workload)
+from benchmarks.run import (
+    ROOT,
+    SERVICE_ENV,
+    free_port,
+    percentile,
+    service_argv,
+    time_raw,
+    time_saved_page,
+    wait_for,
+    wait_prepared,
+    workload,
+)
 from graph import saved_queries
 
 
@@ -30,22 +40,33 @@ def main() -> None:
     parser.add_argument("--raw", action="store_true")
     args = parser.parse_args()
     port = free_port()
-    service = subprocess.Popen(service_argv(args.store, port), cwd=ROOT, env={**os.environ, **SERVICE_ENV},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    service = subprocess.Popen(
+        service_argv(args.store, port),
+        cwd=ROOT,
+        env={**os.environ, **SERVICE_ENV},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         url = f"http://127.0.0.1:{port}/sparql"
         wait_for(url)
         seconds, prepared = wait_prepared(url)
-        print(f"Prepared the default answers of {prepared} saved queries (and the network views) in {seconds:.1f} s "
-              "after the first answer.\n")
+        print(
+            f"Prepared the default answers of {prepared} saved queries (and the network views) in {seconds:.1f} s "
+            "after the first answer.\n"
+        )
         pages = {name: time_saved_page(url, name, args.repeat) for name in saved_queries.names()}
     finally:
         service.terminate()
         service.wait()
-    shown = lambda times: f"{1000 * statistics.median(times):.0f} / {1000 * percentile(times, 95):.0f}" if times else "failed"
+    shown = lambda times: (
+        f"{1000 * statistics.median(times):.0f} / {1000 * percentile(times, 95):.0f}" if times else "failed"
+    )
     if args.raw:
         store, texts = ox.Store.read_only(args.store), workload()
-        print("| saved query | page 1 from the service, median / p95 ms | whole answer on the raw engine |\n|---|---|---|")
+        print(
+            "| saved query | page 1 from the service, median / p95 ms | whole answer on the raw engine |\n|---|---|---|"
+        )
         for name, times in pages.items():
             print(f"| {name} | {shown(times)} | {shown(time_raw(store, texts[name], args.repeat))} |")
     else:

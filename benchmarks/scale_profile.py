@@ -59,7 +59,11 @@ def profile(scale: int, validate: bool, views: bool) -> dict:
     started = time.perf_counter()
     store = load_asserted(nquads, store_dir)
     store.flush()
-    row["load_s"], row["asserted"], row["peak_load_mb"] = time.perf_counter() - started, len(store), _peak_mb()
+    row["load_s"], row["asserted"], row["peak_load_mb"] = (
+        time.perf_counter() - started,
+        len(store),
+        _peak_mb(),
+    )
 
     step("loaded", row["load_s"])
     started = time.perf_counter()
@@ -99,9 +103,14 @@ def profile(scale: int, validate: bool, views: bool) -> dict:
 
 
 def _run_one(scale: int, validate: bool, views: bool) -> dict:
-    out = subprocess.run([sys.executable, "-m", "benchmarks.scale_profile", "--one", str(scale)]
-                         + (["--validate"] if validate else []) + (["--views"] if views else []),
-                         cwd=ROOT, stdout=subprocess.PIPE, text=True)  # progress goes to stderr as it comes
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.scale_profile", "--one", str(scale)]
+        + (["--validate"] if validate else [])
+        + (["--views"] if views else []),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )  # progress goes to stderr as it comes
     if out.returncode:
         raise RuntimeError(f"scale {scale} failed")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -112,22 +121,34 @@ def _s(value) -> str:
 
 
 def report(rows: list[dict], validate_up_to: int, views_up_to: int) -> str:
-    lines = ["## Scale profile", "",
-             f"Run {datetime.date.today().isoformat()} on {platform.node()}: {os.cpu_count()} cores, "
-             f"Python {platform.python_version()}; `python -m benchmarks.scale_profile --scales "
-             f"{','.join(str(r['scale']) for r in rows)} --validate-up-to {validate_up_to} --views-up-to {views_up_to}`. "
-             "Seconds; memory is the peak resident set of the process at that scale.", "",
-             "| scale | asserted triples | inferred | load s | reasoning s | name keys s "
-             "| validation: load / pyshacl / report s | findings | network partners / programmes s | peak MB |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "## Scale profile",
+        "",
+        f"Run {datetime.date.today().isoformat()} on {platform.node()}: {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; `python -m benchmarks.scale_profile --scales "
+        f"{','.join(str(r['scale']) for r in rows)} --validate-up-to {validate_up_to} --views-up-to {views_up_to}`. "
+        "Seconds; memory is the peak resident set of the process at that scale.",
+        "",
+        "| scale | asserted triples | inferred | load s | reasoning s | name keys s "
+        "| validation: load / pyshacl / report s | findings | network partners / programmes s | peak MB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        validation = (f"{_s(r['validate_load_s'])} / {_s(r['validate_s'])} / {_s(r['validate_report_s'])}"
-                      if "validate_s" in r else f"not run (> {validate_up_to}×)")
-        views = (f"{_s(r['network_partners_s'])} / {_s(r['network_programmes_s'])}" if "network_partners_s" in r
-                 else f"not run (> {views_up_to}×)")
-        lines.append(f"| {r['scale']}× | {r['asserted']:,} | {r['inferred']:,} | {_s(r['load_s'])} | "
-                     f"{_s(r['reason_s'])} | {_s(r['name_keys_s'])} | {validation} | {r.get('findings', '—')} | "
-                     f"{views} | {r['peak_mb']:,.0f} |")
+        validation = (
+            f"{_s(r['validate_load_s'])} / {_s(r['validate_s'])} / {_s(r['validate_report_s'])}"
+            if "validate_s" in r
+            else f"not run (> {validate_up_to}×)"
+        )
+        views = (
+            f"{_s(r['network_partners_s'])} / {_s(r['network_programmes_s'])}"
+            if "network_partners_s" in r
+            else f"not run (> {views_up_to}×)"
+        )
+        lines.append(
+            f"| {r['scale']}× | {r['asserted']:,} | {r['inferred']:,} | {_s(r['load_s'])} | "
+            f"{_s(r['reason_s'])} | {_s(r['name_keys_s'])} | {validation} | {r.get('findings', '—')} | "
+            f"{views} | {r['peak_mb']:,.0f} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -156,7 +177,9 @@ def main() -> None:
         print(f"scale {scale}×", flush=True)
         rows.append(_run_one(scale, scale <= args.validate_up_to, scale <= args.views_up_to))
         print(json.dumps(rows[-1]), flush=True)
-        write_section(report(rows, args.validate_up_to, args.views_up_to))  # after each scale: a long run keeps what it measured
+        write_section(
+            report(rows, args.validate_up_to, args.views_up_to)
+        )  # after each scale: a long run keeps what it measured
     print(f"wrote {ROOT / 'benchmarks' / 'RESULTS.md'}")
 
 

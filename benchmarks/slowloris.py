@@ -34,21 +34,30 @@ SERVERS = {
 }
 # Granian (Rust HTTP, the app in 8 Python threads; headers within 10 s as in http_server), weighed
 # as a faster server (issue #30): measured when it is importable, not a dependency of the service.
-GRANIAN = ("from granian import Granian\nfrom granian.http import HTTP1Settings\n"
-           "Granian('server:create_app', factory=True, interface='wsgi', port={port}, blocking_threads=8, "
-           "http1_settings=HTTP1Settings(header_read_timeout=10_000)).serve()")
+GRANIAN = (
+    "from granian import Granian\nfrom granian.http import HTTP1Settings\n"
+    "Granian('server:create_app', factory=True, interface='wsgi', port={port}, blocking_threads=8, "
+    "http1_settings=HTTP1Settings(header_read_timeout=10_000)).serve()"
+)
 
 
 def start(kind: str, store: str, port: int) -> subprocess.Popen:
     if kind == "granian":  # it imports the app itself, in its worker process
         code = GRANIAN.format(port=port)
     else:
-        code = ("from server import create_app\nfrom server.config import Config\n"
-                f"app = create_app(Config.from_env(store={store!r}))\n" + SERVERS[kind].format(port=port))
-    env = {**os.environ, "TECHNIEKPACT_PREPARE_TIMEOUT": "0", "TECHNIEKPACT_PREPARE_VALIDATION": "0",
-           "TECHNIEKPACT_STORE": store}
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        code = (
+            "from server import create_app\nfrom server.config import Config\n"
+            f"app = create_app(Config.from_env(store={store!r}))\n" + SERVERS[kind].format(port=port)
+        )
+    env = {
+        **os.environ,
+        "TECHNIEKPACT_PREPARE_TIMEOUT": "0",
+        "TECHNIEKPACT_PREPARE_VALIDATION": "0",
+        "TECHNIEKPACT_STORE": store,
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -63,14 +72,19 @@ def start(kind: str, store: str, port: int) -> subprocess.Popen:
 def wrk(url: str, seconds: int, unique: bool = False) -> str:
     """wrk's throughput; with `unique`, each query a new text (no cache answers)."""
     script = ["-s", str(ROOT / "benchmarks" / "unique.lua")] if unique else []
-    done = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "5s", *script, url],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "5s", *script, url],
+        capture_output=True,
+        text=True,
+    )
     rate = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
     timeouts = re.search(r"timeout (\d+)", done.stdout)
     text = f"{float(rate.group(1)):,.0f} req/s" if rate else "no answer"
     if errors or (timeouts and int(timeouts.group(1))):
-        text += f" ({errors.group(1) if errors else 0} non-2xx, {timeouts.group(1) if timeouts else 0} timeouts)"
+        text += (
+            f" ({errors.group(1) if errors else 0} non-2xx, {timeouts.group(1) if timeouts else 0} timeouts)"
+        )
     return text
 
 
@@ -124,14 +138,18 @@ def health_latencies(port: int, count: int = 20) -> str:
     for _ in range(count):
         started = time.perf_counter()
         try:
-            ok = requests.get(f"http://127.0.0.1:{port}/health", timeout=10, headers={"Connection": "close"}).ok
+            ok = requests.get(
+                f"http://127.0.0.1:{port}/health", timeout=10, headers={"Connection": "close"}
+            ).ok
         except requests.RequestException:
             ok = False
         times.append(time.perf_counter() - started)
         failures += not ok
         time.sleep(0.25)
-    return (f"p50 {1000 * statistics.median(times):.0f} ms, max {1000 * max(times):.0f} ms, "
-            f"{failures} of {count} failed (10 s client timeout)")
+    return (
+        f"p50 {1000 * statistics.median(times):.0f} ms, max {1000 * max(times):.0f} ms, "
+        f"{failures} of {count} failed (10 s client timeout)"
+    )
 
 
 def main() -> None:
@@ -139,7 +157,9 @@ def main() -> None:
     parser.add_argument("--store", default="var/store")
     parser.add_argument("--half-open", type=int, default=150)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--only", nargs="+", help="only these servers (http_server, 'plain waitress', granian)")
+    parser.add_argument(
+        "--only", nargs="+", help="only these servers (http_server, 'plain waitress', granian)"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed")
@@ -152,11 +172,15 @@ def main() -> None:
             sparql = f"http://127.0.0.1:{port}/sparql?" + urlencode({"query": TINY})
             health = f"http://127.0.0.1:{port}/health"
             print(f"{kind}:")
-            print(f"  alone: /health {wrk(health, args.seconds)}; fresh tiny query {wrk(sparql, args.seconds, unique=True)}")
+            print(
+                f"  alone: /health {wrk(health, args.seconds)}; fresh tiny query {wrk(sparql, args.seconds, unique=True)}"
+            )
             with Attack(port, args.half_open) as attack:
                 print(f"  {args.half_open} half-open held: /health {health_latencies(port)}")
-                print(f"  {args.half_open} half-open held: fresh tiny query {wrk(sparql, args.seconds, unique=True)}; "
-                      f"the attacker opened {attack.opened} connections")
+                print(
+                    f"  {args.half_open} half-open held: fresh tiny query {wrk(sparql, args.seconds, unique=True)}; "
+                    f"the attacker opened {attack.opened} connections"
+                )
         finally:
             proc.terminate()
             proc.wait(30)

@@ -35,14 +35,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     port = free_port()
-    service = subprocess.Popen(service_argv(args.store, port), env={**os.environ, **SERVICE_ENV},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    service = subprocess.Popen(
+        service_argv(args.store, port),
+        env={**os.environ, **SERVICE_ENV},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     ms = lambda seconds: f"{1000 * seconds:.0f}"
     try:
         wait_for(base + "/sparql")
         wait_prepared(base + "/sparql")
-        totals = {name: _timed(f"{base}/queries/{name}.json?size=1")[1]["total"] for name in saved_queries.names()}
+        totals = {
+            name: _timed(f"{base}/queries/{name}.json?size=1")[1]["total"] for name in saved_queries.names()
+        }
         name = max(totals, key=totals.get)
         first = _timed(f"{base}/queries/{name}.json?size=1")[1]
         print(f"`{name}`: {totals[name]:,} rows\n")
@@ -54,12 +60,19 @@ def main() -> None:
             orders.append(f"f.{facet['column']}={facet['values'][0]['value']}&_sort={first['columns'][0]}")
         for order in orders:
             made, data = _timed(f"{base}/queries/{name}.json?{order}&size=1000")
-            later = [_timed(f"{base}/queries/{name}.json?{order}&size={1000 - i}")[0] for i in range(1, args.repeat + 1)]
+            later = [
+                _timed(f"{base}/queries/{name}.json?{order}&size={1000 - i}")[0]
+                for i in range(1, args.repeat + 1)
+            ]
             page5 = _timed(f"{base}/queries/{name}.json?{order}&size=1000&page=5")[0]
-            print(f"| `{order}` | {data['total']:,} | {ms(made)} | {ms(statistics.median(later))} / {ms(max(later))} "
-                  f"| {ms(page5)} |")
+            print(
+                f"| `{order}` | {data['total']:,} | {ms(made)} | {ms(statistics.median(later))} / {ms(max(later))} "
+                f"| {ms(page5)} |"
+            )
         plain = [_timed(f"{base}/queries/{name}.json?size={1000 - i}")[0] for i in range(1, args.repeat + 1)]
-        print(f"| (the query's own order) | {totals[name]:,} | | {ms(statistics.median(plain))} / {ms(max(plain))} | |")
+        print(
+            f"| (the query's own order) | {totals[name]:,} | | {ms(statistics.median(plain))} / {ms(max(plain))} | |"
+        )
     finally:
         service.terminate()
         service.wait()

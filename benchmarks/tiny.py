@@ -38,8 +38,10 @@ def measure(scale: int, seconds: int, rounds: int, reuse: bool) -> list[str]:
     finally:
         peers.stop()
     service, bare, oxigraph = (statistics.median(figures[name]) for name in PEERS)
-    return [f"| {scale}× ({build['triples']:,} triples) | {service:,.0f} | {bare:,.0f} | {oxigraph:,.0f} | "
-            f"{service / bare:.2f} | {service / oxigraph:.2f} | {', '.join(loads)} |"]
+    return [
+        f"| {scale}× ({build['triples']:,} triples) | {service:,.0f} | {bare:,.0f} | {oxigraph:,.0f} | "
+        f"{service / bare:.2f} | {service / oxigraph:.2f} | {', '.join(loads)} |"
+    ]
 
 
 def main() -> None:
@@ -49,8 +51,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="use the stores and dumps an earlier run loaded")
     args = parser.parse_args()
-    rows = ["| data | service req/s | bare endpoint req/s | Oxigraph server req/s | service ÷ bare | "
-            "service ÷ Oxigraph | load average per round |", "|---|---|---|---|---|---|---|"]
+    rows = [
+        "| data | service req/s | bare endpoint req/s | Oxigraph server req/s | service ÷ bare | "
+        "service ÷ Oxigraph | load average per round |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for scale in args.scales:
         rows += measure(scale, args.seconds, args.rounds, args.reuse)
         print("\n".join(rows), flush=True)

@@ -39,9 +39,11 @@ def timed_views(store) -> dict:
 
 def network_timings(store: ox.Store) -> str:
     """Build time of the network views (SPARQL → networkx → analytics → drawing data)."""
-    parts = [f"{name} {seconds:.2f} s ({view.total_nodes:,} nodes"
-             f"{', drawn: ' + str(view.graph.number_of_nodes()) if view.summarised else ''})"
-             for name, (seconds, view) in timed_views(store).items()]
+    parts = [
+        f"{name} {seconds:.2f} s ({view.total_nodes:,} nodes"
+        f"{', drawn: ' + str(view.graph.number_of_nodes()) if view.summarised else ''})"
+        for name, (seconds, view) in timed_views(store).items()
+    ]
     return "Network views built in: " + "; ".join(parts) + "."
 
 
@@ -52,11 +54,14 @@ def browser_pages(store_dir: str) -> list[tuple[str, str]]:
 
     store = ox.Store.read_only(store_dir)
     landsdeel = network.landsdelen(store)[0]
-    return [("partners", "/network/partners"), ("programmes", "/network/programmes"),
-            (f"landsdeel-{landsdeel}", f"/network/landsdeel-{landsdeel}"),
-            ("ego (OCW, depth 1)", "/network/ego?iri=https://w3id.org/techniekpact/id/org/ocw"),
-            ("ego (OCW, depth 2)", "/network/ego?iri=https://w3id.org/techniekpact/id/org/ocw&depth=2"),
-            ("interlock", "/network/interlock")]
+    return [
+        ("partners", "/network/partners"),
+        ("programmes", "/network/programmes"),
+        (f"landsdeel-{landsdeel}", f"/network/landsdeel-{landsdeel}"),
+        ("ego (OCW, depth 1)", "/network/ego?iri=https://w3id.org/techniekpact/id/org/ocw"),
+        ("ego (OCW, depth 2)", "/network/ego?iri=https://w3id.org/techniekpact/id/org/ocw&depth=2"),
+        ("interlock", "/network/interlock"),
+    ]
 
 
 def browser_timings(store_dir: str, runs: int = 3, port: int = 8791) -> list[dict]:
@@ -66,7 +71,11 @@ def browser_timings(store_dir: str, runs: int = 3, port: int = 8791) -> list[dic
     from tests.browser import chromium, console_errors
     from tests.live import start_service
 
-    env = {"TECHNIEKPACT_PREPARE_TIMEOUT": "0", "TECHNIEKPACT_QUERY_TIMEOUT": "600", "TECHNIEKPACT_PREPARE_VALIDATION": "0"}
+    env = {
+        "TECHNIEKPACT_PREPARE_TIMEOUT": "0",
+        "TECHNIEKPACT_QUERY_TIMEOUT": "600",
+        "TECHNIEKPACT_PREPARE_VALIDATION": "0",
+    }
     server = start_service(store_dir, port, env, timeout=600)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -87,18 +96,32 @@ def browser_timings(store_dir: str, runs: int = 3, port: int = 8791) -> list[dic
                         at = driver.execute_script(
                             "const e = document.getElementById('network');"
                             "if (e) return e.dataset.stableAt ? Number(e.dataset.stableAt) : null;"
-                            "return document.body.dataset.ready === 'true' ? performance.now() : null;")
+                            "return document.body.dataset.ready === 'true' ? performance.now() : null;"
+                        )
                         if at is not None or time.monotonic() > deadline:
                             break
                         time.sleep(0.05)
                     times.append(at)
-                    parts = driver.execute_script("const e = document.getElementById('network'); return e ? e.dataset.timings : null;")
+                    parts = driver.execute_script(
+                        "const e = document.getElementById('network'); return e ? e.dataset.timings : null;"
+                    )
                 errors = console_errors(driver)
-                drawn = (f"{len(data['nodes']):,} nodes, {len(data['edges']):,} edges drawn" if "nodes" in data else
-                         f"{len(data['programmes'])} of {data['total_programmes']:,} programmes, {len(data['cells'])} cells")
-                rows.append({"view": name, "built_s": built, "usable_ms": statistics.median(t or 120_000 for t in times),
-                             "runs": times, "drawn": drawn, "errors": len(errors),
-                             "parts": parts})
+                drawn = (
+                    f"{len(data['nodes']):,} nodes, {len(data['edges']):,} edges drawn"
+                    if "nodes" in data
+                    else f"{len(data['programmes'])} of {data['total_programmes']:,} programmes, {len(data['cells'])} cells"
+                )
+                rows.append(
+                    {
+                        "view": name,
+                        "built_s": built,
+                        "usable_ms": statistics.median(t or 120_000 for t in times),
+                        "runs": times,
+                        "drawn": drawn,
+                        "errors": len(errors),
+                        "parts": parts,
+                    }
+                )
                 print(rows[-1], flush=True)
         finally:
             driver.quit()
@@ -109,23 +132,30 @@ def browser_timings(store_dir: str, runs: int = 3, port: int = 8791) -> list[dic
 
 
 def browser_report(store_dir: str, rows: list[dict]) -> str:
-    lines = [f"`python -m benchmarks.views {store_dir} --browser` ({time.strftime('%Y-%m-%d')}): each view built once "
-             "by the service (first request), then opened three times in headless Chromium at 1400×1000; "
-             "*usable* is the median time from navigation until the drawing is laid out and still (the matrix: "
-             "until its script ran).", "",
-             "| view | drawn | built by the service | usable in Chromium (median of 3) | of which page and scripts / set-up / layout / overlaps / labels, last run (ms) | console errors |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        f"`python -m benchmarks.views {store_dir} --browser` ({time.strftime('%Y-%m-%d')}): each view built once "
+        "by the service (first request), then opened three times in headless Chromium at 1400×1000; "
+        "*usable* is the median time from navigation until the drawing is laid out and still (the matrix: "
+        "until its script ran).",
+        "",
+        "| view | drawn | built by the service | usable in Chromium (median of 3) | of which page and scripts / set-up / layout / overlaps / labels, last run (ms) | console errors |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append(f"| {r['view']} | {r['drawn']} | {r['built_s']:.1f} s | **{r['usable_ms'] / 1000:.2f} s** "
-                     f"({', '.join(f'{t / 1000:.2f}' for t in r['runs'] if t)}) | {(r['parts'] or '–').replace(',', ' / ')} | "
-                     f"{r['errors']} |")
+        lines.append(
+            f"| {r['view']} | {r['drawn']} | {r['built_s']:.1f} s | **{r['usable_ms'] / 1000:.2f} s** "
+            f"({', '.join(f'{t / 1000:.2f}' for t in r['runs'] if t)}) | {(r['parts'] or '–').replace(',', ' / ')} | "
+            f"{r['errors']} |"
+        )
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("store")
-    parser.add_argument("--browser", action="store_true", help="time the pages in headless Chromium through the service")
+    parser.add_argument(
+        "--browser", action="store_true", help="time the pages in headless Chromium through the service"
+    )
     args = parser.parse_args()
     if args.browser:
         print(browser_report(args.store, browser_timings(args.store)))

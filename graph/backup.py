@@ -22,8 +22,17 @@ from graph.atomic import fsync_dir, write_atomically
 from graph.build import install
 from graph.handover import build_lock
 from graph.store import (
-    VERSION_FILE, StoreMissing, is_held, new_build_dir, complete_build, open_store, repair_swap, snapshot_of,
-    store_path, version_or_none, write_version,
+    VERSION_FILE,
+    StoreMissing,
+    complete_build,
+    is_held,
+    new_build_dir,
+    open_store,
+    repair_swap,
+    snapshot_of,
+    store_path,
+    version_or_none,
+    write_version,
 )
 
 
@@ -45,8 +54,10 @@ def backup(path: str | os.PathLike | None, destination: str | os.PathLike) -> st
             raise
         snapshot = snapshot_of(directory, version) if version else None
         if snapshot is None:
-            raise BackupError("a service holds the store and has no snapshot of its current version yet; "
-                              "try again in a second") from None
+            raise BackupError(
+                "a service holds the store and has no snapshot of its current version yet; "
+                "try again in a second"
+            ) from None
         source = ox.Store.read_only(str(snapshot))
     destination.parent.mkdir(parents=True, exist_ok=True)
     source.backup(str(destination))

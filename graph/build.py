@@ -10,24 +10,39 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import pyoxigraph as ox
 
 from graph import merge, name_keys, reason, saved_queries
+from graph.crash import crash_point
 from graph.doublures import decisions as doublure_decisions
 from graph.doublures.decisions import decisions_path
-from graph.namespaces import (
-    DATA_DIR, INFERRED_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH, QUERIES_DIR, SHAPES_DIR, SHAPES_GRAPH, graph_for_file,
-)
-from graph.crash import crash_point
 from graph.handover import build_lock, change_lock, serving_pids
+from graph.namespaces import (
+    DATA_DIR,
+    INFERRED_GRAPH,
+    ONTOLOGY_FILE,
+    ONTOLOGY_GRAPH,
+    QUERIES_DIR,
+    SHAPES_DIR,
+    SHAPES_GRAPH,
+    graph_for_file,
+)
 from graph.progress import Progress
 from graph.store import (
-    builds_root, complete_build, graph_counts, new_build_dir, refuse_if_held, remove_builds, repair_swap, store_path,
-    swap_in, write_version,
+    builds_root,
+    complete_build,
+    graph_counts,
+    new_build_dir,
+    refuse_if_held,
+    remove_builds,
+    repair_swap,
+    store_path,
+    swap_in,
+    write_version,
 )
 
 
@@ -89,8 +104,12 @@ def derive(store: ox.Store, progress: Progress | None = None) -> None:
     name_keys.derive(store)
 
 
-def build(target: str | Path | None = None, data_dir: Path = DATA_DIR, shapes_dir: Path = SHAPES_DIR,
-          queries_dir: Path = QUERIES_DIR) -> BuildReport:
+def build(
+    target: str | Path | None = None,
+    data_dir: Path = DATA_DIR,
+    shapes_dir: Path = SHAPES_DIR,
+    queries_dir: Path = QUERIES_DIR,
+) -> BuildReport:
     """Build a complete store and swap it in as `target`. Raises BuildError for a source that
     does not load and StoreBusy when the store is held by a process that cannot take over
     (checked before the work and again at the swap); either leaves the previous store."""
@@ -137,8 +156,9 @@ def install(done: Path, target: Path) -> list[int]:
     return servers
 
 
-def _load(work: Path, data_dir: Path, shapes_dir: Path, queries_dir: Path,
-          decisions: Path | None = None) -> dict[str, int]:
+def _load(
+    work: Path, data_dir: Path, shapes_dir: Path, queries_dir: Path, decisions: Path | None = None
+) -> dict[str, int]:
     """Load and derive everything into a new store at `work`; the triples per graph. The
     coordinators' doublure decisions, kept beside the store (graph/doublures/decisions.py), are
     put back into every new store, so that they survive rebuilds."""

@@ -15,7 +15,15 @@ import pyoxigraph as ox
 
 from graph.handover import serving_pids
 from graph.store import (
-    CHANGING_FILE, StoreMissing, graph_counts, is_held, make_snapshot, open_store, recover, snapshot_of, store_path,
+    CHANGING_FILE,
+    StoreMissing,
+    graph_counts,
+    is_held,
+    make_snapshot,
+    open_store,
+    recover,
+    snapshot_of,
+    store_path,
     version_or_none,
 )
 
@@ -65,19 +73,25 @@ def check(path: str | os.PathLike | None = None, repair: bool = False) -> CheckR
     if report.version is None:
         report.problems.append(f"VERSION is missing or torn: a new one must be stamped ({REPAIR})")
     if (directory / CHANGING_FILE).exists():
-        report.problems.append("a write was in flight when the store was last closed: it may be in the store "
-                               f"without a new version, and the snapshot would not show it ({REPAIR})")
+        report.problems.append(
+            "a write was in flight when the store was last closed: it may be in the store "
+            f"without a new version, and the snapshot would not show it ({REPAIR})"
+        )
     report.counts = graph_counts(store)
     if report.version is None:
         return report
     snapshot = snapshot_of(directory, report.version)
     if snapshot is None:
-        report.notes.append(f"no snapshot of version {report.version} yet: the service makes it when it starts")
+        report.notes.append(
+            f"no snapshot of version {report.version} yet: the service makes it when it starts"
+        )
         return report
     snapshot_counts = graph_counts(ox.Store.read_only(str(snapshot)))
     if snapshot_counts != report.counts:
-        report.problems.append(f"the snapshot of version {report.version} does not hold what the store holds: "
-                               f"{_difference(snapshot_counts, report.counts)}")
+        report.problems.append(
+            f"the snapshot of version {report.version} does not hold what the store holds: "
+            f"{_difference(snapshot_counts, report.counts)}"
+        )
     else:
         report.notes.append(f"the snapshot of version {report.version} holds what the store holds")
     return report
@@ -93,8 +107,10 @@ def _check_held(directory: Path, report: CheckReport) -> CheckReport:
         return report
     snapshot = snapshot_of(directory, report.version)
     if snapshot is None:
-        report.problems.append(f"there is no snapshot of version {report.version}: a service makes it at its next "
-                               "request after a build or update; check again in a second")
+        report.problems.append(
+            f"there is no snapshot of version {report.version}: a service makes it at its next "
+            "request after a build or update; check again in a second"
+        )
         return report
     report.counts = graph_counts(ox.Store.read_only(str(snapshot)))
     return report
@@ -102,8 +118,11 @@ def _check_held(directory: Path, report: CheckReport) -> CheckReport:
 
 def _difference(snapshot: dict[str, int], store: dict[str, int]) -> str:
     graphs = sorted(set(snapshot) | set(store))
-    return "; ".join(f"{g}: {snapshot.get(g, 0)} in the snapshot, {store.get(g, 0)} in the store"
-                     for g in graphs if snapshot.get(g, 0) != store.get(g, 0))
+    return "; ".join(
+        f"{g}: {snapshot.get(g, 0)} in the snapshot, {store.get(g, 0)} in the store"
+        for g in graphs
+        if snapshot.get(g, 0) != store.get(g, 0)
+    )
 
 
 __all__ = ["CheckReport", "StoreMissing", "check"]

@@ -14,8 +14,13 @@ import click
 from graph.store import StoreMissing, open_for_reading, store_path
 
 STORE_OPTION = click.option(
-    "--store", "store_dir", envvar="TECHNIEKPACT_STORE", default="var/store", show_default=True,
-    type=click.Path(file_okay=False), help="Store directory (also TECHNIEKPACT_STORE).",
+    "--store",
+    "store_dir",
+    envvar="TECHNIEKPACT_STORE",
+    default="var/store",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Store directory (also TECHNIEKPACT_STORE).",
 )
 
 
@@ -26,12 +31,16 @@ def main():
 
 @main.command()
 @STORE_OPTION
-@click.option("--endpoint", envvar="TECHNIEKPACT_SPARQL_ENDPOINT",
-              help="also publish the built graphs to this remote SPARQL server (TECHNIEKPACT_SPARQL_ENDPOINT)")
+@click.option(
+    "--endpoint",
+    envvar="TECHNIEKPACT_SPARQL_ENDPOINT",
+    help="also publish the built graphs to this remote SPARQL server (TECHNIEKPACT_SPARQL_ENDPOINT)",
+)
 @click.option("--update-endpoint", envvar="TECHNIEKPACT_UPDATE_ENDPOINT", help="its update URL, if different")
 def build(store_dir, endpoint, update_endpoint):
     """Build the store from ontology/, shapes/, graph/data/ and queries/."""
-    from graph.build import BuildError, build as run_build, publish
+    from graph.build import BuildError, publish
+    from graph.build import build as run_build
     from graph.remote import RemoteStore, RemoteUnavailable
     from graph.store import StoreBusy
 
@@ -58,14 +67,20 @@ def build(store_dir, endpoint, update_endpoint):
 
 def _say_handed_over(pids: list[int]) -> None:
     if pids:
-        click.echo(f"handed over to the running service (pid {', '.join(map(str, pids))}): it serves the new "
-                   "store from its next request (within a second)")
+        click.echo(
+            f"handed over to the running service (pid {', '.join(map(str, pids))}): it serves the new "
+            "store from its next request (within a second)"
+        )
 
 
 @main.command()
 @STORE_OPTION
-@click.option("--repair", is_flag=True, help="also do what a starting service does: stamp a new version if a "
-                                             "write may be unstamped, make the version's snapshot")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="also do what a starting service does: stamp a new version if a "
+    "write may be unstamped, make the version's snapshot",
+)
 def check(store_dir, repair):
     """Check the store: it opens, its version and snapshot agree; print the triples per graph
     (as /health counts them). Exit 0 when all is well, 1 when not, 2 when there is no store."""
@@ -97,7 +112,8 @@ def check(store_dir, repair):
 def backup(store_dir, destination):
     """Back the store up into DESTINATION, a new directory (Oxigraph's backup; also while the
     service runs)."""
-    from graph.backup import BackupError, backup as run_backup
+    from graph.backup import BackupError
+    from graph.backup import backup as run_backup
 
     try:
         version = run_backup(store_dir, destination)
@@ -136,16 +152,23 @@ def _read_query(source: str) -> tuple[str, object | None]:
     try:
         saved = saved_queries.load(source)
     except KeyError:
-        raise click.BadParameter(f"{source!r} is neither a .rq file nor a saved query "
-                                 f"(saved: {', '.join(saved_queries.names())})", param_hint="QUERY") from None
+        raise click.BadParameter(
+            f"{source!r} is neither a .rq file nor a saved query (saved: {', '.join(saved_queries.names())})",
+            param_hint="QUERY",
+        ) from None
     return saved.text, saved
 
 
 @main.command()
 @STORE_OPTION
 @click.argument("source", metavar="QUERY")
-@click.option("--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld"]))
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld"]),
+)
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="saved-query parameter")
 def query(store_dir, source, fmt, params):
     """Run QUERY: a .rq file, a saved query name, or - for standard input."""
@@ -203,8 +226,12 @@ def reason(store_dir):
 
 @main.command()
 @STORE_OPTION
-@click.option("--data", "extra", type=click.Path(exists=True, dir_okay=False), help="also validate this Turtle file")
-@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json", "turtle"]), show_default=True)
+@click.option(
+    "--data", "extra", type=click.Path(exists=True, dir_okay=False), help="also validate this Turtle file"
+)
+@click.option(
+    "--format", "fmt", default="text", type=click.Choice(["text", "json", "turtle"]), show_default=True
+)
 def validate(store_dir, extra, fmt):
     """Validate the data against the SHACL shapes (exit 0 conforms, 1 does not, 2 error).
 

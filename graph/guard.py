@@ -23,23 +23,26 @@ import re
 import sys
 from urllib.parse import urlsplit
 
-MAX_QUERY_BYTES = 1 << 20        # a query of over 1 MiB is refused before parsing
-MAX_UPDATE_BYTES = 64 << 20      # updates may carry data (INSERT DATA); the Graph Store is for bulk
-MAX_DEPTH = 64                   # nested { ( [ ; real queries stay under 15
+MAX_QUERY_BYTES = 1 << 20  # a query of over 1 MiB is refused before parsing
+MAX_UPDATE_BYTES = 64 << 20  # updates may carry data (INSERT DATA); the Graph Store is for bulk
+MAX_DEPTH = 64  # nested { ( [ ; real queries stay under 15
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 # The terminals that can hide a bracket from the parser: strings (long ones first) and
 # comments. IRIs are matched so that a '#' or quote inside one is not taken for a comment or
 # string, but their brackets are counted all the same.
-_TOKEN = re.compile(r'''
+_TOKEN = re.compile(
+    r"""
     (?P<string>'{3}(?:'{0,2}(?:[^'\\]|\\.))*'{3} | "{3}(?:"{0,2}(?:[^"\\]|\\.))*"{3}
               | '(?:[^'\\\n\r]|\\.)*' | "(?:[^"\\\n\r]|\\.)*")
   | (?P<comment>\#[^\n\r]*)
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<open>[{(\[])
   | (?P<close>[})\]])
-''', re.VERBOSE | re.DOTALL)
+""",
+    re.VERBOSE | re.DOTALL,
+)
 
 
 class RemoteAccessRefused(PermissionError):
@@ -87,7 +90,9 @@ def check_bounds(text: str, kind: str = "query") -> str:
     decoded = decode_escapes(text)
     depth = nesting_depth(decoded)
     if depth > MAX_DEPTH:
-        raise RequestTooComplex(f"the {kind} nests {{ ( [ {depth} deep; this endpoint takes at most {MAX_DEPTH}")
+        raise RequestTooComplex(
+            f"the {kind} nests {{ ( [ {depth} deep; this endpoint takes at most {MAX_DEPTH}"
+        )
     return decoded
 
 
@@ -114,8 +119,10 @@ def remote_targets(text: str, kind: str, prefixes: dict[str, str]) -> list[tuple
     try:
         parsed = parser.parseUpdate(text) if kind == "update" else parser.parseQuery(text)
     except Exception as error:  # noqa: BLE001 — pyparsing's errors have no common base we can name
-        raise Unverifiable(f"the {kind} names SERVICE or LOAD, and it could not be parsed to check "
-                           f"where they go: {str(error).splitlines()[0][:300]}") from None
+        raise Unverifiable(
+            f"the {kind} names SERVICE or LOAD, and it could not be parsed to check "
+            f"where they go: {str(error).splitlines()[0][:300]}"
+        ) from None
     finally:
         sys.setrecursionlimit(limit)
     found: list[tuple[str, str | None]] = []
@@ -135,6 +142,7 @@ def _walk(node):
     """Every node of rdflib's parse tree (CompValues inside ParseResults and lists), depth first,
     without recursion (the tree is as deep as the request)."""
     from pyparsing import ParseResults
+
     stack = [node]
     while stack:
         node = stack.pop()
@@ -166,8 +174,9 @@ def _target(term, declared: dict[str, list[str]], prefixes: dict[str, str]) -> s
     return iri
 
 
-def check_remote_access(text: str, kind: str, allowed: tuple[str, ...], prefixes: dict[str, str],
-                        sandboxed: bool = False) -> None:
+def check_remote_access(
+    text: str, kind: str, allowed: tuple[str, ...], prefixes: dict[str, str], sandboxed: bool = False
+) -> None:
     """Raise RemoteAccessRefused for every SERVICE or LOAD whose target is not allowed. A
     request that names either and cannot be parsed here is refused (Unverifiable), unless
     `sandboxed`: then it runs where no connection can be opened, and the engine's own parser
@@ -185,5 +194,9 @@ def check_remote_access(text: str, kind: str, allowed: tuple[str, ...], prefixes
             shown = iri if iri is not None else "(a variable, relative IRI or unknown prefix)"
             raise RemoteAccessRefused(
                 f"{keyword} {shown} is not allowed: this endpoint does not reach other hosts"
-                + (f" (allowed: {', '.join(allowed)})" if allowed else
-                   " (set TECHNIEKPACT_ALLOWED_SERVICES to allow some)"))
+                + (
+                    f" (allowed: {', '.join(allowed)})"
+                    if allowed
+                    else " (set TECHNIEKPACT_ALLOWED_SERVICES to allow some)"
+                )
+            )

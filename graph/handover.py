@@ -23,9 +23,9 @@ import fcntl
 import os
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from graph.atomic import rename_durably
 from graph.store import StoreBusy, builds_root, refuse_if_held
@@ -104,8 +104,11 @@ def build_lock(target: Path):
     """Held for a whole build of `target`: one build at a time (a second one is refused)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    return _flock(target.with_name(target.name + ".build-lock"), False,
-                  f"another build of {target} is running; wait for it to finish")
+    return _flock(
+        target.with_name(target.name + ".build-lock"),
+        False,
+        f"another build of {target} is running; wait for it to finish",
+    )
 
 
 def adopt(target: Path) -> None:

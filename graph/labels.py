@@ -20,7 +20,9 @@ SELECT ?iri ?label (LANG(?label) AS ?lang) ?rank WHERE {
 def label_queries(iris) -> list[str]:
     """The queries that look up the labels of `iris`, 500 IRIs each."""
     iris = sorted({i for i in iris if i})
-    return [_LABELS % " ".join(f"<{i}>" for i in iris[start:start + 500]) for start in range(0, len(iris), 500)]
+    return [
+        _LABELS % " ".join(f"<{i}>" for i in iris[start : start + 500]) for start in range(0, len(iris), 500)
+    ]
 
 
 def best_labels(rows, lang: str = "nl") -> dict[str, str]:
@@ -36,13 +38,19 @@ def best_labels(rows, lang: str = "nl") -> dict[str, str]:
 
 def labels(store: ox.Store, iris, lang: str = "nl") -> dict[str, str]:
     """Best label per IRI, looked up in one query. IRIs without a label are left out."""
-    return best_labels((row for query in label_queries(iris)
-                        for row in store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)), lang)
+    return best_labels(
+        (
+            row
+            for query in label_queries(iris)
+            for row in store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+        ),
+        lang,
+    )
 
 
 def compact(iri: str) -> str:
     """A prefixed name for IRIs of the known vocabularies, else the IRI."""
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri

@@ -48,8 +48,11 @@ def dataset_graphs(store) -> list[str] | None:
     sorted; None when the store holds no merge. Works on a remote store too (two queries)."""
     if not bool(store.query(f"ASK {{ GRAPH <{MERGE_GRAPH}> {{ ?s ?p ?o }} }}")):
         return None
-    names = store.named_graphs() if hasattr(store, "named_graphs") else \
-        (row["g"] for row in store.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))  # Virtuoso: 7 s with DISTINCT
+    names = (
+        store.named_graphs()
+        if hasattr(store, "named_graphs")
+        else (row["g"] for row in store.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))
+    )  # Virtuoso: 7 s with DISTINCT
     return sorted(g.value for g in names if isinstance(g, ox.NamedNode) and g.value not in SERVICE_GRAPHS)
 
 
@@ -74,8 +77,11 @@ def query_dataset(query: str, default_graphs, named, graphs: list[str] | None) -
     means), and the union of all graphs stands in for it."""
     kwargs: dict = {}
     if default_graphs or named:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs] if default_graphs else \
-            ([ox.NamedNode(MERGE_GRAPH)] if graphs is not None else None)
+        kwargs["default_graph"] = (
+            [ox.NamedNode(g) for g in default_graphs]
+            if default_graphs
+            else ([ox.NamedNode(MERGE_GRAPH)] if graphs is not None else None)
+        )
         if kwargs["default_graph"] is None:
             del kwargs["default_graph"]
             kwargs["use_default_graph_as_union"] = True
@@ -114,9 +120,11 @@ def rebuild(store: ox.Store, chunk: int = 500_000) -> int:
     often it is given. Returns the merge's size."""
     store.update(f"DROP SILENT GRAPH <{MERGE_GRAPH}>")
     merge = ox.NamedNode(MERGE_GRAPH)
-    quads = (ox.Quad(q.subject, q.predicate, q.object, merge)
-             for q in store.quads_for_pattern(None, None, None, None)
-             if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in SERVICE_GRAPHS))
+    quads = (
+        ox.Quad(q.subject, q.predicate, q.object, merge)
+        for q in store.quads_for_pattern(None, None, None, None)
+        if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in SERVICE_GRAPHS)
+    )
     while batch := list(itertools.islice(quads, chunk)):
         store.bulk_extend(batch)
     return sum(1 for _ in store.quads_for_pattern(None, None, None, merge))
@@ -146,7 +154,9 @@ def _graph_mentions(text: str, base_iri: str | None, prefixes: dict):
     named by a variable and for ALL and NAMED."""
     known = dict(prefixes)
     base = base_iri or ""
-    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup not in ("string", "comment")]
+    tokens = [
+        (m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup not in ("string", "comment")
+    ]
 
     def resolve(kind: str, token: str) -> str | None:
         if kind == "iri":
@@ -176,8 +186,9 @@ def _graph_mentions(text: str, base_iri: str | None, prefixes: dict):
             yield "iri", named
 
 
-def maintaining(update: str, touched: set[str] | None, *, own_default_graph: bool = True,
-                adds_only: bool | None = None) -> str:
+def maintaining(
+    update: str, touched: set[str] | None, *, own_default_graph: bool = True, adds_only: bool | None = None
+) -> str:
     """The update followed by the upkeep of the merge, as one request (one transaction on the
     embedded store). `touched`: the graphs the update can change (`touched_graphs`), or None
     for any. `own_default_graph`: the store has a default graph of its own that writes can reach
@@ -192,24 +203,37 @@ def maintaining(update: str, touched: set[str] | None, *, own_default_graph: boo
     default = "?s ?p ?o" if own_default_graph else None
     if touched is None:
         sources = f"{{ {elsewhere} }}" + (f" UNION {{ {default} }}" if default else "")
-        still = f"FILTER NOT EXISTS {{ {elsewhere} }}" + (f" FILTER NOT EXISTS {{ {default} }}" if default else "")
+        still = f"FILTER NOT EXISTS {{ {elsewhere} }}" + (
+            f" FILTER NOT EXISTS {{ {default} }}" if default else ""
+        )
         before: list[str] = []
-        after = [f"INSERT {{ GRAPH {merge} {{ ?s ?p ?o }} }} WHERE {{ {sources} "
-                 f"FILTER NOT EXISTS {{ GRAPH {merge} {{ ?s ?p ?o }} }} }}"]
+        after = [
+            f"INSERT {{ GRAPH {merge} {{ ?s ?p ?o }} }} WHERE {{ {sources} "
+            f"FILTER NOT EXISTS {{ GRAPH {merge} {{ ?s ?p ?o }} }} }}"
+        ]
         if not adds_only:
-            after.append(f"DELETE {{ GRAPH {merge} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {merge} {{ ?s ?p ?o }} {still} }}")
+            after.append(
+                f"DELETE {{ GRAPH {merge} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {merge} {{ ?s ?p ?o }} {still} }}"
+            )
     else:
         patterns = [f"GRAPH <{g}> {{ ?s ?p ?o }}" for g in sorted(touched)] + ([default] if default else [])
         copies = [f"INSERT {{ GRAPH {scratch} {{ ?s ?p ?o }} }} WHERE {{ {p} }}" for p in patterns]
         # DELETE WHERE, not DROP: Virtuoso leaves a graph that a later DROP of one request names.
         empty = f"DELETE WHERE {{ GRAPH {scratch} {{ ?s ?p ?o }} }}"
         before = [] if adds_only else [empty, *copies]
-        still = f"FILTER NOT EXISTS {{ {elsewhere} }}" + (f" FILTER NOT EXISTS {{ {default} }}" if default else "")
+        still = f"FILTER NOT EXISTS {{ {elsewhere} }}" + (
+            f" FILTER NOT EXISTS {{ {default} }}" if default else ""
+        )
         # Only what the merge lacks: a read costs less than writing a quad again.
-        after = [f"INSERT {{ GRAPH {merge} {{ ?s ?p ?o }} }} WHERE {{ {p} FILTER NOT EXISTS {{ GRAPH {merge} "
-                 f"{{ ?s ?p ?o }} }} }}" for p in patterns]
+        after = [
+            f"INSERT {{ GRAPH {merge} {{ ?s ?p ?o }} }} WHERE {{ {p} FILTER NOT EXISTS {{ GRAPH {merge} "
+            f"{{ ?s ?p ?o }} }} }}"
+            for p in patterns
+        ]
         if not adds_only:
-            after.append(f"DELETE {{ GRAPH {merge} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {scratch} {{ ?s ?p ?o }} {still} }}")
+            after.append(
+                f"DELETE {{ GRAPH {merge} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {scratch} {{ ?s ?p ?o }} {still} }}"
+            )
             after.append(empty)
     # Before the user's operations but after its prologue (Oxigraph reads PREFIX and BASE only
     # at the start), on the same line (so the line numbers of its errors hold); after it on new
@@ -244,7 +268,7 @@ def _ends_open(update: str) -> bool:
     masked = list(update)
     for m in _TOKEN.finditer(update):
         if m.lastgroup in ("string", "comment", "iri"):
-            masked[m.start():m.end()] = " " * (m.end() - m.start())
+            masked[m.start() : m.end()] = " " * (m.end() - m.start())
     rest = "".join(masked).rstrip()
     # A prologue alone (PREFIX/BASE declarations) is an empty update too.
     words = [w for w, _, _ in _top_level_words(update)]

@@ -25,9 +25,9 @@ import pyoxigraph as ox
 
 from graph.namespaces import DEF, DERIVED_GRAPH, PREFIXES
 
-MIN_KEY = 6      # shorter names ("W&T", "ICT") say too little to pair on
-MIN_PART = 10    # a part must be a name in its own right, not a common word
-MAX_CUTS = 8     # word boundaries tried from each end
+MIN_KEY = 6  # shorter names ("W&T", "ICT") say too little to pair on
+MIN_PART = 10  # a part must be a name in its own right, not a common word
+MAX_CUTS = 8  # word boundaries tried from each end
 
 NAME_KEY = ox.NamedNode(DEF + "nameKey")
 NAME_PART = ox.NamedNode(DEF + "namePart")

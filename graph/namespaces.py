@@ -50,7 +50,7 @@ def entity_path(iri: str) -> str | None:
     only for http(s) and mailto IRIs; None for every other (a `javascript:` IRI stored in the
     graph must never become a link, so it is shown as text)."""
     if iri.startswith(ID):
-        return "/id/" + iri[len(ID):]
+        return "/id/" + iri[len(ID) :]
     return iri if iri.lower().startswith(LINKABLE_SCHEMES) else None
 
 

@@ -41,8 +41,19 @@ STYLE = {k[0]: (k[2], k[3]) for k in KINDS + [OTHER]}
 KIND_NAMES = {k[0]: {"nl": k[4], "en": k[5]} for k in KINDS + [OTHER]}
 # Colours of the communities, the largest first (each 3:1 or more against white, as above);
 # communities beyond these share the last, grey.
-COMMUNITY_COLOURS = ["#0072b2", "#d55e00", "#008060", "#c0397f", "#7c3aed", "#a16207", "#be123c", "#0e7490",
-                     "#4d7c0f", "#1e3a8a", "#64748b"]
+COMMUNITY_COLOURS = [
+    "#0072b2",
+    "#d55e00",
+    "#008060",
+    "#c0397f",
+    "#7c3aed",
+    "#a16207",
+    "#be123c",
+    "#0e7490",
+    "#4d7c0f",
+    "#1e3a8a",
+    "#64748b",
+]
 MAX_DRAWN_NODES = 600  # beyond this a view is summarised: the best-connected nodes are drawn
 # vis-network took 17 s, the browser tab frozen, to lay out the 33,000 edges between the 600
 # partners drawn at 100× the curated graph; beyond this many edges, the strongest are drawn.
@@ -52,13 +63,25 @@ MAX_DRAWN_EDGES = 2000
 
 # Relations followed by the views, with the label an edge shows.
 RELATIONS = {
-    "tp:owner": "eigenaar", "tp:involves": "betrokken", "tp:runBy": "uitgevoerd door",
-    "tp:serves": "dient", "tp:mentions": "noemt", "tp:contributesTo": "draagt bij aan",
-    "tp:linkedAgenda": "verbonden met", "tp:continuedUnder": "voortgezet onder", "tp:partOfPlan": "onderdeel van",
-    "tp:steeredBy": "aangestuurd door", "tp:signedBy": "ondertekend door", "tp:subActionOf": "deelactie van",
-    "tp:subgoalOf": "subdoel van", "tp:scope": "reikwijdte", "tp:within": "ligt in",
-    "tp:responsibleMinistry": "verantwoordelijk", "tp:buildsOn": "bouwt voort op",
-    "org:subOrganizationOf": "onderdeel van", "tp:addresses": "pakt aan",
+    "tp:owner": "eigenaar",
+    "tp:involves": "betrokken",
+    "tp:runBy": "uitgevoerd door",
+    "tp:serves": "dient",
+    "tp:mentions": "noemt",
+    "tp:contributesTo": "draagt bij aan",
+    "tp:linkedAgenda": "verbonden met",
+    "tp:continuedUnder": "voortgezet onder",
+    "tp:partOfPlan": "onderdeel van",
+    "tp:steeredBy": "aangestuurd door",
+    "tp:signedBy": "ondertekend door",
+    "tp:subActionOf": "deelactie van",
+    "tp:subgoalOf": "subdoel van",
+    "tp:scope": "reikwijdte",
+    "tp:within": "ligt in",
+    "tp:responsibleMinistry": "verantwoordelijk",
+    "tp:buildsOn": "bouwt voort op",
+    "org:subOrganizationOf": "onderdeel van",
+    "tp:addresses": "pakt aan",
 }
 
 
@@ -69,11 +92,24 @@ def _expand(curie: str) -> str:
 
 RELATION_IRIS = {_expand(c): label for c, label in RELATIONS.items()}
 RELATIONS_EN = {
-    "eigenaar": "owner", "betrokken": "involved", "uitgevoerd door": "run by", "dient": "serves", "noemt": "mentions",
-    "draagt bij aan": "contributes to", "verbonden met": "linked with", "voortgezet onder": "continued under",
-    "onderdeel van": "part of", "aangestuurd door": "steered by", "ondertekend door": "signed by",
-    "deelactie van": "sub-action of", "subdoel van": "sub-goal of", "reikwijdte": "scope", "ligt in": "lies in",
-    "verantwoordelijk": "responsible", "bouwt voort op": "builds on", "pakt aan": "addresses",
+    "eigenaar": "owner",
+    "betrokken": "involved",
+    "uitgevoerd door": "run by",
+    "dient": "serves",
+    "noemt": "mentions",
+    "draagt bij aan": "contributes to",
+    "verbonden met": "linked with",
+    "voortgezet onder": "continued under",
+    "onderdeel van": "part of",
+    "aangestuurd door": "steered by",
+    "ondertekend door": "signed by",
+    "deelactie van": "sub-action of",
+    "subdoel van": "sub-goal of",
+    "reikwijdte": "scope",
+    "ligt in": "lies in",
+    "verantwoordelijk": "responsible",
+    "bouwt voort op": "builds on",
+    "pakt aan": "addresses",
 }
 
 
@@ -98,8 +134,14 @@ class View:
         """The drawn graph's communities (greedy modularity), the largest first; computed once
         for the analytics and the colours alike."""
         if self._communities is None:
-            self._communities = sorted(community.greedy_modularity_communities(self.graph, weight="weight"),
-                                       key=lambda c: (-len(c), min(c))) if self.graph.number_of_edges() else []
+            self._communities = (
+                sorted(
+                    community.greedy_modularity_communities(self.graph, weight="weight"),
+                    key=lambda c: (-len(c), min(c)),
+                )
+                if self.graph.number_of_edges()
+                else []
+            )
         return self._communities
 
 
@@ -111,12 +153,12 @@ def _rows(store: ox.Store, sparql: str):
 
 
 _DESCRIBE = {  # one small query a property: joined in one query they multiply into each other
-    "label": 'SELECT ?n ?v WHERE {{ VALUES ?n {{ {values} }} ?n skos:prefLabel ?v BIND(LANG(?v) AS ?lang) '
-             'FILTER(?lang = "nl") }}',
+    "label": "SELECT ?n ?v WHERE {{ VALUES ?n {{ {values} }} ?n skos:prefLabel ?v BIND(LANG(?v) AS ?lang) "
+    'FILTER(?lang = "nl") }}',
     "types": "SELECT ?n ?v WHERE {{ VALUES ?n {{ {values} }} ?n a ?v }}",
     "lines": "SELECT ?n ?v WHERE {{ VALUES ?n {{ {values} }} ?n tp:actionLine ?v }}",
     "landsdelen": "SELECT DISTINCT ?n ?v WHERE {{ VALUES ?n {{ {values} }} ?n tp:scope ?s . ?s (tp:within)? ?v . "
-                  "?v a tp:Landsdeel }}",
+    "?v a tp:Landsdeel }}",
     "graphs": "SELECT DISTINCT ?n ?v WHERE {{ VALUES ?n {{ {values} }} GRAPH ?v {{ ?n ?p ?o }} }}",
 }
 
@@ -126,7 +168,7 @@ def _describe_nodes(store: ox.Store, graph: nx.Graph) -> None:
     iris = [n for n in graph.nodes if n.startswith("http")]
     found: dict = {key: {} for key in _DESCRIBE}
     for start in range(0, len(iris), 400):
-        values = " ".join(f"<{i}>" for i in iris[start:start + 400])
+        values = " ".join(f"<{i}>" for i in iris[start : start + 400])
         for key, sparql in _DESCRIBE.items():
             for row in _rows(store, sparql.format(values=values)):
                 found[key].setdefault(row["n"].value, []).append(row["v"].value)
@@ -135,11 +177,20 @@ def _describe_nodes(store: ox.Store, graph: nx.Graph) -> None:
         types = set(found["types"].get(iri, ()))
         kind = next((k[0] for k in KINDS if _expand(k[1]) in types), "overig")
         labels = found["label"].get(iri)
-        landsdelen = [iri] if iri.startswith(ID + "landsdeel/") else sorted(set(found["landsdelen"].get(iri, ())))
-        node.update(label=labels[0] if labels else _short(iri), kind=kind,
-                    lines=sorted(set(found["lines"].get(iri, ()))), landsdelen=landsdelen,
-                    graphs=sorted(g.rsplit("/", 1)[-1] for g in set(found["graphs"].get(iri, ()))
-                                  if not g.endswith(("/inferred", "/derived"))))
+        landsdelen = (
+            [iri] if iri.startswith(ID + "landsdeel/") else sorted(set(found["landsdelen"].get(iri, ())))
+        )
+        node.update(
+            label=labels[0] if labels else _short(iri),
+            kind=kind,
+            lines=sorted(set(found["lines"].get(iri, ()))),
+            landsdelen=landsdelen,
+            graphs=sorted(
+                g.rsplit("/", 1)[-1]
+                for g in set(found["graphs"].get(iri, ()))
+                if not g.endswith(("/inferred", "/derived"))
+            ),
+        )
 
 
 def _label(store: ox.Store, iri: str) -> str | None:
@@ -149,7 +200,7 @@ def _label(store: ox.Store, iri: str) -> str | None:
 
 
 def _short(iri: str) -> str:
-    return iri[len(ID):] if iri.startswith(ID) else iri.rsplit("/", 1)[-1]
+    return iri[len(ID) :] if iri.startswith(ID) else iri.rsplit("/", 1)[-1]
 
 
 def _filters_sparql(var: str, line: str | None, landsdeel: str | None, document: str | None) -> str:
@@ -159,7 +210,9 @@ def _filters_sparql(var: str, line: str | None, landsdeel: str | None, document:
     if line:
         parts.append(f"VALUES ?line {{ {ox.NamedNode(line)} }} ?{var} tp:actionLine ?line .")
     if landsdeel:
-        parts.append(f"VALUES ?landsdeel {{ {ox.NamedNode(landsdeel)} }} ?{var} tp:scope ?sc . ?sc (tp:within)? ?landsdeel .")
+        parts.append(
+            f"VALUES ?landsdeel {{ {ox.NamedNode(landsdeel)} }} ?{var} tp:scope ?sc . ?sc (tp:within)? ?landsdeel ."
+        )
     if document:
         parts.append(f"VALUES ?graph {{ {ox.NamedNode(document)} }} GRAPH ?graph {{ ?{var} ?anyp ?anyo }}")
     return "\n".join(parts)
@@ -170,26 +223,38 @@ def partners(store: ox.Store, line=None, landsdeel=None, document=None) -> View:
     # Which organisations each action or initiative names, paired up here rather than by a
     # self-join in SPARQL: at 100× the curated graph the join took 24 s, this takes 4.
     members: dict[str, set[str]] = {}
-    for row in _rows(store, f"""
+    for row in _rows(
+        store,
+        f"""
         SELECT DISTINCT ?x ?a WHERE {{
           ?x (tp:owner|tp:involves|tp:runBy|tp:mentions) ?a . ?a a org:Organization .
           {_filters_sparql("x", line, landsdeel, document)}
-        }}"""):
+        }}""",
+    ):
         members.setdefault(row["x"].value, set()).add(row["a"].value)
     shared: dict[tuple[str, str], int] = {}
     for organisations in members.values():
         ordered = sorted(organisations)
         for i, a in enumerate(ordered):
-            for b in ordered[i + 1:]:
+            for b in ordered[i + 1 :]:
                 shared[(a, b)] = shared.get((a, b), 0) + 1
     graph = nx.Graph()
     for (a, b), count in sorted(shared.items()):
-        graph.add_edge(a, b, weight=count, relation=f"{count} gedeelde acties/initiatieven",
-                       relation_en=f"{count} shared actions/initiatives")
-    return View("partners", "Partnernetwerk", graph,
-                "Organisaties verbonden door acties of initiatieven waarin ze samen eigenaar, partij of uitvoerder zijn.",
-                title_en="Partner network",
-                description_en="Organisations linked by the actions or initiatives they own, take part in or run together.")
+        graph.add_edge(
+            a,
+            b,
+            weight=count,
+            relation=f"{count} gedeelde acties/initiatieven",
+            relation_en=f"{count} shared actions/initiatives",
+        )
+    return View(
+        "partners",
+        "Partnernetwerk",
+        graph,
+        "Organisaties verbonden door acties of initiatieven waarin ze samen eigenaar, partij of uitvoerder zijn.",
+        title_en="Partner network",
+        description_en="Organisations linked by the actions or initiatives they own, take part in or run together.",
+    )
 
 
 def _relation_edges(store: ox.Store, graph: nx.Graph, sparql: str) -> None:
@@ -201,7 +266,10 @@ def _relation_edges(store: ox.Store, graph: nx.Graph, sparql: str) -> None:
 def programmes(store: ox.Store, line=None, landsdeel=None, document=None) -> View:
     """Goals ↔ actions ↔ initiatives ↔ agendas: how the pact's programme interlocks."""
     graph = nx.Graph()
-    _relation_edges(store, graph, f"""
+    _relation_edges(
+        store,
+        graph,
+        f"""
         SELECT ?s ?p ?o WHERE {{
           VALUES ?p {{ tp:serves tp:mentions tp:contributesTo tp:linkedAgenda tp:continuedUnder tp:subgoalOf }}
           ?s ?p ?o .
@@ -209,11 +277,16 @@ def programmes(store: ox.Store, line=None, landsdeel=None, document=None) -> Vie
           VALUES ?sk {{ tp:Action tp:Initiative tp:Objective tp:Agenda tp:Pact }}
           VALUES ?ok {{ tp:Initiative tp:Objective tp:Agenda tp:Pact }}
           {_filters_sparql("s", line, landsdeel, document)}
-        }}""")
-    return View("programmes", "Programma-samenhang", graph,
-                "Doelen, acties, initiatieven en agenda's (Smart Industry, HCA ICT, Codepact, Onderwijs2032 …) en hoe ze elkaar raken.",
-                title_en="Programme interlock",
-                description_en="Goals, actions, initiatives and agendas (Smart Industry, HCA ICT, Codepact, Onderwijs2032 …) and how they touch.")
+        }}""",
+    )
+    return View(
+        "programmes",
+        "Programma-samenhang",
+        graph,
+        "Doelen, acties, initiatieven en agenda's (Smart Industry, HCA ICT, Codepact, Onderwijs2032 …) en hoe ze elkaar raken.",
+        title_en="Programme interlock",
+        description_en="Goals, actions, initiatives and agendas (Smart Industry, HCA ICT, Codepact, Onderwijs2032 …) and how they touch.",
+    )
 
 
 def landsdeel(store: ox.Store, slug: str, line=None, document=None) -> View:
@@ -222,19 +295,27 @@ def landsdeel(store: ox.Store, slug: str, line=None, document=None) -> View:
     if not any(True for _ in store.quads_for_pattern(ox.NamedNode(iri), None, None, None)):
         raise UnknownView(f"there is no landsdeel {slug!r}")
     graph = nx.Graph()
-    _relation_edges(store, graph, f"""
+    _relation_edges(
+        store,
+        graph,
+        f"""
         SELECT ?s ?p ?o WHERE {{
           VALUES ?ld {{ {ox.NamedNode(iri)} }}
           ?s tp:scope ?scope . ?scope (tp:within)? ?ld .
           VALUES ?p {{ tp:owner tp:involves tp:mentions tp:serves tp:partOfPlan tp:contributesTo tp:runBy }}
           ?s ?p ?o . FILTER(isIRI(?o))
           {_filters_sparql("s", line, None, document)}
-        }}""")
+        }}""",
+    )
     label = _label(store, iri) or f"landsdeel {slug}"
-    return View(f"landsdeel-{slug}", f"Landsdeel {slug.capitalize()}", graph,
-                f"Acties, partijen en initiatieven met reikwijdte in {label} of een regio daarbinnen.",
-                title_en=f"Landsdeel {slug.capitalize()}",
-                description_en=f"Actions, parties and initiatives whose scope is {label} or a region in it.")
+    return View(
+        f"landsdeel-{slug}",
+        f"Landsdeel {slug.capitalize()}",
+        graph,
+        f"Acties, partijen en initiatieven met reikwijdte in {label} of een regio daarbinnen.",
+        title_en=f"Landsdeel {slug.capitalize()}",
+        description_en=f"Actions, parties and initiatives whose scope is {label} or a region in it.",
+    )
 
 
 def ego(store: ox.Store, iri: str, depth: int = 1) -> View:
@@ -250,10 +331,15 @@ def ego(store: ox.Store, iri: str, depth: int = 1) -> View:
         new = set()
         # The relations tested in a FILTER, not bound by VALUES: with both the nodes and the
         # predicates in VALUES, Oxigraph scans every triple (seconds at depth 2 and 100×).
-        _relation_edges_collect = list(_rows(store, f"""
+        _relation_edges_collect = list(
+            _rows(
+                store,
+                f"""
             SELECT ?s ?p ?o WHERE {{ VALUES ?n {{ {values} }}
               {{ ?n ?p ?o . BIND(?n AS ?s) }} UNION {{ ?s ?p ?n . BIND(?n AS ?o) }}
-              FILTER(?p IN ({predicates}) && isIRI(?s) && isIRI(?o)) }}"""))
+              FILTER(?p IN ({predicates}) && isIRI(?s) && isIRI(?o)) }}""",
+            )
+        )
         for row in _relation_edges_collect:
             s, p, o = row["s"].value, row["p"].value, row["o"].value
             for n in (s, o):
@@ -265,17 +351,32 @@ def ego(store: ox.Store, iri: str, depth: int = 1) -> View:
             break
     graph.nodes[iri]["focus"] = True
     name = _label(store, iri) or _short(iri)
-    return View("ego", f"Ego-netwerk: {name}", graph, f"Alles wat binnen {depth} stap(pen) met deze bron verbonden is.",
-                title_en=f"Ego network: {name}",
-                description_en=f"Everything within {depth} step{'s' if depth > 1 else ''} of this resource.")
+    return View(
+        "ego",
+        f"Ego-netwerk: {name}",
+        graph,
+        f"Alles wat binnen {depth} stap(pen) met deze bron verbonden is.",
+        title_en=f"Ego network: {name}",
+        description_en=f"Everything within {depth} step{'s' if depth > 1 else ''} of this resource.",
+    )
 
 
 def landsdelen(store: ox.Store) -> list[str]:
-    return sorted(row["ld"].value.rsplit("/", 1)[-1] for row in _rows(store, "SELECT ?ld WHERE { ?ld a tp:Landsdeel }"))
+    return sorted(
+        row["ld"].value.rsplit("/", 1)[-1] for row in _rows(store, "SELECT ?ld WHERE { ?ld a tp:Landsdeel }")
+    )
 
 
-def build_view(store: ox.Store, name: str, *, iri: str | None = None, depth: int = 1, line: str | None = None,
-               landsdeel_iri: str | None = None, document: str | None = None) -> View:
+def build_view(
+    store: ox.Store,
+    name: str,
+    *,
+    iri: str | None = None,
+    depth: int = 1,
+    line: str | None = None,
+    landsdeel_iri: str | None = None,
+    document: str | None = None,
+) -> View:
     """The view called `name` (partners, programmes, landsdeel-<slug>, ego), filtered."""
     if name == "partners":
         view = partners(store, line, landsdeel_iri, document)
@@ -288,8 +389,10 @@ def build_view(store: ox.Store, name: str, *, iri: str | None = None, depth: int
             raise UnknownView("the ego view needs ?iri=")
         view = ego(store, iri, max(1, min(depth, 2)))
     else:
-        raise UnknownView(f"there is no view {name!r}; views: partners, programmes, ego, "
-                          + ", ".join(f"landsdeel-{s}" for s in landsdelen(store)))
+        raise UnknownView(
+            f"there is no view {name!r}; views: partners, programmes, ego, "
+            + ", ".join(f"landsdeel-{s}" for s in landsdelen(store))
+        )
     view.filters = {"line": line, "landsdeel": landsdeel_iri, "document": document}
     view.total_nodes = view.graph.number_of_nodes()
     if view.total_nodes > MAX_DRAWN_NODES:
@@ -307,20 +410,27 @@ def _drawn_nodes(graph: nx.Graph) -> set:
     programme view at 100×, goals and agendas without one edge among them: their links go to
     actions, each of few links.)"""
     ranked = [n for n, _ in sorted(graph.degree, key=lambda nd: (-nd[1], nd[0]))]
-    keep = set(ranked[:MAX_DRAWN_NODES // 3])
+    keep = set(ranked[: MAX_DRAWN_NODES // 3])
     neighbours = sorted({m for n in keep for m in graph[n]} - keep, key=lambda m: (-graph.degree(m), m))
-    keep.update(neighbours[:MAX_DRAWN_NODES - len(keep)])
-    keep.update([n for n in ranked if n not in keep][:MAX_DRAWN_NODES - len(keep)])
+    keep.update(neighbours[: MAX_DRAWN_NODES - len(keep)])
+    keep.update([n for n in ranked if n not in keep][: MAX_DRAWN_NODES - len(keep)])
     return keep
 
 
 def analytics(view: View, top: int = 10) -> dict:
     """Centrality top lists, communities, components, and the agendas that share most actions."""
     graph = view.graph
-    label = lambda n: graph.nodes[n].get("label", n)  # noqa: E731
+    label = lambda n: graph.nodes[n].get("label", n)
     if graph.number_of_nodes() == 0:
-        return {"nodes": 0, "edges": 0, "degree": [], "betweenness": [], "communities": [], "components": 0,
-                "shared_agendas": []}
+        return {
+            "nodes": 0,
+            "edges": 0,
+            "degree": [],
+            "betweenness": [],
+            "communities": [],
+            "components": 0,
+            "shared_agendas": [],
+        }
     degree = nx.degree_centrality(graph)
     k = min(graph.number_of_nodes(), 200) if graph.number_of_nodes() > 400 else None
     betweenness = nx.betweenness_centrality(graph, k=k, seed=42)
@@ -328,21 +438,37 @@ def analytics(view: View, top: int = 10) -> dict:
     agendas = [n for n, d in graph.nodes(data=True) if d.get("kind") == "agenda"]
     shared = []
     for i, a in enumerate(agendas):
-        for b in agendas[i + 1:]:
+        for b in agendas[i + 1 :]:
             common = [n for n in set(graph[a]) & set(graph[b]) if graph.nodes[n].get("kind") == "actie"]
             if common:
-                shared.append({"a": a, "a_label": label(a), "b": b, "b_label": label(b), "actions": len(common)})
+                shared.append(
+                    {"a": a, "a_label": label(a), "b": b, "b_label": label(b), "actions": len(common)}
+                )
 
     def ranked(scores):
-        return [{"iri": n, "label": label(n), "kind": graph.nodes[n].get("kind"), "score": round(s, 4)}
-                for n, s in sorted(scores.items(), key=lambda x: (-x[1], x[0]))[:top]]
+        return [
+            {"iri": n, "label": label(n), "kind": graph.nodes[n].get("kind"), "score": round(s, 4)}
+            for n, s in sorted(scores.items(), key=lambda x: (-x[1], x[0]))[:top]
+        ]
 
     return {
-        "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
-        "degree": ranked(degree), "betweenness": ranked(betweenness),
-        "bridging_organisations": [r for r in ranked({n: s for n, s in betweenness.items()
-                                                      if graph.nodes[n].get("kind") in ("organisatie", "ministerie", "landsdeel", "topsector")})],
-        "communities": [{"size": len(c), "members": sorted(label(n) for n in c)[:12]} for c in communities[:8]],
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "degree": ranked(degree),
+        "betweenness": ranked(betweenness),
+        "bridging_organisations": [
+            r
+            for r in ranked(
+                {
+                    n: s
+                    for n, s in betweenness.items()
+                    if graph.nodes[n].get("kind") in ("organisatie", "ministerie", "landsdeel", "topsector")
+                }
+            )
+        ],
+        "communities": [
+            {"size": len(c), "members": sorted(label(n) for n in c)[:12]} for c in communities[:8]
+        ],
         "components": nx.number_connected_components(graph),
         "shared_agendas": sorted(shared, key=lambda x: -x["actions"])[:top],
     }
@@ -366,10 +492,21 @@ def drawing_data(view: View) -> dict:
     for node, data in graph.nodes(data=True):
         kind = data.get("kind", "overig")
         label = data.get("label", node)
-        nodes.append({"id": node, "label": label, "kind": kind, "community": community_of.get(node, -1),
-                      "importance": importance[node], "degree": degrees.get(node, 0),
-                      "lines": data.get("lines", []), "landsdelen": data.get("landsdelen", []),
-                      "graphs": data.get("graphs", []), "href": entity_path(node), "focus": bool(data.get("focus"))})
+        nodes.append(
+            {
+                "id": node,
+                "label": label,
+                "kind": kind,
+                "community": community_of.get(node, -1),
+                "importance": importance[node],
+                "degree": degrees.get(node, 0),
+                "lines": data.get("lines", []),
+                "landsdelen": data.get("landsdelen", []),
+                "graphs": data.get("graphs", []),
+                "href": entity_path(node),
+                "focus": bool(data.get("focus")),
+            }
+        )
     drawn = drawn_edges(graph)
     # The backbone a large view is laid out on: each node's two strongest drawn edges.
     by_node: dict = {}
@@ -377,27 +514,53 @@ def drawing_data(view: View) -> dict:
         for n in (a, b):
             by_node.setdefault(n, []).append((-data.get("weight", 1), i))
     backbone = {i for ranked_edges in by_node.values() for _, i in sorted(ranked_edges)[:2]}
-    edges = [{"source": a, "target": b, "relation": data.get("relation", ""),
-              "relation_en": data.get("relation_en") or RELATIONS_EN.get(data.get("relation", ""), data.get("relation", "")),
-              "weight": data.get("weight", 1), "backbone": i in backbone}
-             for i, (a, b, data) in enumerate(drawn)]
+    edges = [
+        {
+            "source": a,
+            "target": b,
+            "relation": data.get("relation", ""),
+            "relation_en": data.get("relation_en")
+            or RELATIONS_EN.get(data.get("relation", ""), data.get("relation", "")),
+            "weight": data.get("weight", 1),
+            "backbone": i in backbone,
+        }
+        for i, (a, b, data) in enumerate(drawn)
+    ]
     used = {n["kind"] for n in nodes}
-    kinds = [{"kind": k[0], "nl": k[4], "en": k[5], "colour": k[2], "shape": k[3]} for k in KINDS + [OTHER] if k[0] in used]
-    label = lambda n: graph.nodes[n].get("label", n)  # noqa: E731
+    kinds = [
+        {"kind": k[0], "nl": k[4], "en": k[5], "colour": k[2], "shape": k[3]}
+        for k in KINDS + [OTHER]
+        if k[0] in used
+    ]
+    label = lambda n: graph.nodes[n].get("label", n)
     legend_communities = []
-    for i, members in enumerate(communities[:len(COMMUNITY_COLOURS) - 1]):
+    for i, members in enumerate(communities[: len(COMMUNITY_COLOURS) - 1]):
         central = min(members, key=lambda n: importance[n])
-        legend_communities.append({"index": i, "colour": COMMUNITY_COLOURS[i], "size": len(members),
-                                   "around": label(central)})
+        legend_communities.append(
+            {"index": i, "colour": COMMUNITY_COLOURS[i], "size": len(members), "around": label(central)}
+        )
     if len(communities) >= len(COMMUNITY_COLOURS):
-        rest = communities[len(COMMUNITY_COLOURS) - 1:]
-        legend_communities.append({"index": len(COMMUNITY_COLOURS) - 1, "colour": COMMUNITY_COLOURS[-1],
-                                   "size": sum(len(c) for c in rest), "around": None, "others": len(rest)})
-    return {"nodes": nodes, "edges": edges, "total_edges": graph.number_of_edges(),
-            "legend": kinds, "communities": legend_communities, "community_colours": COMMUNITY_COLOURS,
-            # Partners are all organisations: their communities say more than their kinds. In
-            # the other views the kinds (goal, action, agenda …) are what a reader looks for.
-            "colour_by": "community" if view.name == "partners" and legend_communities else "kind"}
+        rest = communities[len(COMMUNITY_COLOURS) - 1 :]
+        legend_communities.append(
+            {
+                "index": len(COMMUNITY_COLOURS) - 1,
+                "colour": COMMUNITY_COLOURS[-1],
+                "size": sum(len(c) for c in rest),
+                "around": None,
+                "others": len(rest),
+            }
+        )
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "total_edges": graph.number_of_edges(),
+        "legend": kinds,
+        "communities": legend_communities,
+        "community_colours": COMMUNITY_COLOURS,
+        # Partners are all organisations: their communities say more than their kinds. In
+        # the other views the kinds (goal, action, agenda …) are what a reader looks for.
+        "colour_by": "community" if view.name == "partners" and legend_communities else "kind",
+    }
 
 
 def drawn_edges(graph: nx.Graph) -> list[tuple]:
@@ -415,4 +578,4 @@ def drawn_edges(graph: nx.Graph) -> list[tuple]:
         else:
             strongest.append(edge)
             attached.update(edge[:2])
-    return strongest + others[:max(0, MAX_DRAWN_EDGES - len(strongest))]
+    return strongest + others[: max(0, MAX_DRAWN_EDGES - len(strongest))]

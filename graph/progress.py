@@ -47,7 +47,7 @@ class Progress:
         if self.shown:
             threading.Thread(target=self._tick, name="progress", daemon=True).start()
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         self._draw()
         return self
 
@@ -85,8 +85,10 @@ class Progress:
     def line(self) -> str:
         filled = WIDTH * self.done // self.total
         elapsed = time.monotonic() - self._started
-        return (f"{self.label} [{'#' * filled}{'.' * (WIDTH - filled)}] {self.done}/{self.total} "
-                f"{_duration(elapsed)}{'  ' + self.note if self.note else ''}")
+        return (
+            f"{self.label} [{'#' * filled}{'.' * (WIDTH - filled)}] {self.done}/{self.total} "
+            f"{_duration(elapsed)}{'  ' + self.note if self.note else ''}"
+        )
 
     def _draw(self) -> None:
         if not self.shown or self._closed.is_set():

@@ -35,10 +35,15 @@ def bind_as_values(sparql: str, substitutions: dict | None) -> str:
     if not substitutions:
         return sparql
     names = list(substitutions)
-    block = " VALUES (" + " ".join(f"?{n.value if isinstance(n, ox.Variable) else n}" for n in names) + \
-        ") { (" + " ".join(str(substitutions[n]) for n in names) + ") } "
+    block = (
+        " VALUES ("
+        + " ".join(f"?{n.value if isinstance(n, ox.Variable) else n}" for n in names)
+        + ") { ("
+        + " ".join(str(substitutions[n]) for n in names)
+        + ") } "
+    )
     where = _first_brace(sparql)
-    return sparql[:where + 1] + block + sparql[where + 1:]
+    return sparql[: where + 1] + block + sparql[where + 1 :]
 
 
 def without_comment(line: str) -> str:
@@ -60,9 +65,16 @@ def _first_brace(sparql: str) -> int:
     raise SyntaxError("the query has no WHERE group")
 
 
-def execute(store: ox.Store, sparql: str, *, substitutions: dict | None = None,
-            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-            base_iri: str | None = None, graphs: list[str] | None | bool = True):
+def execute(
+    store: ox.Store,
+    sparql: str,
+    *,
+    substitutions: dict | None = None,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+    base_iri: str | None = None,
+    graphs: list[str] | None | bool = True,
+):
     """Evaluate a query over the merge of all graphs (graph/merge.py), its own FROM dataset, or
     the given one, with parameter bindings as a VALUES block (bind_as_values). `graphs`: the
     store's dataset graphs (merge.dataset_graphs) when the caller keeps them; looked up when
@@ -86,6 +98,7 @@ def result_kind(result) -> str:
 @dataclass
 class Table:
     """A SELECT result held in memory: variable names and rows of terms (None where unbound)."""
+
     variables: list[str]
     rows: list[list]
 
@@ -108,7 +121,7 @@ def term_text(term, compact: bool = True) -> str:
         if compact:
             for prefix, iri in PREFIXES.items():
                 if term.value.startswith(iri) and prefix != "tpd":
-                    return f"{prefix}:{term.value[len(iri):]}"
+                    return f"{prefix}:{term.value[len(iri) :]}"
         return term.value
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"

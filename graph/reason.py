@@ -20,7 +20,15 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 
 from graph.merge import SERVICE_GRAPHS
-from graph.namespaces import DEF, DERIVED_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH, SHAPES_GRAPH
+from graph.namespaces import (
+    DEF,
+    DERIVED_GRAPH,
+    ID,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    QUERIES_GRAPH,
+    SHAPES_GRAPH,
+)
 from graph.terms import rdflib_graph, to_ox
 
 # Entailments OWL 2 RL always produces that tell a reader nothing.
@@ -33,7 +41,8 @@ def reasoning_input(store: ox.Store) -> rdflib.Graph:
     nt = store.query(
         "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
         f"FILTER(?g NOT IN (<{SHAPES_GRAPH}>, <{INFERRED_GRAPH}>, <{QUERIES_GRAPH}>, <{DERIVED_GRAPH}>, "
-        + ", ".join(f"<{g}>" for g in SERVICE_GRAPHS) + ")) }"
+        + ", ".join(f"<{g}>" for g in SERVICE_GRAPHS)
+        + ")) }"
     ).serialize(format=ox.RdfFormat.N_TRIPLES)
     graph = rdflib.Graph()
     graph.parse(data=nt, format="nt")
@@ -52,12 +61,16 @@ def _worth_keeping(s, p, o) -> bool:
     return True
 
 
-_UNWANTED = " || ".join([  # the SPARQL of `not _worth_keeping(?s, ?p, ?o)`
-    "!isIRI(?s)", "isBlank(?o)", f'!(STRSTARTS(STR(?s), "{ID}") || STRSTARTS(STR(?s), "{DEF}"))',
-    *(f"sameTerm(?p, <{p}>)" for p in sorted(_TRIVIAL_PREDICATES)),
-    *(f"sameTerm(?o, <{o}>)" for o in sorted(_TRIVIAL_OBJECTS)),
-    *(f"(sameTerm(?p, <{p}>) && sameTerm(?s, ?o))" for p in (RDFS.subClassOf, RDFS.subPropertyOf)),
-])
+_UNWANTED = " || ".join(
+    [  # the SPARQL of `not _worth_keeping(?s, ?p, ?o)`
+        "!isIRI(?s)",
+        "isBlank(?o)",
+        f'!(STRSTARTS(STR(?s), "{ID}") || STRSTARTS(STR(?s), "{DEF}"))',
+        *(f"sameTerm(?p, <{p}>)" for p in sorted(_TRIVIAL_PREDICATES)),
+        *(f"sameTerm(?o, <{o}>)" for o in sorted(_TRIVIAL_OBJECTS)),
+        *(f"(sameTerm(?p, <{p}>) && sameTerm(?s, ?o))" for p in (RDFS.subClassOf, RDFS.subPropertyOf)),
+    ]
+)
 
 
 # The OWL 2 RL rules the ontology's axioms call for on instance data (the ontology uses
@@ -101,7 +114,9 @@ def rl_closure(*graphs: rdflib.Graph) -> rdflib.Graph:
     for graph in graphs:
         for triple in graph:
             closure.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(
+        closure
+    )
     return closure
 
 
@@ -127,9 +142,11 @@ def materialise(store: ox.Store) -> int:
     # The TBox: what OWL 2 RL adds to the ontology alone (subclass and sub-property chains,
     # inherited domains and ranges), small and fast whatever the size of the data.
     ontology_graph = rdflib_graph(store.quads_for_pattern(None, None, None, ontology))
-    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), inferred)
-                 for s, p, o in rl_closure(ontology_graph) if (s, p, o) not in ontology_graph
-                 and isinstance(s, URIRef) and not isinstance(o, BNode))
+    store.extend(
+        ox.Quad(to_ox(s), to_ox(p), to_ox(o), inferred)
+        for s, p, o in rl_closure(ontology_graph)
+        if (s, p, o) not in ontology_graph and isinstance(s, URIRef) and not isinstance(o, BNode)
+    )
 
     def apply(rules) -> int:
         added = 0
@@ -145,13 +162,18 @@ def materialise(store: ox.Store) -> int:
     # if rdf:type itself has a domain or range; the subclass rule reads them, but over a closed
     # hierarchy one pass gives every superclass. So unless rdf:type has a domain or range, one
     # pass is the fixpoint, and a second would only confirm it (a third of the reasoning time).
-    retyped = store.query("ASK { rdf:type rdfs:domain|rdfs:range ?c }", use_default_graph_as_union=True,
-                          prefixes={**_RULE_PREFIXES, "rdf": str(RDF)})
+    retyped = store.query(
+        "ASK { rdf:type rdfs:domain|rdfs:range ?c }",
+        use_default_graph_as_union=True,
+        prefixes={**_RULE_PREFIXES, "rdf": str(RDF)},
+    )
     while apply(_CLASS_RULES) and retyped:
         pass
     # _worth_keeping as one update in the engine, not a Python test a quad (6 s at 100×).
-    store.update(f"DELETE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }} "
-                 f"WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} FILTER({_UNWANTED}) }}")
+    store.update(
+        f"DELETE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }} "
+        f"WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} FILTER({_UNWANTED}) }}"
+    )
     return sum(1 for _ in store.quads_for_pattern(None, None, None, inferred))
 
 
@@ -189,6 +211,8 @@ def check_consistency(graph: rdflib.Graph) -> ConsistencyReport:
             with onto:
                 owlready2.sync_reasoner_hermit(world, debug=0, ignore_unsupported_datatypes=True)
         except owlready2.OwlReadyInconsistentOntologyError as error:
-            return ConsistencyReport(False, [], str(error).strip().splitlines()[0] if str(error) else "inconsistent")
+            return ConsistencyReport(
+                False, [], str(error).strip().splitlines()[0] if str(error) else "inconsistent"
+            )
         unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if c is not owlready2.Nothing)
         return ConsistencyReport(True, unsatisfiable)

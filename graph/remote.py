@@ -20,6 +20,7 @@ from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from graph.namespaces import ID, META_GRAPH
+
 VERSION_PREDICATE = "https://w3id.org/techniekpact/def#storeVersion"
 DATASET = ID + "dataset"
 
@@ -39,13 +40,25 @@ class RemoteStore:
         self.timeout = timeout
 
     # -- reading ---------------------------------------------------------------------
-    def _request(self, url: str, text: str, *, accept: str | None = None, default_graph=None,
-                 named_graphs=None, update: bool = False) -> bytes:
+    def _request(
+        self,
+        url: str,
+        text: str,
+        *,
+        accept: str | None = None,
+        default_graph=None,
+        named_graphs=None,
+        update: bool = False,
+    ) -> bytes:
         client = SPARQLWrapper(url, updateEndpoint=url)
         client.setMethod(POST)
-        client.setRequestMethod(URLENCODED)  # query= or update= form: every server takes it (Virtuoso hangs on a direct body)
+        client.setRequestMethod(
+            URLENCODED
+        )  # query= or update= form: every server takes it (Virtuoso hangs on a direct body)
         client.setTimeout(int(self.timeout))
-        client.setOnlyConneg(True)  # no format=… parameters: servers read them differently (Virtuoso answers 406)
+        client.setOnlyConneg(
+            True
+        )  # no format=… parameters: servers read them differently (Virtuoso answers 406)
         client.setQuery(text)
         # SPARQLWrapper guesses query from update by the first keyword it finds, comments
         # included ("removes" in a comment made a SELECT a MOVE): we know which it is.
@@ -71,30 +84,56 @@ class RemoteStore:
         except (URLError, ConnectionError, TimeoutError, OSError) as error:
             raise RemoteUnavailable(f"the SPARQL server at {url} cannot be reached: {error}") from None
 
-    def query(self, sparql: str, *, prefixes=None, use_default_graph_as_union=False, default_graph=None,
-              named_graphs=None, base_iri=None):
+    def query(
+        self,
+        sparql: str,
+        *,
+        prefixes=None,
+        use_default_graph_as_union=False,
+        default_graph=None,
+        named_graphs=None,
+        base_iri=None,
+    ):
         text = (f"BASE <{base_iri}>\n" if base_iri else "") + _prologue(prefixes) + sparql
         _syntax_check(lambda empty: empty.query(text), text)
-        graphs = default_graph if isinstance(default_graph, list) else ([default_graph] if default_graph else None)
+        graphs = (
+            default_graph if isinstance(default_graph, list) else ([default_graph] if default_graph else None)
+        )
         form = _form(sparql)
         if form == "graph":
-            body = self._request(self.query_url, text, accept="application/n-triples", default_graph=graphs,
-                                 named_graphs=named_graphs)
+            body = self._request(
+                self.query_url,
+                text,
+                accept="application/n-triples",
+                default_graph=graphs,
+                named_graphs=named_graphs,
+            )
             return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-        body = self._request(self.query_url, text, accept="application/sparql-results+json",
-                             default_graph=graphs, named_graphs=named_graphs)
+        body = self._request(
+            self.query_url,
+            text,
+            accept="application/sparql-results+json",
+            default_graph=graphs,
+            named_graphs=named_graphs,
+        )
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
 
     def quads_for_pattern(self, subject, predicate, obj, graph_name=None):
         terms = {"s": subject, "p": predicate, "o": obj}
         pattern = " ".join(str(t) if t is not None else f"?{n}" for n, t in terms.items())
         if isinstance(graph_name, ox.DefaultGraph):
-            raise NotImplementedError("the remote store's own default graph is not addressable when it is the union")
+            raise NotImplementedError(
+                "the remote store's own default graph is not addressable when it is the union"
+            )
         where = f"GRAPH {graph_name if graph_name is not None else '?g'} {{ {pattern} }}"
         result = self.query(f"SELECT * WHERE {{ {where} }}")
         for row in result:
-            yield ox.Quad(subject or row["s"], predicate or row["p"], obj if obj is not None else row["o"],
-                          graph_name if graph_name is not None else row["g"])
+            yield ox.Quad(
+                subject or row["s"],
+                predicate or row["p"],
+                obj if obj is not None else row["o"],
+                graph_name if graph_name is not None else row["g"],
+            )
 
     def dump(self, format: ox.RdfFormat, **_) -> bytes:
         return ox.serialize(self.quads_for_pattern(None, None, None), format=format)
@@ -118,18 +157,24 @@ class RemoteStore:
             self.update(f"DROP SILENT GRAPH <{graph}>")
             triples = [ox.Triple(_skolem(t.subject), t.predicate, _skolem(t.object)) for t in triples]
             for start in range(0, len(triples), chunk):
-                body = ox.serialize(triples[start:start + chunk], format=ox.RdfFormat.N_TRIPLES).decode()
+                body = ox.serialize(triples[start : start + chunk], format=ox.RdfFormat.N_TRIPLES).decode()
                 self.update(f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}")
 
     # -- version ---------------------------------------------------------------------
     def read_version(self) -> str:
-        rows = list(self.query(f"SELECT ?v WHERE {{ GRAPH <{META_GRAPH}> {{ <{DATASET}> <{VERSION_PREDICATE}> ?v }} }}"))
+        rows = list(
+            self.query(
+                f"SELECT ?v WHERE {{ GRAPH <{META_GRAPH}> {{ <{DATASET}> <{VERSION_PREDICATE}> ?v }} }}"
+            )
+        )
         return rows[0]["v"].value if rows else "none"
 
     def write_version(self) -> str:
         version = uuid.uuid4().hex
-        self.update(f"DROP SILENT GRAPH <{META_GRAPH}> ; "
-                    f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{DATASET}> <{VERSION_PREDICATE}> \"{version}\" }} }}")
+        self.update(
+            f"DROP SILENT GRAPH <{META_GRAPH}> ; "
+            f'INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{DATASET}> <{VERSION_PREDICATE}> "{version}" }} }}'
+        )
         return version
 
 
@@ -151,6 +196,7 @@ def _syntax_check(run, text: str) -> None:
 def _form(sparql: str) -> str:
     """'graph' for CONSTRUCT/DESCRIBE, else 'results' (prologue and comments skipped)."""
     import re
+
     body = re.sub(r"#[^\n]*", " ", sparql)
     body = re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
     return "graph" if re.match(r"(?i)\s*(CONSTRUCT|DESCRIBE)\b", body) else "results"

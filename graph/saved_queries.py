@@ -62,7 +62,9 @@ class Parameter:
         value = value.strip() if self.type != "string" else value
         if self.type == "iri":
             if not _IRI.match(value):
-                raise ParameterError(f"parameter {self.name!r} must be an absolute http(s) IRI, got {value!r}")
+                raise ParameterError(
+                    f"parameter {self.name!r} must be an absolute http(s) IRI, got {value!r}"
+                )
             try:
                 return parse_iri(value, f"parameter {self.name!r}")
             except BadIRI as error:
@@ -79,7 +81,9 @@ class Parameter:
             try:
                 number = Decimal(value)
             except InvalidOperation:
-                raise ParameterError(f"parameter {self.name!r} must be a decimal number, got {value!r}") from None
+                raise ParameterError(
+                    f"parameter {self.name!r} must be a decimal number, got {value!r}"
+                ) from None
             if not number.is_finite():
                 raise ParameterError(f"parameter {self.name!r} must be a finite number, got {value!r}")
             return ox.Literal(str(number), datatype=ox.NamedNode(XSD + "decimal"))
@@ -147,9 +151,17 @@ def parse(name: str, text: str) -> SavedQuery:
             if not spec or spec.group("type") not in PARAM_TYPES:
                 raise ValueError(f"{name}.rq: bad parameter line {line!r}")
             if key.split()[1] in RESERVED:
-                raise ValueError(f"{name}.rq: {key.split()[1]!r} is reserved for the service, not a parameter name")
-            query.params.append(Parameter(key.split()[1], spec.group("type"), spec.group("default"),
-                                          (spec.group("doc") or "").strip()))
+                raise ValueError(
+                    f"{name}.rq: {key.split()[1]!r} is reserved for the service, not a parameter name"
+                )
+            query.params.append(
+                Parameter(
+                    key.split()[1],
+                    spec.group("type"),
+                    spec.group("default"),
+                    (spec.group("doc") or "").strip(),
+                )
+            )
         else:
             query.meta[key] = value
     return query
@@ -175,8 +187,9 @@ def bind(query: SavedQuery, values: dict[str, str]) -> dict[str, object]:
     known = {p.name: p for p in query.params}
     unknown = sorted(set(values) - set(known))
     if unknown:
-        raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}; "
-                             f"{query.name} takes {', '.join(known) or 'none'}")
+        raise ParameterError(
+            f"unknown parameter(s) {', '.join(unknown)}; {query.name} takes {', '.join(known) or 'none'}"
+        )
     bound = {}
     for param in query.params:
         value = values.get(param.name, param.default)

@@ -24,12 +24,32 @@ import pyoxigraph as ox
 from graph.namespaces import ID, PREFIXES
 from graph.query import execute
 
-_KIND_ORDER = ["Organisatie", "Landsdeel", "Doel", "Actie", "Initiatief", "Agenda", "Pact", "Persoon", "Gebied",
-               "Bron", "Begrip", "Overig"]
+_KIND_ORDER = [
+    "Organisatie",
+    "Landsdeel",
+    "Doel",
+    "Actie",
+    "Initiatief",
+    "Agenda",
+    "Pact",
+    "Persoon",
+    "Gebied",
+    "Bron",
+    "Begrip",
+    "Overig",
+]
 _KINDS = [  # (type IRI, kind shown) — the first match wins
-    ("tp:Landsdeel", "Landsdeel"), ("org:Organization", "Organisatie"), ("tp:Objective", "Doel"),
-    ("tp:Action", "Actie"), ("tp:Initiative", "Initiatief"), ("tp:Agenda", "Agenda"), ("tp:Pact", "Pact"),
-    ("tp:Person", "Persoon"), ("tp:Area", "Gebied"), ("tp:Section", "Bron"), ("tp:SourceDocument", "Bron"),
+    ("tp:Landsdeel", "Landsdeel"),
+    ("org:Organization", "Organisatie"),
+    ("tp:Objective", "Doel"),
+    ("tp:Action", "Actie"),
+    ("tp:Initiative", "Initiatief"),
+    ("tp:Agenda", "Agenda"),
+    ("tp:Pact", "Pact"),
+    ("tp:Person", "Persoon"),
+    ("tp:Area", "Gebied"),
+    ("tp:Section", "Bron"),
+    ("tp:SourceDocument", "Bron"),
     ("skos:Concept", "Begrip"),
 ]
 
@@ -44,7 +64,7 @@ def normalise(text: str) -> str:
 @dataclass
 class Entry:
     iri: str
-    label: str        # the preferred label shown
+    label: str  # the preferred label shown
     names: list[str]  # normalised labels and alt labels
     kind: str
 
@@ -60,12 +80,15 @@ class Hit:
 
 def build_index(store: ox.Store) -> Index:
     types = {PREFIXES[c.split(":")[0]] + c.split(":")[1]: kind for c, kind in _KINDS}
-    rows = execute(store, f"""
+    rows = execute(
+        store,
+        f"""
         SELECT ?s ?p ?l ?t WHERE {{
           VALUES ?p {{ skos:prefLabel skos:altLabel rdfs:label foaf:name skos:notation }}
           ?s ?p ?l . FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ID}"))
           OPTIONAL {{ ?s a ?t }}
-        }}""")
+        }}""",
+    )
     entries: dict[str, dict] = {}
     for row in rows:
         iri, prop, label = row["s"].value, row["p"].value, row["l"].value
@@ -78,7 +101,12 @@ def build_index(store: ox.Store) -> Index:
             entry["kinds"].add(types[row["t"].value])
     index = []
     for iri, e in entries.items():
-        label = e["pref"].get("nl") or e["pref"].get("") or e["pref"].get("en") or next(iter(e["pref"].values()), iri)
+        label = (
+            e["pref"].get("nl")
+            or e["pref"].get("")
+            or e["pref"].get("en")
+            or next(iter(e["pref"].values()), iri)
+        )
         kind = next((k for _, k in _KINDS if k in e["kinds"]), "Overig")
         index.append(Entry(iri, label, sorted(n for n in e["names"] if n), kind))
     return Index(index)
@@ -107,7 +135,7 @@ class Index:
                 self.postings.setdefault(word, array("i")).append(k)
             self.by_length.setdefault(len(name), array("i")).append(k)
             for i in range(len(name) - 1):
-                self.pairs.setdefault((name[i:i + 2], len(name)), array("i")).append(k)
+                self.pairs.setdefault((name[i : i + 2], len(name)), array("i")).append(k)
         self.words = sorted(self.postings)
 
     def __iter__(self):
@@ -143,8 +171,17 @@ class Index:
         tiers: list[set[int]] = [set(), set(), set(), set()]
         for k in self.containing(tokens):
             name = self.names[k]
-            tier = 0 if name == query else 1 if name.startswith(query) else \
-                2 if all(any(w.startswith(t) for w in name.split()) for t in tokens) else 3 if query in name else None
+            tier = (
+                0
+                if name == query
+                else 1
+                if name.startswith(query)
+                else 2
+                if all(any(w.startswith(t) for w in name.split()) for t in tokens)
+                else 3
+                if query in name
+                else None
+            )
             if tier is not None:
                 tiers[tier].update(self.owners[k])
         chosen: list[int] = []
@@ -181,7 +218,7 @@ class Index:
         need = {n: math.ceil(0.2 * (q + n) - 1 - 1e-6) for n in lengths}
         found: set[int] = set()
         shared: Counter = Counter()
-        pairs = {query[i:i + 2] for i in range(q - 1)}
+        pairs = {query[i : i + 2] for i in range(q - 1)}
         for n in lengths:
             if need[n] <= 0:
                 found.update(self.by_length[n])
@@ -267,5 +304,7 @@ def grouped(hits: list[Hit]) -> list[dict]:
     groups: dict[str, list[Hit]] = {}
     for hit in hits:
         groups.setdefault(hit.kind, []).append(hit)
-    return [{"kind": k, "hits": [h.__dict__ for h in groups[k]]}
-            for k in sorted(groups, key=lambda k: _KIND_ORDER.index(k) if k in _KIND_ORDER else 99)]
+    return [
+        {"kind": k, "hits": [h.__dict__ for h in groups[k]]}
+        for k in sorted(groups, key=lambda k: _KIND_ORDER.index(k) if k in _KIND_ORDER else 99)
+    ]

@@ -94,6 +94,7 @@ def open_for_reading(path: str | os.PathLike | None = None) -> ox.Store:
 
 # -- the version ---------------------------------------------------------------------
 
+
 def version_or_none(path: str | os.PathLike | None = None) -> str | None:
     """The store's version, or None when VERSION is missing or not a version (torn)."""
     try:
@@ -111,8 +112,10 @@ def read_version(path: str | os.PathLike | None = None) -> str:
         directory = store_path(path)
         if not directory.exists():
             raise StoreMissing(f"no store at {directory}: run `techniekpact build --store {directory}` first")
-        raise StoreMissing(f"the store at {directory} has no readable {VERSION_FILE}: start the service "
-                           f"or run `techniekpact check --repair --store {directory}` to stamp a new one")
+        raise StoreMissing(
+            f"the store at {directory} has no readable {VERSION_FILE}: start the service "
+            f"or run `techniekpact check --repair --store {directory}` to stamp a new one"
+        )
     return version
 
 
@@ -156,10 +159,13 @@ def graph_counts(store: ox.Store) -> dict[str, int]:
     """Triples per named graph, sorted by graph IRI (also what /health reports); the merge the
     service keeps as the default graph (graph/merge.py) is not a graph of its own here."""
     rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    return dict(sorted((row["g"].value, int(row["n"].value)) for row in rows if row["g"].value not in SERVICE_GRAPHS))
+    return dict(
+        sorted((row["g"].value, int(row["n"].value)) for row in rows if row["g"].value not in SERVICE_GRAPHS)
+    )
 
 
 # -- snapshots ---------------------------------------------------------------------------
+
 
 def snapshots_root(directory: Path) -> Path:
     """Where the read-only snapshots of a store live, one per version:
@@ -199,6 +205,7 @@ def make_snapshot(store: ox.Store, directory: Path, version: str) -> Path:
 
 
 # -- builds and the swap -------------------------------------------------------------------
+
 
 def builds_root(target: Path) -> Path:
     target = Path(target)
@@ -282,7 +289,9 @@ def refuse_if_held(target: Path) -> None:
         ox.Store(str(target.resolve()))  # released at once: the handle is not kept
     except OSError as error:
         if is_held(error):
-            raise StoreBusy(f"the store at {target} is open in another process that cannot take over a new "
-                            "store (an Oxigraph server, a `techniekpact query`, an older service); stop it "
-                            "and build again") from None
+            raise StoreBusy(
+                f"the store at {target} is open in another process that cannot take over a new "
+                "store (an Oxigraph server, a `techniekpact query`, an older service); stop it "
+                "and build again"
+            ) from None
         raise

@@ -76,8 +76,10 @@ def parse_iri(value: str, what: str = "iri") -> ox.NamedNode:
         raise BadIRI(f"{what} is empty; give an absolute IRI")
     bad = sorted({c for c in value if c in _NEVER_IN_IRI})
     if bad:
-        raise BadIRI(f"{what} must be an absolute IRI without spaces, control characters or any of "
-                     f"<>\"{{}}|\\^`, got {shown!r} (holds {', '.join(repr(c) for c in bad)})")
+        raise BadIRI(
+            f"{what} must be an absolute IRI without spaces, control characters or any of "
+            f'<>"{{}}|\\^`, got {shown!r} (holds {", ".join(repr(c) for c in bad)})'
+        )
     try:
         node = ox.NamedNode(value)
     except ValueError as error:

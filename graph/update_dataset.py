@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-_TOKEN = re.compile(r'''
+_TOKEN = re.compile(
+    r"""
     (?P<string>'{3}(?:'{0,2}(?:[^'\\]|\\.))*'{3} | "{3}(?:"{0,2}(?:[^"\\]|\\.))*"{3}
               | '(?:[^'\\\n\r]|\\.)*' | "(?:[^"\\\n\r]|\\.)*")
   | (?P<comment>\#[^\n\r]*)
@@ -27,7 +28,9 @@ _TOKEN = re.compile(r'''
   | (?P<word>[A-Za-z_][\w.-]*(?::[\w.:%-]*)? | :[\w.:%-]*)
   | (?P<open>[{(\[])
   | (?P<close>[})\]])
-''', re.VERBOSE | re.DOTALL)
+""",
+    re.VERBOSE | re.DOTALL,
+)
 
 
 class DatasetConflict(ValueError):
@@ -65,8 +68,10 @@ def with_dataset(update: str, using: list[str], using_named: list[str]) -> str:
     if not using and not using_named:
         return update
     if has_own_dataset(update):
-        raise DatasetConflict("using-graph-uri and using-named-graph-uri cannot be combined with an update "
-                              "that has its own USING or WITH (SPARQL 1.1 Protocol, 2.2.3)")
+        raise DatasetConflict(
+            "using-graph-uri and using-named-graph-uri cannot be combined with an update "
+            "that has its own USING or WITH (SPARQL 1.1 Protocol, 2.2.3)"
+        )
     clauses = " ".join([f"USING <{g}>" for g in using] + [f"USING NAMED <{g}>" for g in using_named])
     tokens = list(_top_level_words(update))
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement), in text order
@@ -77,7 +82,7 @@ def with_dataset(update: str, using: list[str], using_named: list[str]) -> str:
         following = tokens[i + 1] if i + 1 < len(tokens) else None
         if previous == "DELETE" and following is not None and following[0] == "{":
             # DELETE WHERE { P }  ->  DELETE { P } USING … WHERE { P }
-            pattern = update[following[1]:following[2]]
+            pattern = update[following[1] : following[2]]
             edits.append((start, end, f"{pattern} {clauses} WHERE"))
         else:
             edits.append((start, start, f"{clauses} "))
@@ -91,8 +96,11 @@ def clear_missing_as_empty(update: str) -> str:
     does not record empty graphs (the protocol's own tests CLEAR a graph that was never made).
     Written as CLEAR SILENT: for CLEAR, a missing graph is the only error SILENT hides."""
     tokens = list(_top_level_words(update))
-    inserts = [end for i, (word, _, end) in enumerate(tokens)
-               if word == "CLEAR" and (i + 1 == len(tokens) or tokens[i + 1][0] != "SILENT")]
+    inserts = [
+        end
+        for i, (word, _, end) in enumerate(tokens)
+        if word == "CLEAR" and (i + 1 == len(tokens) or tokens[i + 1][0] != "SILENT")
+    ]
     for end in reversed(inserts):
         update = update[:end] + " SILENT" + update[end:]
     return update

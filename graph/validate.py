@@ -25,8 +25,13 @@ def validate_store(store, store_version: str | None = None) -> dict:
     data, shapes = data_graph(store), shapes_graph(store)
     loaded = time.perf_counter() - started
     results, seconds = run_pyshacl(data, shapes)
-    return build_report(data, shapes, results, timing={"load_seconds": loaded, "validate_seconds": seconds},
-                        store_version=store_version)
+    return build_report(
+        data,
+        shapes,
+        results,
+        timing={"load_seconds": loaded, "validate_seconds": seconds},
+        store_version=store_version,
+    )
 
 
 def validate_file(store, path: str | Path, store_version: str | None = None) -> dict:
@@ -40,9 +45,15 @@ def validate_file(store, path: str | Path, store_version: str | None = None) -> 
     loaded = time.perf_counter() - started
     results, seconds = run_pyshacl(data, shapes)
     nodes = set(extra.subjects())
-    return build_report(data, shapes, results, timing={"load_seconds": loaded, "validate_seconds": seconds},
-                        store_version=store_version, only_nodes=nodes,
-                        data_file={"path": str(path), "triples": len(extra), "subjects": len(nodes)})
+    return build_report(
+        data,
+        shapes,
+        results,
+        timing={"load_seconds": loaded, "validate_seconds": seconds},
+        store_version=store_version,
+        only_nodes=nodes,
+        data_file={"path": str(path), "triples": len(extra), "subjects": len(nodes)},
+    )
 
 
 def exit_code(report: dict) -> int:

@@ -41,8 +41,9 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["techniekpact.answers"] = Answers(engine, config.prepare_timeout)
     app.extensions["techniekpact.cache"] = ResultCache()
     app.extensions["techniekpact.reports"] = Reports(engine, background=config.prepare_validation)
-    app.extensions["techniekpact.network_views"] = NetworkViews(engine, network.build_data,
-                                                                background=config.prepare_timeout > 0)
+    app.extensions["techniekpact.network_views"] = NetworkViews(
+        engine, network.build_data, background=config.prepare_timeout > 0
+    )
     app.extensions["techniekpact.summaries"] = Summaries(engine, background=config.prepare_timeout > 0)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graph_store.bp)

@@ -36,9 +36,9 @@ __all__ = ["Answers", "Answer", "StillPreparing", "PAGE_SIZE"]
 log = logging.getLogger(__name__)
 
 MAX_ROWS = 1_000_000  # an answer with more rows is refused, not kept (a disk and memory bound)
-MAX_BYTES = 1 << 30   # the answers kept on disk; the least recently used go first
-MAX_ANSWERS = 256     # and at most this many (each keeps its header and labels in memory)
-PAGE_SIZE = 1000      # rows a page, unless the request says otherwise
+MAX_BYTES = 1 << 30  # the answers kept on disk; the least recently used go first
+MAX_ANSWERS = 256  # and at most this many (each keeps its header and labels in memory)
+PAGE_SIZE = 1000  # rows a page, unless the request says otherwise
 
 
 def values_digest(bound: dict) -> str:
@@ -92,7 +92,6 @@ class Answer:
         finally:
             os.close(fd)
 
-
     def rows_at(self, positions) -> bytes:
         """TSV of the rows at these positions, in this order, with the header line: a page of
         a filtered or sorted view."""
@@ -122,10 +121,16 @@ class Answers:
         # Evaluated in the asking request's thread (a query worker bounds it); the builder
         # thread only prepares the default answers of each new version.
         self._kept: Prepared[Answer] = Prepared(
-            engine, "saved query answers", lambda key: f"the answer of {key[1]}",
-            max_kept=MAX_ANSWERS, max_bytes=MAX_BYTES, size=lambda answer: answer.size,
+            engine,
+            "saved query answers",
+            lambda key: f"the answer of {key[1]}",
+            max_kept=MAX_ANSWERS,
+            max_bytes=MAX_BYTES,
+            size=lambda answer: answer.size,
             dropped=lambda answer: answer.path.unlink(missing_ok=True),
-            builder="prepare-answers" if prepare_timeout > 0 else None, inline=True)
+            builder="prepare-answers" if prepare_timeout > 0 else None,
+            inline=True,
+        )
         if prepare_timeout > 0:
             self._kept.warm_up(self._defaults)
 
@@ -146,12 +151,16 @@ class Answers:
             answer = self._kept.get(key, lambda: self._evaluate(key, query, bound, timeout), limit)
         return answer
 
-    def _evaluate(self, key: tuple, query: saved_queries.SavedQuery, bound: dict, timeout: float | None) -> Answer:
+    def _evaluate(
+        self, key: tuple, query: saved_queries.SavedQuery, bound: dict, timeout: float | None
+    ) -> Answer:
         try:
             result = self._engine.query(query.text, substitutions=bound, limit=MAX_ROWS, timeout=timeout)
         except ResultTooLarge:
-            raise ResultTooLarge(f"the answer of {query.name} has more than {MAX_ROWS:,} rows, more than "
-                                 "this service keeps; narrow it down with its parameters") from None
+            raise ResultTooLarge(
+                f"the answer of {query.name} has more than {MAX_ROWS:,} rows, more than "
+                "this service keeps; narrow it down with its parameters"
+            ) from None
         if result.kind != "select":
             raise ValueError(f"{query.name} is not a SELECT query")
         return Answer(self._root / f"{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}.tsv", result.tsv)
@@ -178,8 +187,12 @@ class Answers:
         for query in saved_queries.load_all():
             bound = saved_queries.bind(query, {})
             key = (version, query.name, values_digest(bound))
-            yield key, lambda key=key, query=query, bound=bound: self._with_labels(
-                self._evaluate(key, query, bound, self.prepare_timeout), query)
+            yield (
+                key,
+                lambda key=key, query=query, bound=bound: self._with_labels(
+                    self._evaluate(key, query, bound, self.prepare_timeout), query
+                ),
+            )
 
     def _with_labels(self, answer: Answer, query: saved_queries.SavedQuery) -> Answer:
         """Do the whole-answer work of a first page here, once per version, so that a visitor's
@@ -188,8 +201,9 @@ class Answers:
         and in English."""
         first = Result(SELECT, tsv=answer.slice(0, PAGE_SIZE))
         view = facets.view(answer, {}, None, query.hidden, self._engine)
-        cells = [{"v": row[v]} for row in first.rows for v in first.variables] + \
-                [{"v": value["term"]} for f in view["facets"] for value in f["values"]]
+        cells = [{"v": row[v]} for row in first.rows for v in first.variables] + [
+            {"v": value["term"]} for f in view["facets"] for value in f["values"]
+        ]
         for lang, remembered in (("nl", answer.labels), ("en", answer.labels_en)):
             remember_labels(self._engine, ["v"], cells, remembered, lang)  # one lookup a language
         return answer

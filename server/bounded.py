@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 MAX_OFFSET = 10_000  # an OFFSET skips rows one index step each: bounded, but keep it small
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<space>\s+|\#[^\n\r]*)
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<string>"[^"\\\n\r]*"|'[^'\\\n\r]*')(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*)?(?![\w"'@-])
@@ -33,15 +34,17 @@ _TOKEN = re.compile(r"""
   | (?P<number>[0-9]+)(?![\w.eE])
   | (?P<word>[A-Za-z]+)(?![\w:-])
   | (?P<punct>[{}.*]|\^\^)
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 
 _KEYWORDS = {"prefix", "base", "select", "ask", "where", "limit", "offset"}
 
 
 @dataclass(frozen=True)
 class Pattern:
-    form: str            # "select" or "ask"
-    limit: int | None    # the query's own LIMIT
+    form: str  # "select" or "ask"
+    limit: int | None  # the query's own LIMIT
     offset: int
 
 
@@ -131,7 +134,12 @@ def single_pattern(text: str) -> Pattern | None:
     limit, offset, seen = None, 0, set()
     while i < len(tokens) and form == "select":
         kind = tokens[i][0]
-        if kind not in ("limit", "offset") or kind in seen or i + 1 >= len(tokens) or tokens[i + 1][0] != "number":
+        if (
+            kind not in ("limit", "offset")
+            or kind in seen
+            or i + 1 >= len(tokens)
+            or tokens[i + 1][0] != "number"
+        ):
             return None
         seen.add(kind)
         value = int(tokens[i + 1][1])
@@ -157,7 +165,7 @@ def _term(tokens, i: int) -> tuple[int, str] | None:
     if kind in ("iri", "pname", "var"):
         return i + 1, value
     if kind == "term":
-        if value != "a" and tokens[i + 1:i + 2] == [("punct", "^^")]:  # a typed literal
+        if value != "a" and tokens[i + 1 : i + 2] == [("punct", "^^")]:  # a typed literal
             if i + 2 < len(tokens) and tokens[i + 2][0] in ("iri", "pname"):
                 return i + 3, value
             return None

@@ -55,7 +55,8 @@ def network(store_dir, view, out, iri, depth):
 
 
 main = click.CommandCollection(
-    name="techniekpact", sources=[graph_cli.main, serving],
+    name="techniekpact",
+    sources=[graph_cli.main, serving],
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Techniekpact knowledge graph: build, serve, query, validate, reason, network, check, backup, restore.",
 )

@@ -34,19 +34,19 @@ def _bool(name: str, default: bool) -> bool:
 @dataclass(frozen=True)
 class Config:
     store: str = "var/store"
-    update_token: str | None = None          # updates are refused unless this is set
-    reviewer_token: str | None = None        # may record doublure decisions (and nothing else)
-    query_timeout: float = 5.0               # seconds
-    result_limit: int = 10_000               # rows (SELECT) or triples (CONSTRUCT/DESCRIBE)
-    query_workers: int = 4                   # processes that evaluate user queries
-    prepare_timeout: float = 60.0            # seconds; bounds preparing saved queries' answers, 0: off
-    prepare_validation: bool = True          # make each version's validation report in the background
+    update_token: str | None = None  # updates are refused unless this is set
+    reviewer_token: str | None = None  # may record doublure decisions (and nothing else)
+    query_timeout: float = 5.0  # seconds
+    result_limit: int = 10_000  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE)
+    query_workers: int = 4  # processes that evaluate user queries
+    prepare_timeout: float = 60.0  # seconds; bounds preparing saved queries' answers, 0: off
+    prepare_validation: bool = True  # make each version's validation report in the background
     allowed_services: tuple[str, ...] = field(default_factory=tuple)  # IRI prefixes SERVICE/LOAD may reach
-    sparql_endpoint: str | None = None       # remote mode: query URL of a SPARQL 1.1 server
-    update_endpoint: str | None = None       # its update URL, when it differs
+    sparql_endpoint: str | None = None  # remote mode: query URL of a SPARQL 1.1 server
+    update_endpoint: str | None = None  # its update URL, when it differs
 
     @classmethod
-    def from_env(cls, **overrides) -> "Config":
+    def from_env(cls, **overrides) -> Config:
         config = cls(
             store=os.environ.get("TECHNIEKPACT_STORE") or "var/store",
             update_token=os.environ.get("TECHNIEKPACT_UPDATE_TOKEN") or None,
@@ -56,8 +56,9 @@ class Config:
             query_workers=_int("TECHNIEKPACT_QUERY_WORKERS", 4),
             prepare_timeout=_float("TECHNIEKPACT_PREPARE_TIMEOUT", 60.0),
             prepare_validation=_bool("TECHNIEKPACT_PREPARE_VALIDATION", True),
-            allowed_services=tuple(s.strip() for s in os.environ.get("TECHNIEKPACT_ALLOWED_SERVICES", "").split(",")
-                                   if s.strip()),
+            allowed_services=tuple(
+                s.strip() for s in os.environ.get("TECHNIEKPACT_ALLOWED_SERVICES", "").split(",") if s.strip()
+            ),
             sparql_endpoint=os.environ.get("TECHNIEKPACT_SPARQL_ENDPOINT") or None,
             update_endpoint=os.environ.get("TECHNIEKPACT_UPDATE_ENDPOINT") or None,
         )

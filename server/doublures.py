@@ -46,12 +46,19 @@ from server.representation import CSV, HTML, JSON, choose, engine, fresh
 bp = Blueprint("doublures", __name__)
 
 PER_PAGE = 50
-FOLDED_SHOWN = 200      # merged nodes listed on the page (the JSON has them all)
-MAX_TEXT = 700          # characters of a description shown beside the other
-KIND_NAMES = {"action": ("actie", "action"), "sub-action": ("deelactie", "sub-action"),
-              "measure": ("maatregel 2016", "2016 measure"), "initiative": ("initiatief", "initiative")}
-VERDICT_NAMES = {"same": ("hetzelfde", "same"), "different": ("verschillend", "different"),
-                 "related": ("verwant", "related")}
+FOLDED_SHOWN = 200  # merged nodes listed on the page (the JSON has them all)
+MAX_TEXT = 700  # characters of a description shown beside the other
+KIND_NAMES = {
+    "action": ("actie", "action"),
+    "sub-action": ("deelactie", "sub-action"),
+    "measure": ("maatregel 2016", "2016 measure"),
+    "initiative": ("initiatief", "initiative"),
+}
+VERDICT_NAMES = {
+    "same": ("hetzelfde", "same"),
+    "different": ("verschillend", "different"),
+    "related": ("verwant", "related"),
+}
 
 
 class CandidatesUnavailable(Exception):
@@ -72,9 +79,13 @@ class PreparedCandidates:
         self._engine = engine
         self.on_made = None  # called with the version whose candidates were just made
         self._kept: Prepared[doublures.Candidates] = Prepared(
-            engine, "doublure candidates", lambda key: "the doublure candidates of this store version",
-            doing="being made (at 100× the curated graph that takes tens of seconds)", max_kept=2,
-            builder="prepare-doublures")
+            engine,
+            "doublure candidates",
+            lambda key: "the doublure candidates of this store version",
+            doing="being made (at 100× the curated graph that takes tens of seconds)",
+            max_kept=2,
+            builder="prepare-doublures",
+        )
         if background:
             self._kept.warm_up(lambda version: [((version,), lambda version=version: self._make(version))])
 
@@ -104,8 +115,9 @@ class PreparedCandidates:
         try:
             candidates = prepare(self._engine.reader())  # the snapshot of `version`, never the live store
         except Exception as error:  # told to the requests; made again when asked again
-            raise CandidatesUnavailable(f"the doublure candidates could not be made: "
-                                        f"{type(error).__name__}: {error}") from error
+            raise CandidatesUnavailable(
+                f"the doublure candidates could not be made: {type(error).__name__}: {error}"
+            ) from error
         if self.on_made is not None:
             self.on_made(version, candidates)
         return candidates
@@ -137,8 +149,9 @@ class DecisionBook:
             self._cache = None
             self._copy_to_store(everything, prepared)
 
-    def _copy_to_store(self, everything: dict, prepared: PreparedCandidates,
-                       candidates: doublures.Candidates | None = None) -> None:
+    def _copy_to_store(
+        self, everything: dict, prepared: PreparedCandidates, candidates: doublures.Candidates | None = None
+    ) -> None:
         before = self._engine.version
         triples = b"".join(str(q.triple).encode("utf-8") + b" .\n" for q in dec.to_quads(everything.values()))
         self._engine.replace_graph(dec.DECISIONS_GRAPH, triples)
@@ -150,9 +163,13 @@ class DecisionBook:
         store's decisions graph holds another number of decisions."""
         with self._lock:
             everything = self.all()
-            rows = list(self._engine.store.query(
-                "SELECT (COUNT(?d) AS ?n) WHERE { GRAPH <%s> { ?d a tp:DoublureDecision } }" % dec.DECISIONS_GRAPH,
-                prefixes={"tp": DEF}))
+            rows = list(
+                self._engine.store.query(
+                    "SELECT (COUNT(?d) AS ?n) WHERE { GRAPH <%s> { ?d a tp:DoublureDecision } }"
+                    % dec.DECISIONS_GRAPH,
+                    prefixes={"tp": DEF},
+                )
+            )
             if int(rows[0]["n"].value) != len(everything):
                 self._copy_to_store(everything, prepared, candidates)
 
@@ -192,10 +209,16 @@ def _highlight(text: str, stems: set[str]) -> list[dict]:
     return pieces
 
 
-def _side(record: doublures.Record, labels: dict, shared_stems: set[str], matched_name: str, full: bool) -> dict:
+def _side(
+    record: doublures.Record, labels: dict, shared_stems: set[str], matched_name: str, full: bool
+) -> dict:
     side = {
-        "iri": record.iri, "href": entity_path(record.iri), "name": record.name, "matched_name": matched_name,
-        "kind": record.kind, "kind_name": _name(KIND_NAMES[record.kind]),
+        "iri": record.iri,
+        "href": entity_path(record.iri),
+        "name": record.name,
+        "matched_name": matched_name,
+        "kind": record.kind,
+        "kind_name": _name(KIND_NAMES[record.kind]),
         "plans": sorted(labels.get(p, p) for p in record.plans),
         "landsdelen": sorted(labels.get(a, a) for a in record.landsdelen),
         "areas": sorted(labels.get(a, a) for a in record.areas),
@@ -213,20 +236,32 @@ def candidate_view(c: doublures.Candidate, found: doublures.Candidates, full: bo
     a, b = found.records[c.a], found.records[c.b]
     words_a, words_b = surface_words(a.text), surface_words(b.text)
     return {
-        "a": _side(a, labels, shared, e["names"][0], full), "b": _side(b, labels, shared, e["names"][1], full),
-        "score": c.score, "name": e["name"], "words": e["words"],
-        "shared_words": sorted({w for s in e["shared_words"] for w in words_a.get(s, set()) | words_b.get(s, set())})[:15],
-        "parties": [{"iri": p, "text": labels.get(p, p), "href": entity_path(p), "owner": p in e["owners"]}
-                    for p in e["parties"]],
+        "a": _side(a, labels, shared, e["names"][0], full),
+        "b": _side(b, labels, shared, e["names"][1], full),
+        "score": c.score,
+        "name": e["name"],
+        "words": e["words"],
+        "shared_words": sorted(
+            {w for s in e["shared_words"] for w in words_a.get(s, set()) | words_b.get(s, set())}
+        )[:15],
+        "parties": [
+            {"iri": p, "text": labels.get(p, p), "href": entity_path(p), "owner": p in e["owners"]}
+            for p in e["parties"]
+        ],
         "goals": [{"iri": g, "text": labels.get(g, g), "href": entity_path(g)} for g in e["goals"]],
         "targets": [{"iri": g, "text": labels.get(g, g), "href": entity_path(g)} for g in e["targets"]],
         "areas": [labels.get(x, x) for x in e["areas"]],
-        "period": e["period"], "links": e["links"], "same_plan": e["same_plan"], "siblings": e["siblings"],
+        "period": e["period"],
+        "links": e["links"],
+        "same_plan": e["same_plan"],
+        "siblings": e["siblings"],
     }
 
 
 def _filters() -> dict:
-    filters = {k: (request.args.get(k) or "").strip() or None for k in ("landsdeel", "plan", "kind", "status")}
+    filters = {
+        k: (request.args.get(k) or "").strip() or None for k in ("landsdeel", "plan", "kind", "status")
+    }
     for key in ("landsdeel", "plan"):
         if filters[key]:
             try:
@@ -253,6 +288,7 @@ def select(found: doublures.Candidates, decided: dict, filters: dict) -> list[do
         if filters["landsdeel"] and filters["landsdeel"] not in a.landsdelen | b.landsdelen:
             return False
         return not filters["plan"] or filters["plan"] in a.plans | b.plans
+
     return [c for c in found.ranked if keep(c)]
 
 
@@ -260,18 +296,29 @@ def _options(found: doublures.Candidates) -> dict:
     labels = found.labels
     landsdelen = {x for r in found.records.values() for x in r.landsdelen}
     plans = {x for r in found.records.values() for x in r.plans}
-    return {"landsdelen": sorted(({"iri": x, "text": labels.get(x, x)} for x in landsdelen), key=lambda o: o["text"]),
-            "plans": sorted(({"iri": x, "text": labels.get(x, x)} for x in plans), key=lambda o: o["text"]),
-            "kinds": [{"value": k, "text": _name(KIND_NAMES[k])} for k in doublures.KINDS]}
+    return {
+        "landsdelen": sorted(
+            ({"iri": x, "text": labels.get(x, x)} for x in landsdelen), key=lambda o: o["text"]
+        ),
+        "plans": sorted(({"iri": x, "text": labels.get(x, x)} for x in plans), key=lambda o: o["text"]),
+        "kinds": [{"value": k, "text": _name(KIND_NAMES[k])} for k in doublures.KINDS],
+    }
 
 
 def folded(found: doublures.Candidates) -> list[dict]:
     """Items the curators made one node of although the documents list them more than once: a
     doublure already resolved, which a coordinator should still know of."""
     rows = [r for r in found.records.values() if len(r.documents) > 1]
-    return [{"iri": r.iri, "href": entity_path(r.iri), "name": r.name, "kind_name": _name(KIND_NAMES[r.kind]),
-             "documents": sorted(found.labels.get(d, d) for d in r.documents)}
-            for r in sorted(rows, key=lambda r: (-len(r.documents), r.name))]
+    return [
+        {
+            "iri": r.iri,
+            "href": entity_path(r.iri),
+            "name": r.name,
+            "kind_name": _name(KIND_NAMES[r.kind]),
+            "documents": sorted(found.labels.get(d, d) for d in r.documents),
+        }
+        for r in sorted(rows, key=lambda r: (-len(r.documents), r.name))
+    ]
 
 
 def _per_version(found: doublures.Candidates, name: str, make):
@@ -287,70 +334,142 @@ def _per_version(found: doublures.Candidates, name: str, make):
 @bp.route("/doublures")
 @bp.route("/doublures.<suffix>")
 def index(suffix=None):
-    fmt = choose({"html": HTML, "json": JSON, "csv": CSV}, suffix=suffix, suffixes={"json": "json", "csv": "csv"},
-                 what="the doublures")
+    fmt = choose(
+        {"html": HTML, "json": JSON, "csv": CSV},
+        suffix=suffix,
+        suffixes={"json": "json", "csv": "csv"},
+        what="the doublures",
+    )
     filters = _filters()
     page = positive_arg("page", 1, 100_000) if fmt == "html" else 1
     # Decisions change the store's version, and the file beside it is the record: both name the answer.
-    fresh(engine().version, _book().stamp(), "doublures", fmt, sorted(filters.items()), page,
-          request.args.get("done"))
+    fresh(
+        engine().version,
+        _book().stamp(),
+        "doublures",
+        fmt,
+        sorted(filters.items()),
+        page,
+        request.args.get("done"),
+    )
     found = _prepared().get(engine().config.query_timeout)
     decided = _book().all()
     selected = select(found, decided, filters)
     if fmt == "csv":
-        return Response(_csv(selected, found), headers={"Content-Type": CSV,
-                        "Content-Disposition": "attachment; filename=doublures.csv"})
+        return Response(
+            _csv(selected, found),
+            headers={"Content-Type": CSV, "Content-Disposition": "attachment; filename=doublures.csv"},
+        )
     if fmt == "json":
-        return jsonify({"filters": filters, "count": len(selected),
-                        "candidates": [{"a": c.a, "b": c.b, "score": c.score, "evidence": c.evidence}
-                                       for c in selected],
-                        "decisions": [d.__dict__ for d in decided.values()],
-                        "merged": _per_version(found, "folded", folded)})
+        return jsonify(
+            {
+                "filters": filters,
+                "count": len(selected),
+                "candidates": [
+                    {"a": c.a, "b": c.b, "score": c.score, "evidence": c.evidence} for c in selected
+                ],
+                "decisions": [d.__dict__ for d in decided.values()],
+                "merged": _per_version(found, "folded", folded),
+            }
+        )
     pages = max(1, -(-len(selected) // PER_PAGE))
     if page > pages:
         abort(404, t(f"er zijn {pages} pagina's kandidaten", f"there are {pages} pages of candidates"))
     first = (page - 1) * PER_PAGE
-    shown = [{**candidate_view(c, found), "decision": decided.get(c.key)} for c in selected[first:first + PER_PAGE]]
+    shown = [
+        {**candidate_view(c, found), "decision": decided.get(c.key)}
+        for c in selected[first : first + PER_PAGE]
+    ]
     kept = {k: v for k, v in filters.items() if v and not (k == "status" and v == "open")}
-    return render_template("doublures.html", candidates=shown, count=len(selected), total=len(found.ranked),
-                           decided=len(decided), filters=filters, kept=kept,
-                           options=_per_version(found, "options", _options),
-                           page=page, pages=pages, first=first + 1, folded=_per_version(found, "folded", folded),
-                           folded_shown=FOLDED_SHOWN,
-                           verdicts=[{"value": v, "text": _name(n)} for v, n in VERDICT_NAMES.items()],
-                           decisions_allowed=bool(engine().config.update_token or engine().config.reviewer_token),
-                           done=request.args.get("done"))
+    return render_template(
+        "doublures.html",
+        candidates=shown,
+        count=len(selected),
+        total=len(found.ranked),
+        decided=len(decided),
+        filters=filters,
+        kept=kept,
+        options=_per_version(found, "options", _options),
+        page=page,
+        pages=pages,
+        first=first + 1,
+        folded=_per_version(found, "folded", folded),
+        folded_shown=FOLDED_SHOWN,
+        verdicts=[{"value": v, "text": _name(n)} for v, n in VERDICT_NAMES.items()],
+        decisions_allowed=bool(engine().config.update_token or engine().config.reviewer_token),
+        done=request.args.get("done"),
+    )
 
 
 def _csv(selected, found) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["a", "a_name", "a_kind", "b", "b_name", "b_kind", "score", "name_similarity",
-                     "matched_name_a", "matched_name_b", "word_similarity", "shared_words", "shared_parties",
-                     "shared_goals", "same_area", "period_overlap", "stated_links"])
+    writer.writerow(
+        [
+            "a",
+            "a_name",
+            "a_kind",
+            "b",
+            "b_name",
+            "b_kind",
+            "score",
+            "name_similarity",
+            "matched_name_a",
+            "matched_name_b",
+            "word_similarity",
+            "shared_words",
+            "shared_parties",
+            "shared_goals",
+            "same_area",
+            "period_overlap",
+            "stated_links",
+        ]
+    )
     for c in selected:
         e, a, b = c.evidence, found.records[c.a], found.records[c.b]
-        writer.writerow([c.a, a.name, a.kind, c.b, b.name, b.kind, c.score, e["name"], e["names"][0], e["names"][1],
-                         e["words"], " ".join(e["shared_words"]),
-                         "; ".join(found.labels.get(p, p) for p in e["parties"]),
-                         "; ".join(found.labels.get(g, g) for g in e["goals"]),
-                         "; ".join(found.labels.get(x, x) for x in e["areas"]),
-                         "" if e["period"] is None else e["period"], " ".join(e["links"])])
+        writer.writerow(
+            [
+                c.a,
+                a.name,
+                a.kind,
+                c.b,
+                b.name,
+                b.kind,
+                c.score,
+                e["name"],
+                e["names"][0],
+                e["names"][1],
+                e["words"],
+                " ".join(e["shared_words"]),
+                "; ".join(found.labels.get(p, p) for p in e["parties"]),
+                "; ".join(found.labels.get(g, g) for g in e["goals"]),
+                "; ".join(found.labels.get(x, x) for x in e["areas"]),
+                "" if e["period"] is None else e["period"],
+                " ".join(e["links"]),
+            ]
+        )
     return out.getvalue()
 
 
 def authorise(given: str) -> str:
     """The role of a valid token: 'update' or 'reviewer'. Constant-time comparison of each."""
     config = engine().config
-    tokens = [(role, token) for role, token in (("update", config.update_token), ("reviewer", config.reviewer_token))
-              if token]
+    tokens = [
+        (role, token)
+        for role, token in (("update", config.update_token), ("reviewer", config.reviewer_token))
+        if token
+    ]
     if not tokens:
-        raise UpdatesDisabled("decisions are disabled on this service (set TECHNIEKPACT_REVIEWER_TOKEN "
-                              "or TECHNIEKPACT_UPDATE_TOKEN)")
+        raise UpdatesDisabled(
+            "decisions are disabled on this service (set TECHNIEKPACT_REVIEWER_TOKEN "
+            "or TECHNIEKPACT_UPDATE_TOKEN)"
+        )
     given_bytes = given.encode("utf-8", "replace")  # a lone surrogate is no token, and no 500
     matches = [role for role, token in tokens if hmac.compare_digest(given_bytes, token.encode("utf-8"))]
     if not given or not matches:
-        raise PermissionError(t("een geldig token is nodig om te beslissen", "a valid token is needed to decide"))
+        raise PermissionError(
+            t("een geldig token is nodig om te beslissen", "a valid token is needed to decide")
+        )
     return matches[0]
 
 
@@ -395,7 +514,9 @@ def decisions_download(suffix):
     found = _book().all().values()
     if fmt == "json":
         return jsonify([d.__dict__ for d in found])
-    return Response((dec.to_trig if fmt == "trig" else dec.to_turtle)(found), headers={"Content-Type": media[fmt]})
+    return Response(
+        (dec.to_trig if fmt == "trig" else dec.to_turtle)(found), headers={"Content-Type": media[fmt]}
+    )
 
 
 @bp.route("/doublures/same.ttl")
@@ -404,7 +525,9 @@ def same_links():
     if kind not in dec.EXPORTS:
         abort(400, f"as must be one of {', '.join(dec.EXPORTS)}")
     fresh(_book().stamp(), "same", kind)
-    return Response(dec.links(_book().all().values(), kind), headers={"Content-Type": "text/turtle; charset=utf-8"})
+    return Response(
+        dec.links(_book().all().values(), kind), headers={"Content-Type": "text/turtle; charset=utf-8"}
+    )
 
 
 def for_entity(iri: str) -> dict:
@@ -425,19 +548,36 @@ def for_entity(iri: str) -> dict:
         view = candidate_view(c, found, full=False)
         here, other = (view["a"], view["b"]) if c.a == iri else (view["b"], view["a"])
         decision = decided.get(c.key)
-        rows.append({**view, "here": here, "other": other, "decision": decision,
-                     "decision_text": _name(VERDICT_NAMES[decision.verdict]) if decision else None})
+        rows.append(
+            {
+                **view,
+                "here": here,
+                "other": other,
+                "decision": decision,
+                "decision_text": _name(VERDICT_NAMES[decision.verdict]) if decision else None,
+            }
+        )
     record = found.records[iri]
-    return {"doublures": rows, "doublures_ready": True,
-            "listed_in": sorted(found.labels.get(d, d) for d in record.documents) if len(record.documents) > 1 else []}
+    return {
+        "doublures": rows,
+        "doublures_ready": True,
+        "listed_in": sorted(found.labels.get(d, d) for d in record.documents)
+        if len(record.documents) > 1
+        else [],
+    }
 
 
 def register(app) -> None:
     from server.errors import respond
-    app.register_error_handler(CandidatesUnavailable, lambda e: respond(503, "Doublure candidates not available", str(e)))
+
+    app.register_error_handler(
+        CandidatesUnavailable, lambda e: respond(503, "Doublure candidates not available", str(e))
+    )
     engine = app.extensions["techniekpact.engine"]
     config = app.config["TECHNIEKPACT"]
-    prepared = app.extensions["techniekpact.doublures"] = PreparedCandidates(engine, background=config.prepare_timeout > 0)
+    prepared = app.extensions["techniekpact.doublures"] = PreparedCandidates(
+        engine, background=config.prepare_timeout > 0
+    )
     book = app.extensions["techniekpact.decisions"] = DecisionBook(engine)
     prepared.on_made = lambda version, candidates: book.sync(prepared, candidates)
     app.register_blueprint(bp)

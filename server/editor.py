@@ -44,9 +44,15 @@ def saved_query_link(name: str, parameters: list[dict] | None = None) -> str:
 
 
 def examples(lang: str) -> list[dict]:
-    return [{"name": q.name, "title": q.label(lang), "text": with_parameters(q),
-             "parameters": [p.name for p in q.params]}
-            for q in saved_queries.load_all()]
+    return [
+        {
+            "name": q.name,
+            "title": q.label(lang),
+            "text": with_parameters(q),
+            "parameters": [p.name for p in q.params],
+        }
+        for q in saved_queries.load_all()
+    ]
 
 
 def render(query: str | None = None) -> Response:

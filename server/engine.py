@@ -83,7 +83,8 @@ class UpdateFailed(ValueError):
 class Result:
     """An evaluated query. SELECT results travel as TSV and graphs as N-Triples (Oxigraph's
     own serialisations); rows and triples are parsed from them only when a view needs them."""
-    kind: str                        # 'select' | 'ask' | 'graph'
+
+    kind: str  # 'select' | 'ask' | 'graph'
     tsv: bytes | None = None
     boolean: bool | None = None
     ntriples: bytes | None = None
@@ -111,8 +112,10 @@ class Result:
     def serialize(self, fmt: str) -> bytes:
         if self.kind == "ask":
             # A QueryBoolean cannot be constructed, only parsed: go through SPARQL JSON.
-            parsed = ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if self.boolean else b"false"),
-                                            format=ox.QueryResultsFormat.JSON)
+            parsed = ox.parse_query_results(
+                b'{"head":{},"boolean":%s}' % (b"true" if self.boolean else b"false"),
+                format=ox.QueryResultsFormat.JSON,
+            )
             return parsed.serialize(format=q.RESULT_FORMATS[fmt])
         if self.kind == "graph":
             if fmt == "ntriples" and self.ntriples is not None:
@@ -156,7 +159,9 @@ class Engine:
         self.versions = VersionWatch()  # tells the work prepared per version of every new one
         self._graphs: tuple[str, list[str] | None] | None = None
         if config.sparql_endpoint:
-            self._store = RemoteStore(config.sparql_endpoint, config.update_endpoint, timeout=config.query_timeout)
+            self._store = RemoteStore(
+                config.sparql_endpoint, config.update_endpoint, timeout=config.query_timeout
+            )
             self._version = None
             self._pool = None
         else:
@@ -176,14 +181,25 @@ class Engine:
             # 0 workers: evaluate in the request thread (faster for tiny queries, but a query
             # past the time limit cannot be stopped). For trusted, single-user set-ups.
             # Workers get no network (server/sandbox.py) unless SERVICE/LOAD may reach some hosts.
-            self._pool = (WorkerPool(config.query_workers, PREFIXES, sandbox=not config.allowed_services)
-                          if config.query_workers else None)
+            self._pool = (
+                WorkerPool(config.query_workers, PREFIXES, sandbox=not config.allowed_services)
+                if config.query_workers
+                else None
+            )
         self.versions.follow(lambda: self.version)
 
     # -- queries ---------------------------------------------------------------------
-    def query(self, sparql: str, *, substitutions: dict | None = None,
-              default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-              limit: int | None = None, timeout: float | None = None, base_iri: str | None = None) -> Result:
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: dict | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        limit: int | None = None,
+        timeout: float | None = None,
+        base_iri: str | None = None,
+    ) -> Result:
         """Evaluate within the time and size bounds (by default the configured ones; a remote
         store is bounded by its HTTP timeout, the configured one). Raises SyntaxError,
         QueryTimeout, ResultTooLarge, RemoteAccessRefused, RequestTooComplex or RemoteUnavailable."""
@@ -198,14 +214,22 @@ class Engine:
             if self.remote:
                 return self._query_remote(sparql, default_graphs, named_graphs, limit, base_iri)
         _ = self.version  # notices a rebuilt store before the query runs
-        request = {"query": sparql, "default_graphs": default_graphs, "allowed": allowed,
-                   "named_graphs": named_graphs, "limit": limit, "snapshot": self._snapshot,
-                   "base_iri": base_iri, "graphs": self.dataset_graphs}
+        request = {
+            "query": sparql,
+            "default_graphs": default_graphs,
+            "allowed": allowed,
+            "named_graphs": named_graphs,
+            "limit": limit,
+            "snapshot": self._snapshot,
+            "base_iri": base_iri,
+            "graphs": self.dataset_graphs,
+        }
         if self._pool is None:
             answer = self._in_worker(lambda: evaluate(self.store, request, PREFIXES), timeout, limit)
         else:
-            answer = self._in_worker(lambda: self._bounded_here(request) or self._pool.run(request, timeout),
-                                     timeout, limit)
+            answer = self._in_worker(
+                lambda: self._bounded_here(request) or self._pool.run(request, timeout), timeout, limit
+            )
         if answer.kind == SELECT:
             return Result(SELECT, tsv=answer.payload)
         if answer.kind == GRAPH:
@@ -250,12 +274,20 @@ class Engine:
             raise
 
     def _too_large(self, limit: int) -> ResultTooLarge:
-        return ResultTooLarge(f"the result has more than {limit} rows or triples, the limit of this endpoint; "
-                              "add LIMIT (and OFFSET to page through it)")
+        return ResultTooLarge(
+            f"the result has more than {limit} rows or triples, the limit of this endpoint; "
+            "add LIMIT (and OFFSET to page through it)"
+        )
 
     def _query_remote(self, sparql, default_graphs, named_graphs, limit, base_iri=None) -> Result:
-        result = q.execute(self.store, sparql, default_graphs=default_graphs, named_graphs=named_graphs,
-                           base_iri=base_iri, graphs=self.dataset_graphs)
+        result = q.execute(
+            self.store,
+            sparql,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            base_iri=base_iri,
+            graphs=self.dataset_graphs,
+        )
         kind = q.result_kind(result)
         if kind == "ask":
             return Result("ask", boolean=bool(result))
@@ -272,7 +304,9 @@ class Engine:
     def authorise(self, authorization: str | None) -> None:
         token = self.config.update_token
         if not token:
-            raise UpdatesDisabled("updates are disabled on this endpoint (no TECHNIEKPACT_UPDATE_TOKEN is set)")
+            raise UpdatesDisabled(
+                "updates are disabled on this endpoint (no TECHNIEKPACT_UPDATE_TOKEN is set)"
+            )
         scheme, _, given = (authorization or "").strip().partition(" ")
         # RFC 7235: the scheme is case-insensitive; the token is compared in constant time.
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
@@ -287,10 +321,17 @@ class Engine:
         if self._pool is None or self.remote:
             guard.check_remote_access(sparql, "update", self.config.allowed_services, PREFIXES)
         else:
-            request = {"check_update": sparql, "allowed": self.config.allowed_services, "base_iri": base_iri,
-                       "graphs": [g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)],
-                       "snapshot": self.snapshot, "limit": 0}
-            self._in_worker(lambda: self._pool.run(request, self.config.query_timeout), self.config.query_timeout, 0)
+            request = {
+                "check_update": sparql,
+                "allowed": self.config.allowed_services,
+                "base_iri": base_iri,
+                "graphs": [g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)],
+                "snapshot": self.snapshot,
+                "limit": 0,
+            }
+            self._in_worker(
+                lambda: self._pool.run(request, self.config.query_timeout), self.config.query_timeout, 0
+            )
         with self._writing():
             try:
                 self.store.update(self._maintaining(sparql, base_iri), prefixes=PREFIXES, base_iri=base_iri)
@@ -305,12 +346,18 @@ class Engine:
         parts = [] if append else [f"DROP SILENT {target}"]
         if quads_ntriples is not None:
             body = quads_ntriples.decode()
-            parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}" if graph else f"INSERT DATA {{ {body} }}")
+            parts.append(
+                f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}" if graph else f"INSERT DATA {{ {body} }}"
+            )
         with self._writing():
             touched = {graph} if graph else set()
-            self.store.update(merge.maintaining(" ;\n".join(parts), touched, own_default_graph=not self.remote,
-                                                adds_only=append)
-                              if self.dataset_graphs is not None else " ;\n".join(parts))
+            self.store.update(
+                merge.maintaining(
+                    " ;\n".join(parts), touched, own_default_graph=not self.remote, adds_only=append
+                )
+                if self.dataset_graphs is not None
+                else " ;\n".join(parts)
+            )
             self._bump()
 
     def _maintaining(self, sparql: str, base_iri: str | None) -> str:
@@ -424,8 +471,9 @@ class Engine:
     def labels(self, iris, lang: str = "nl") -> dict[str, str]:
         """The best label per IRI (graph/labels.py), looked up by query workers, within the
         time limit. IRIs without a label are left out."""
-        return best_labels((row for query in label_queries(iris) for row in self.query(query, limit=100_000).rows),
-                           lang)
+        return best_labels(
+            (row for query in label_queries(iris) for row in self.query(query, limit=100_000).rows), lang
+        )
 
     # -- whole graphs and the whole dataset, streamed from the snapshot ----------------
     def reader(self):
@@ -441,12 +489,20 @@ class Engine:
         once). Only formats whose documents may be concatenated (`streams`) are streamed."""
         reader = self.reader()
         if graph is True and not fmt.supports_datasets:
-            statements = iter(reader.query("CONSTRUCT WHERE { ?s ?p ?o }",
-                                           **merge.query_dataset("", None, None, self.dataset_graphs)))
+            statements = iter(
+                reader.query(
+                    "CONSTRUCT WHERE { ?s ?p ?o }", **merge.query_dataset("", None, None, self.dataset_graphs)
+                )
+            )
         elif graph is True:
-            statements = (quad for quad in reader.quads_for_pattern(None, None, None, None)
-                          if not (isinstance(quad.graph_name, ox.NamedNode)
-                                  and quad.graph_name.value in merge.SERVICE_GRAPHS))
+            statements = (
+                quad
+                for quad in reader.quads_for_pattern(None, None, None, None)
+                if not (
+                    isinstance(quad.graph_name, ox.NamedNode)
+                    and quad.graph_name.value in merge.SERVICE_GRAPHS
+                )
+            )
         else:
             node = ox.NamedNode(graph) if graph else ox.DefaultGraph()
             quads = reader.quads_for_pattern(None, None, None, node)
@@ -455,6 +511,7 @@ class Engine:
         def chunks():
             while batch := list(islice(statements, STREAM_CHUNK)):
                 yield ox.serialize(batch, format=fmt) or b""
+
         return chunks()
 
     @staticmethod
@@ -466,10 +523,14 @@ class Engine:
         do not stream (RDF/XML, JSON-LD): read from the snapshot, at most the result limit."""
         limit = self.config.result_limit
         node = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-        triples = [quad.triple for quad in islice(self.reader().quads_for_pattern(None, None, None, node), limit + 1)]
+        triples = [
+            quad.triple for quad in islice(self.reader().quads_for_pattern(None, None, None, node), limit + 1)
+        ]
         if len(triples) > limit:
-            raise ResultTooLarge(f"the graph has more than {limit} triples, the limit of this endpoint for RDF/XML "
-                                 "and JSON-LD; ask for Turtle or N-Triples, which are streamed")
+            raise ResultTooLarge(
+                f"the graph has more than {limit} triples, the limit of this endpoint for RDF/XML "
+                "and JSON-LD; ask for Turtle or N-Triples, which are streamed"
+            )
         return Result(GRAPH, given_triples=triples)
 
     def close(self) -> None:

@@ -27,16 +27,40 @@ RDF_TYPE = PREFIXES["rdf"] + "type"
 TIME = PREFIXES["time"]
 
 # Properties shown first, in this order; the rest follow alphabetically.
-ORDER = [SKOS + "prefLabel", SKOS + "altLabel", RDF_TYPE, DEF + "number", DCT + "description",
-         DEF + "partOfPlan", DEF + "serves", DEF + "subActionOf", DEF + "subgoalOf", DEF + "actionLine",
-         DEF + "owner", DEF + "involves", DEF + "involvesGroup", DEF + "timeline", DEF + "milestone",
-         DEF + "scope", DEF + "within", DEF + "stateOfAffairs", DEF + "hasTarget", DEF + "budget",
-         DEF + "mentions", DEF + "contributesTo", DEF + "continuedUnder", SKOS + "scopeNote",
-         DEF + "signedBy", DEF + "steeredBy", DEF + "runBy", DCT + "source"]
+ORDER = [
+    SKOS + "prefLabel",
+    SKOS + "altLabel",
+    RDF_TYPE,
+    DEF + "number",
+    DCT + "description",
+    DEF + "partOfPlan",
+    DEF + "serves",
+    DEF + "subActionOf",
+    DEF + "subgoalOf",
+    DEF + "actionLine",
+    DEF + "owner",
+    DEF + "involves",
+    DEF + "involvesGroup",
+    DEF + "timeline",
+    DEF + "milestone",
+    DEF + "scope",
+    DEF + "within",
+    DEF + "stateOfAffairs",
+    DEF + "hasTarget",
+    DEF + "budget",
+    DEF + "mentions",
+    DEF + "contributesTo",
+    DEF + "continuedUnder",
+    SKOS + "scopeNote",
+    DEF + "signedBy",
+    DEF + "steeredBy",
+    DEF + "runBy",
+    DCT + "source",
+]
 
 
 def _graph_name(graph: str) -> str:
-    return graph[len(GRAPH):] if graph.startswith(GRAPH) else graph
+    return graph[len(GRAPH) :] if graph.startswith(GRAPH) else graph
 
 
 def _value_text(store, node, names) -> str:
@@ -50,21 +74,30 @@ def _value_text(store, node, names) -> str:
         elif p != RDF_TYPE:
             parts[compact(p).split(":", 1)[-1]] = names.get(o.value) or o.value
     if "hasBeginning" in parts or "hasEnd" in parts:
-        return f"{parts.pop('hasBeginning', '…')} – {parts.pop('hasEnd', '…')}" + \
-            (" (" + ", ".join(f"{k}: {v}" for k, v in parts.items()) + ")" if parts else "")
+        return f"{parts.pop('hasBeginning', '…')} – {parts.pop('hasEnd', '…')}" + (
+            " (" + ", ".join(f"{k}: {v}" for k, v in parts.items()) + ")" if parts else ""
+        )
     return ", ".join(f"{k}: {v}" for k, v in sorted(parts.items()))
 
 
 # Names for the standard vocabularies' properties, which the ontology does not label.
-PROPERTY_NAMES = {SKOS + "prefLabel": ("naam", "name"), SKOS + "altLabel": ("andere naam", "other name"),
-                  RDF_TYPE: ("soort", "kind"), DCT + "description": ("beschrijving", "description"),
-                  DCT + "source": ("bron", "source"), DCT + "isPartOf": ("deel van", "part of"),
-                  SKOS + "scopeNote": ("toelichting", "note"), DCT + "title": ("titel", "title"),
-                  SKOS + "editorialNote": ("redactionele noot", "editorial note")}
+PROPERTY_NAMES = {
+    SKOS + "prefLabel": ("naam", "name"),
+    SKOS + "altLabel": ("andere naam", "other name"),
+    RDF_TYPE: ("soort", "kind"),
+    DCT + "description": ("beschrijving", "description"),
+    DCT + "source": ("bron", "source"),
+    DCT + "isPartOf": ("deel van", "part of"),
+    SKOS + "scopeNote": ("toelichting", "note"),
+    DCT + "title": ("titel", "title"),
+    SKOS + "editorialNote": ("redactionele noot", "editorial note"),
+}
 # What a coordinator looks for first on an action: the witte vlekken of the validation shapes.
-EXPECTED = [(DEF + "owner", ("eigenaar (initiatiefnemer)", "owner (initiator)")),
-            (DEF + "timeline", ("looptijd", "timeline")),
-            (DEF + "scope", ("landsdeel of landelijk (reikwijdte)", "landsdeel or national (scope)"))]
+EXPECTED = [
+    (DEF + "owner", ("eigenaar (initiatiefnemer)", "owner (initiator)")),
+    (DEF + "timeline", ("looptijd", "timeline")),
+    (DEF + "scope", ("landsdeel of landelijk (reikwijdte)", "landsdeel or national (scope)")),
+]
 
 
 # Everything an entity page reads, as quads (?s ?p ?o in graph ?g), in one query that a query
@@ -97,9 +130,13 @@ def entity_data(iri: str, lang: str = "nl") -> dict | None:
     incoming = list(merge.quads(store, None, None, subject))
     if not out and not incoming:
         return None
-    iris = {iri} | {q.predicate.value for q in out + incoming} | {q.subject.value for q in incoming if isinstance(q.subject, ox.NamedNode)} | \
-           {q.object.value for q in out if isinstance(q.object, ox.NamedNode)} | \
-           {q.graph_name.value for q in out if isinstance(q.graph_name, ox.NamedNode)}
+    iris = (
+        {iri}
+        | {q.predicate.value for q in out + incoming}
+        | {q.subject.value for q in incoming if isinstance(q.subject, ox.NamedNode)}
+        | {q.object.value for q in out if isinstance(q.object, ox.NamedNode)}
+        | {q.graph_name.value for q in out if isinstance(q.graph_name, ox.NamedNode)}
+    )
     names = engine().labels(iris, lang)
     en = lang == "en"
     names.update({p: pair[en] for p, pair in PROPERTY_NAMES.items()})
@@ -115,46 +152,85 @@ def entity_data(iri: str, lang: str = "nl") -> dict | None:
         value["graph"] = _graph_name(graph)
         value["inferred"] = graph == INFERRED_GRAPH
         value["technical"] = graph in (INFERRED_GRAPH, DERIVED_GRAPH)
-        if not any(v.get("text") == value.get("text") and v["inferred"] == value["inferred"] for v in entry["values"]):
+        if not any(
+            v.get("text") == value.get("text") and v["inferred"] == value["inferred"] for v in entry["values"]
+        ):
             entry["values"].append(value)
-    ordered = sorted(properties.values(), key=lambda e: (ORDER.index(e["iri"]) if e["iri"] in ORDER else len(ORDER),
-                                                         e["label"]))
+    ordered = sorted(
+        properties.values(),
+        key=lambda e: (ORDER.index(e["iri"]) if e["iri"] in ORDER else len(ORDER), e["label"]),
+    )
     # Statements the build computed (name keys, inferred types) are folded away on the page.
     stated = [{**e, "values": [v for v in e["values"] if not v["technical"]]} for e in ordered]
     technical = [{**e, "values": [v for v in e["values"] if v["technical"]]} for e in ordered]
     is_action = any(q.predicate.value == RDF_TYPE and q.object.value == DEF + "Action" for q in out)
-    missing = [{"iri": p, "label": pair[en]} for p, pair in EXPECTED
-               if is_action and p not in properties]
-    incoming_rows = sorted({(names.get(q.predicate.value) or compact(q.predicate.value), q.subject.value)
-                            for q in incoming if isinstance(q.subject, ox.NamedNode)
-                            and not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == INFERRED_GRAPH)})
-    kinds = sorted({names.get(q.object.value) or compact(q.object.value) for q in out
-                    if q.predicate.value == RDF_TYPE and isinstance(q.graph_name, ox.NamedNode)
-                    and q.graph_name.value != INFERRED_GRAPH})
+    missing = [{"iri": p, "label": pair[en]} for p, pair in EXPECTED if is_action and p not in properties]
+    incoming_rows = sorted(
+        {
+            (names.get(q.predicate.value) or compact(q.predicate.value), q.subject.value)
+            for q in incoming
+            if isinstance(q.subject, ox.NamedNode)
+            and not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == INFERRED_GRAPH)
+        }
+    )
+    kinds = sorted(
+        {
+            names.get(q.object.value) or compact(q.object.value)
+            for q in out
+            if q.predicate.value == RDF_TYPE
+            and isinstance(q.graph_name, ox.NamedNode)
+            and q.graph_name.value != INFERRED_GRAPH
+        }
+    )
     sources = sorted({q.object.value for q in out if q.predicate.value == DCT + "source"})
     source_docs = _documents(store, sources, names)
     return {
-        "iri": iri, "label": names.get(iri) or compact(iri), "kinds": kinds,
-        "labels": {q.object.language or "": q.object.value for q in out if q.predicate.value == SKOS + "prefLabel"},
-        "description": {q.object.language or "": q.object.value for q in out if q.predicate.value == DCT + "description"},
+        "iri": iri,
+        "label": names.get(iri) or compact(iri),
+        "kinds": kinds,
+        "labels": {
+            q.object.language or "": q.object.value for q in out if q.predicate.value == SKOS + "prefLabel"
+        },
+        "description": {
+            q.object.language or "": q.object.value for q in out if q.predicate.value == DCT + "description"
+        },
         "properties": [e for e in stated if e["values"]],
         "technical": [e for e in technical if e["values"]],
-        "is_action": is_action, "missing": missing,
-        "incoming": [{"property": p, "iri": s, "text": names.get(s) or compact(s), "href": href(s)}
-                     for p, s in incoming_rows][:500],
+        "is_action": is_action,
+        "missing": missing,
+        "incoming": [
+            {"property": p, "iri": s, "text": names.get(s) or compact(s), "href": href(s)}
+            for p, s in incoming_rows
+        ][:500],
         "sources": source_docs,
-        "graphs": sorted({_graph_name(q.graph_name.value) for q in out if isinstance(q.graph_name, ox.NamedNode)}),
+        "graphs": sorted(
+            {_graph_name(q.graph_name.value) for q in out if isinstance(q.graph_name, ox.NamedNode)}
+        ),
     }
 
 
 def _documents(store, sections: list[str], names: dict) -> list[dict]:
     docs = []
     for section in sections:
-        parts = sorted({q.object.value for q in store.quads_for_pattern(ox.NamedNode(section), ox.NamedNode(DCT + "isPartOf"), None, None)})
+        parts = sorted(
+            {
+                q.object.value
+                for q in store.quads_for_pattern(
+                    ox.NamedNode(section), ox.NamedNode(DCT + "isPartOf"), None, None
+                )
+            }
+        )
         doc = parts[0] if parts else None
-        docs.append({"section": section, "section_label": names.get(section) or engine().labels([section]).get(section, compact(section)),
-                     "document": doc, "document_label": engine().labels([doc]).get(doc, doc) if doc else None,
-                     "href": href(section)})
+        docs.append(
+            {
+                "section": section,
+                "section_label": names.get(section)
+                or engine().labels([section]).get(section, compact(section)),
+                "document": doc,
+                "document_label": engine().labels([doc]).get(doc, doc) if doc else None,
+                "href": href(section),
+            }
+        )
     return docs
 
 
@@ -193,6 +269,7 @@ def coordinator_view(iri: str) -> dict:
     not wait for it) and the doublure candidates that involve it, with their evidence
     (server/doublures.py, which waits for them as for a saved query's prepared answer)."""
     from server.doublures import for_entity
+
     reports = current_app.extensions["techniekpact.reports"].ready()
     findings = [f for f in reports.data["findings"] if f["focus"]["iri"] == iri] if reports else None
     return {"findings": findings, **for_entity(iri)}

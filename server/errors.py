@@ -12,9 +12,9 @@ from graph.remote import RemoteUnavailable
 from graph.saved_queries import ParameterError
 from graph.store import StoreMissing
 from graph.terms import BadIRI
-from server.prepared import StillPreparing
 from server.engine import QueryTimeout, ResultTooLarge, UpdateFailed, UpdatesDisabled
 from server.negotiation import NotAcceptable, prefers_html
+from server.prepared import StillPreparing
 from server.reports import ReportUnavailable
 from server.workers import WorkerError, WorkerLost
 
@@ -60,8 +60,18 @@ def respond(status: int, title: str, message: str, ask_again: bool = False):
     if status == 503:
         headers["Retry-After"] = str(RETRY_AFTER_S)
     if prefers_html(request.accept_mimetypes):
-        return render_template("error.html", status=status, title=title, message=message,
-                               ask_again=ask_again, retry_after=RETRY_AFTER_S), status, headers
+        return (
+            render_template(
+                "error.html",
+                status=status,
+                title=title,
+                message=message,
+                ask_again=ask_again,
+                retry_after=RETRY_AFTER_S,
+            ),
+            status,
+            headers,
+        )
     if request.accept_mimetypes.best in ("application/json",) or request.path.endswith(".json"):
         return jsonify(error=title, message=message, status=status), status, headers
     return f"{title}: {message}\n", status, {**headers, "Content-Type": "text/plain; charset=utf-8"}
@@ -70,8 +80,9 @@ def respond(status: int, title: str, message: str, ask_again: bool = False):
 def register(app: Flask) -> None:
     for cls, status, title in KNOWN:
         # Only what is being prepared is asked for again: a query that timed out would time out again.
-        app.register_error_handler(cls, lambda e, s=status, t=title, again=cls is StillPreparing:
-                                   respond(s, t, describe(e), again))
+        app.register_error_handler(
+            cls, lambda e, s=status, t=title, again=cls is StillPreparing: respond(s, t, describe(e), again)
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -21,21 +21,21 @@ from array import array
 import pyoxigraph as ox
 
 from graph.labels import compact
-from server.rendering import labels  # from an Engine (query workers) or a store
 from graph.saved_queries import ParameterError
 from server.engine import SELECT, Result
+from server.rendering import labels  # from an Engine (query workers) or a store
 
 PREFIX = "f."
 SORT, SORT_DESC = "_sort", "_sort_desc"
-MAX_VALUES = 30        # a column with more distinct values is no facet
+MAX_VALUES = 30  # a column with more distinct values is no facet
 MAX_FILTERS = 10
-MAX_VIEWS = 16         # views kept per answer; the least recently used go first
+MAX_VIEWS = 16  # views kept per answer; the least recently used go first
 _lock = threading.Lock()
 
 
 def filters_from(args) -> dict[str, str]:
     """The `f.<column>` filters of a query string."""
-    found = {k[len(PREFIX):]: v for k, v in args.items() if k.startswith(PREFIX)}
+    found = {k[len(PREFIX) :]: v for k, v in args.items() if k.startswith(PREFIX)}
     if len(found) > MAX_FILTERS:
         raise ParameterError(f"at most {MAX_FILTERS} filters")
     return found
@@ -57,7 +57,9 @@ def is_table_arg(name: str) -> bool:
 def check(filters: dict[str, str], variables: list[str], sort: tuple[str, bool] | None = None) -> None:
     unknown = sorted(set(filters) - set(variables))
     if unknown:
-        raise ParameterError(f"no column {', '.join(unknown)} to filter on; the columns are {', '.join(variables)}")
+        raise ParameterError(
+            f"no column {', '.join(unknown)} to filter on; the columns are {', '.join(variables)}"
+        )
     if sort and sort[0] not in variables:
         raise ParameterError(f"no column {sort[0]} to sort by; the columns are {', '.join(variables)}")
 
@@ -67,8 +69,11 @@ def _value(term) -> str:
 
 
 def _numeric(term) -> bool:
-    return isinstance(term, ox.Literal) and term.datatype is not None and \
-        term.datatype.value.rsplit("#", 1)[-1] in ("integer", "decimal", "double", "float", "int")
+    return (
+        isinstance(term, ox.Literal)
+        and term.datatype is not None
+        and term.datatype.value.rsplit("#", 1)[-1] in ("integer", "decimal", "double", "float", "int")
+    )
 
 
 def keep(rows: list, filters: dict[str, str]) -> list[int]:
@@ -98,8 +103,15 @@ def facet_counts(variables: list[str], rows: list, filters: dict[str, str], hidd
         if var not in filters and (numeric or not 2 <= len(counts) <= MAX_VALUES or len(counts) == len(rows)):
             continue
         values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        facets.append({"column": var, "values": [{"value": k, "term": terms[k], "count": n,
-                                                   "selected": filters.get(var) == k} for k, n in values]})
+        facets.append(
+            {
+                "column": var,
+                "values": [
+                    {"value": k, "term": terms[k], "count": n, "selected": filters.get(var) == k}
+                    for k, n in values
+                ],
+            }
+        )
     return facets
 
 
@@ -135,8 +147,14 @@ def ordered(positions: list[int], keys: list, descending: bool) -> list[int]:
     return sorted(full, key=keys.__getitem__, reverse=descending) + empty
 
 
-def view(answer, filters: dict[str, str], sort: tuple[str, bool] | None, hidden: list[str],
-         store: ox.Store, lang: str = "nl") -> dict:
+def view(
+    answer,
+    filters: dict[str, str],
+    sort: tuple[str, bool] | None,
+    hidden: list[str],
+    store: ox.Store,
+    lang: str = "nl",
+) -> dict:
     """The rows of `answer` that `filters` keep, in `sort`'s order, with the facet counts:
     {"order": positions in the answer (None: all rows, in the answer's order), "total",
     "facets"}. Made once and kept with the answer; the caller gets copies of the facets to
@@ -174,7 +192,11 @@ def _make_view(answer, filters, sort, hidden, store, lang) -> dict:
         positions = keep(rows, filters)
         variables = Result(SELECT, tsv=answer.header).variables
         facets = facet_counts(variables, [rows[i] for i in positions] if filters else rows, filters, hidden)
-        base = {"order": array("l", positions) if filters else None, "total": len(positions), "facets": facets}
+        base = {
+            "order": array("l", positions) if filters else None,
+            "total": len(positions),
+            "facets": facets,
+        }
         if sort:
             _keep(answer, base_key, base)
     if not sort:

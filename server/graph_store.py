@@ -53,14 +53,20 @@ def write():
     fmt = ox.RdfFormat.from_media_type(request.mimetype or "")
     # JSON-LD can hold a dataset, but a document without named graphs is one graph: taken.
     if fmt is None or (fmt.supports_datasets and fmt != ox.RdfFormat.JSON_LD):
-        abort(415, f"unsupported content type {request.mimetype!r}: send text/turtle, application/n-triples, "
-                   "application/rdf+xml or application/ld+json")
+        abort(
+            415,
+            f"unsupported content type {request.mimetype!r}: send text/turtle, application/n-triples, "
+            "application/rdf+xml or application/ld+json",
+        )
     try:
         quads = list(ox.parse(request.get_data(), format=fmt))
     except (SyntaxError, ValueError) as error:
         abort(400, f"the {fmt.name} body does not parse: {error}")
     if any(not isinstance(quad.graph_name, ox.DefaultGraph) for quad in quads):
-        abort(400, f"the {fmt.name} body names graphs of its own; send one graph, addressed by ?graph= or ?default")
+        abort(
+            400,
+            f"the {fmt.name} body names graphs of its own; send one graph, addressed by ?graph= or ?default",
+        )
     triples = [quad.triple for quad in quads]
     existed = graph is None or service.graph_exists(graph)
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""

@@ -50,10 +50,24 @@ def heatmap_for(data: dict) -> dict | None:
         return None
     peak = max(cells.values()) or 1
     cols = [{**c, "short": s} for c, s in zip(cols, _short([c["text"] for c in cols]))]
-    grid = [[{"count": cells.get((r["value"], c["value"]), 0),
-              "shade": round(cells.get((r["value"], c["value"]), 0) / peak, 3)} for c in cols] for r in rows]
-    return {"kind": "heatmap", "rows": rows, "columns": cols, "grid": grid, "peak": peak,
-            "by": BY.get(data.get("name"), "goal")}
+    grid = [
+        [
+            {
+                "count": cells.get((r["value"], c["value"]), 0),
+                "shade": round(cells.get((r["value"], c["value"]), 0) / peak, 3),
+            }
+            for c in cols
+        ]
+        for r in rows
+    ]
+    return {
+        "kind": "heatmap",
+        "rows": rows,
+        "columns": cols,
+        "grid": grid,
+        "peak": peak,
+        "by": BY.get(data.get("name"), "goal"),
+    }
 
 
 def cell_query(text: str) -> str:
@@ -71,13 +85,18 @@ def nearby(matrix: dict, row: str, column: str) -> dict:
     rows that have actions in `column`."""
     r_index = [r["value"] for r in matrix["rows"]].index(row)
     c_index = [c["value"] for c in matrix["columns"]].index(column)
-    slug = column[len(LD):] if column.startswith(LD) else ""
+    slug = column[len(LD) :] if column.startswith(LD) else ""
     close = NEIGHBOURS.get(slug, [])
-    places = [{**c, "count": matrix["grid"][r_index][i]["count"],
-               "neighbour": c["value"][len(LD):] in close}
-              for i, c in enumerate(matrix["columns"]) if i != c_index and matrix["grid"][r_index][i]["count"]]
+    places = [
+        {**c, "count": matrix["grid"][r_index][i]["count"], "neighbour": c["value"][len(LD) :] in close}
+        for i, c in enumerate(matrix["columns"])
+        if i != c_index and matrix["grid"][r_index][i]["count"]
+    ]
     places.sort(key=lambda p: (not p["neighbour"], -p["count"]))
-    rows = [{**r, "count": matrix["grid"][i][c_index]["count"]}
-            for i, r in enumerate(matrix["rows"]) if i != r_index and matrix["grid"][i][c_index]["count"]]
+    rows = [
+        {**r, "count": matrix["grid"][i][c_index]["count"]}
+        for i, r in enumerate(matrix["rows"])
+        if i != r_index and matrix["grid"][i][c_index]["count"]
+    ]
     rows.sort(key=lambda r: -r["count"])
     return {"places": places, "rows": rows}

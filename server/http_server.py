@@ -29,16 +29,18 @@ from waitress.channel import HTTPChannel
 from waitress.server import MultiSocketServer, TcpWSGIServer
 from waitress.task import ThreadedTaskDispatcher
 
-CHANNEL_TIMEOUT = 10     # seconds for a request's headers, and for a connection idle between requests
-CONNECTION_LIMIT = 100   # connections open at once
+CHANNEL_TIMEOUT = 10  # seconds for a request's headers, and for a connection idle between requests
+CONNECTION_LIMIT = 100  # connections open at once
 
 
 def limits_from_env() -> tuple[int, int]:
     """(channel timeout, connection limit) from TECHNIEKPACT_CHANNEL_TIMEOUT and
     TECHNIEKPACT_CONNECTION_LIMIT, or the defaults above."""
     values = []
-    for name, default in (("TECHNIEKPACT_CHANNEL_TIMEOUT", CHANNEL_TIMEOUT),
-                          ("TECHNIEKPACT_CONNECTION_LIMIT", CONNECTION_LIMIT)):
+    for name, default in (
+        ("TECHNIEKPACT_CHANNEL_TIMEOUT", CHANNEL_TIMEOUT),
+        ("TECHNIEKPACT_CONNECTION_LIMIT", CONNECTION_LIMIT),
+    ):
         raw = os.environ.get(name)
         try:
             value = int(raw) if raw else default
@@ -56,15 +58,15 @@ class Channel(HTTPChannel):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.idle_since = self.creation_time   # since the last answer was served, or the connection opened
-        self.request_since = None              # the first byte of the request being read
+        self.idle_since = self.creation_time  # since the last answer was served, or the connection opened
+        self.request_since = None  # the first byte of the request being read
 
     def received(self, data):
         reading = self.request
         result = super().received(data)
         if self.request is None:
             self.request_since = None
-        elif self.request is not reading:      # a new request started in this data
+        elif self.request is not reading:  # a new request started in this data
             self.request_since = time.time()
         return result
 
@@ -88,7 +90,9 @@ class Server(TcpWSGIServer):
             self.maintenance(now)
         # Accept while there is room, or a connection that can make room.
         staying = self._staying()
-        return self.accepting and (len(staying) < self.adj.connection_limit or self._longest_waiting(staying) is not None)
+        return self.accepting and (
+            len(staying) < self.adj.connection_limit or self._longest_waiting(staying) is not None
+        )
 
     def handle_accept(self):
         staying = self._staying()
@@ -106,42 +110,74 @@ class Server(TcpWSGIServer):
 
     @staticmethod
     def _longest_waiting(channels: list[Channel]) -> Channel | None:
-        return min((channel for channel in channels if not channel.busy),
-                   key=lambda channel: channel.idle_since, default=None)
+        return min(
+            (channel for channel in channels if not channel.busy),
+            key=lambda channel: channel.idle_since,
+            default=None,
+        )
 
     def maintenance(self, now):
         super().maintenance(now)  # idle for channel_timeout: cut
         cutoff = now - self.adj.channel_timeout
         for channel in self.active_channels.values():
             request = channel.request
-            if (request is not None and not request.headers_finished and not channel.requests
-                    and channel.request_since is not None and channel.request_since < cutoff):
+            if (
+                request is not None
+                and not request.headers_finished
+                and not channel.requests
+                and channel.request_since is not None
+                and channel.request_since < cutoff
+            ):
                 channel.will_close = True
 
 
-def create_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
-                  channel_timeout: int | None = None, connection_limit: int | None = None):
+def create_server(
+    app,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    threads: int = 8,
+    channel_timeout: int | None = None,
+    connection_limit: int | None = None,
+):
     """A server for `app` on host:port, not yet running (`.run()` serves, `.close()` stops).
     Limits not given come from the environment (limits_from_env)."""
     default_timeout, default_limit = limits_from_env()
-    adj = Adjustments(host=host, port=port, threads=threads, ident="techniekpact",
-                      channel_timeout=channel_timeout or default_timeout,
-                      connection_limit=connection_limit or default_limit,
-                      cleanup_interval=1,
-                      # poll(), not select(): select() fails on a descriptor above 1023
-                      asyncore_use_poll=True)
+    adj = Adjustments(
+        host=host,
+        port=port,
+        threads=threads,
+        ident="techniekpact",
+        channel_timeout=channel_timeout or default_timeout,
+        connection_limit=connection_limit or default_limit,
+        cleanup_interval=1,
+        # poll(), not select(): select() fails on a descriptor above 1023
+        asyncore_use_poll=True,
+    )
     dispatcher = ThreadedTaskDispatcher()
     dispatcher.set_thread_count(threads)
     socket_map: dict = {}
-    servers = [Server(app, socket_map, dispatcher=dispatcher, adj=adj, sockinfo=sockinfo) for sockinfo in adj.listen]
+    servers = [
+        Server(app, socket_map, dispatcher=dispatcher, adj=adj, sockinfo=sockinfo) for sockinfo in adj.listen
+    ]
     if len(servers) == 1:
         return servers[0]
     # A host name with several addresses (localhost: ::1 and 127.0.0.1): one loop serves them all.
-    return MultiSocketServer(socket_map, adj, [(s.effective_host, s.effective_port) for s in servers],
-                             dispatcher, servers[0].log_info)
+    return MultiSocketServer(
+        socket_map,
+        adj,
+        [(s.effective_host, s.effective_port) for s in servers],
+        dispatcher,
+        servers[0].log_info,
+    )
 
 
-def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
-          channel_timeout: int | None = None, connection_limit: int | None = None) -> None:
+def serve(
+    app,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    threads: int = 8,
+    channel_timeout: int | None = None,
+    connection_limit: int | None = None,
+) -> None:
     """Serve `app` until interrupted."""
     create_server(app, host, port, threads, channel_timeout, connection_limit).run()

@@ -67,8 +67,19 @@ def register(app: Flask) -> None:
             started = g.get("request_started")
             ms = (time.perf_counter() - started) * 1000 if started is not None else float("nan")
             digest = query_hash(_query_text())
-            log.info("%s %s %s %.1f ms%s", request.method, request.path, response.status_code, ms,
-                     f" query={digest}" if digest else "",
-                     extra={"method": request.method, "path": request.path, "status": response.status_code,
-                            "ms": ms, "query_hash": digest})
+            log.info(
+                "%s %s %s %.1f ms%s",
+                request.method,
+                request.path,
+                response.status_code,
+                ms,
+                f" query={digest}" if digest else "",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "ms": ms,
+                    "query_hash": digest,
+                },
+            )
         return response

@@ -21,11 +21,26 @@ GRAPH_MEDIA = {
 }
 # Other names clients use for the same formats.
 ALIASES = {
-    "application/json": "json", "application/xml": "xml", "text/xml": "xml",
-    "application/x-turtle": "turtle", "application/turtle": "turtle", "text/n3": "turtle", "text/rdf+n3": "turtle",
-    "application/n3": "turtle", "n3": "turtle", "text/plain": "ntriples", "application/json+ld": "jsonld",
-    "srj": "json", "srx": "xml", "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples",
-    "json-ld": "jsonld", "rdf": "rdfxml", "xml-rdf": "rdfxml", "rdf+xml": "rdfxml",
+    "application/json": "json",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "application/x-turtle": "turtle",
+    "application/turtle": "turtle",
+    "text/n3": "turtle",
+    "text/rdf+n3": "turtle",
+    "application/n3": "turtle",
+    "n3": "turtle",
+    "text/plain": "ntriples",
+    "application/json+ld": "jsonld",
+    "srj": "json",
+    "srx": "xml",
+    "ttl": "turtle",
+    "nt": "ntriples",
+    "n-triples": "ntriples",
+    "json-ld": "jsonld",
+    "rdf": "rdfxml",
+    "xml-rdf": "rdfxml",
+    "rdf+xml": "rdfxml",
 }
 
 
@@ -50,8 +65,13 @@ def table_for(kind: str) -> dict[str, str]:
 
 
 @lru_cache(maxsize=512)
-def pick(accept_header: str | None, fmt: str | None, offered: tuple[tuple[str, str], ...], what: str,
-         strict: bool = True) -> str:
+def pick(
+    accept_header: str | None,
+    fmt: str | None,
+    offered: tuple[tuple[str, str], ...],
+    what: str,
+    strict: bool = True,
+) -> str:
     """A format name from `offered` (name, media type) pairs: the `format` parameter when given
     (it always wins: a browser's download link sends the browser's own Accept, and the SPARQL
     protocol allows either), else the Accept header when it names a type offered, else the first
@@ -72,8 +92,10 @@ def pick(accept_header: str | None, fmt: str | None, offered: tuple[tuple[str, s
         if best is not None and accept[best] > 0:
             return _name_for(best, table)
         if strict and not any(value in ("*/*", "application/*", "text/*") for value, _ in accept):
-            raise NotAcceptable(f"none of the accepted types ({accept}) fits {what}; "
-                                f"this address offers {', '.join(table.values())}")
+            raise NotAcceptable(
+                f"none of the accepted types ({accept}) fits {what}; "
+                f"this address offers {', '.join(table.values())}"
+            )
     return next(iter(table))
 
 
@@ -83,8 +105,16 @@ def choose(accept_header: str | None, fmt: str | None, kind: str) -> str:
 
 
 # The file name a download of each format gets (Content-Disposition).
-EXTENSIONS = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv",
-              "turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld", "rdfxml": "rdf"}
+EXTENSIONS = {
+    "json": "json",
+    "xml": "xml",
+    "csv": "csv",
+    "tsv": "tsv",
+    "turtle": "ttl",
+    "ntriples": "nt",
+    "jsonld": "jsonld",
+    "rdfxml": "rdf",
+}
 
 
 def attachment(media: str, stem: str = "query-results") -> str:
@@ -97,7 +127,9 @@ def attachment(media: str, stem: str = "query-results") -> str:
 
 def media_type(name: str) -> str:
     media = RESULT_MEDIA.get(name) or GRAPH_MEDIA[name]
-    return media + "; charset=utf-8" if media.startswith("text/") or "json" in media or "xml" in media else media
+    return (
+        media + "; charset=utf-8" if media.startswith("text/") or "json" in media or "xml" in media else media
+    )
 
 
 def prefers_html(accept: MIMEAccept) -> bool:

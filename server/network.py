@@ -25,13 +25,30 @@ from server.representation import engine, fresh
 bp = Blueprint("network", __name__)
 STATIC = Path(__file__).parent / "static"
 # The drawing library's files, in the order the page loads them (fcose needs the other two).
-LIBRARY = ["vendor/cytoscape/cytoscape.min.js", "vendor/cytoscape/layout-base.js", "vendor/cytoscape/cose-base.js",
-           "vendor/cytoscape/cytoscape-fcose.js"]
+LIBRARY = [
+    "vendor/cytoscape/cytoscape.min.js",
+    "vendor/cytoscape/layout-base.js",
+    "vendor/cytoscape/cose-base.js",
+    "vendor/cytoscape/cytoscape-fcose.js",
+]
 LINES = {"kiezen": "Kiezen voor techniek", "leren": "Leren in de techniek", "werken": "Werken in de techniek"}
-LINES_EN = {"kiezen": "Choosing technology", "leren": "Learning technology", "werken": "Working in technology"}
-DOCUMENTS = {"pact-2013": "Techniekpact 2013", "actions-2013": "Actieoverzicht 2013", "pact-2016": "Techniekpact 2016-2020",
-             "achterhoek-2014": "Achterhoek–De Liemers 2014", "inventory": "Inventarisatie"}
-DOCUMENTS_EN = {**DOCUMENTS, "actions-2013": "Overview of actions 2013", "inventory": "Inventory of initiatives"}
+LINES_EN = {
+    "kiezen": "Choosing technology",
+    "leren": "Learning technology",
+    "werken": "Working in technology",
+}
+DOCUMENTS = {
+    "pact-2013": "Techniekpact 2013",
+    "actions-2013": "Actieoverzicht 2013",
+    "pact-2016": "Techniekpact 2016-2020",
+    "achterhoek-2014": "Achterhoek–De Liemers 2014",
+    "inventory": "Inventarisatie",
+}
+DOCUMENTS_EN = {
+    **DOCUMENTS,
+    "actions-2013": "Overview of actions 2013",
+    "inventory": "Inventory of initiatives",
+}
 
 
 @bp.app_context_processor
@@ -60,9 +77,17 @@ def _choice(name: str, allowed) -> str | None:
 
 
 def _view_dict(view: network.View) -> dict:
-    return {"name": view.name, "title": view.title, "title_en": view.title_en, "description": view.description,
-            "description_en": view.description_en, "summarised": view.summarised, "total_nodes": view.total_nodes,
-            "analytics": network.analytics(view), **network.drawing_data(view)}
+    return {
+        "name": view.name,
+        "title": view.title,
+        "title_en": view.title_en,
+        "description": view.description,
+        "description_en": view.description_en,
+        "summarised": view.summarised,
+        "total_nodes": view.total_nodes,
+        "analytics": network.analytics(view),
+        **network.drawing_data(view),
+    }
 
 
 def build_data(store, key: ViewKey) -> dict:
@@ -70,17 +95,32 @@ def build_data(store, key: ViewKey) -> dict:
     Built by NetworkViews, once per store version and choice of filters."""
     if key.name == "interlock":
         return interlock.interlock(store)
-    view = network.build_view(store, key.name, iri=key.iri, depth=key.depth,
-                              line=f"{ID}concept/actielijn/{key.line}" if key.line else None,
-                              landsdeel_iri=f"{ID}landsdeel/{key.landsdeel}" if key.landsdeel else None,
-                              document=GRAPH + key.document if key.document else None)
-    return {**_view_dict(view), "filters": {"line": key.line, "landsdeel": key.landsdeel, "document": key.document,
-                                            "iri": key.iri, "depth": key.depth}}
+    view = network.build_view(
+        store,
+        key.name,
+        iri=key.iri,
+        depth=key.depth,
+        line=f"{ID}concept/actielijn/{key.line}" if key.line else None,
+        landsdeel_iri=f"{ID}landsdeel/{key.landsdeel}" if key.landsdeel else None,
+        document=GRAPH + key.document if key.document else None,
+    )
+    return {
+        **_view_dict(view),
+        "filters": {
+            "line": key.line,
+            "landsdeel": key.landsdeel,
+            "document": key.document,
+            "iri": key.iri,
+            "depth": key.depth,
+        },
+    }
 
 
 def _get(key: ViewKey) -> dict:
     try:
-        return current_app.extensions["techniekpact.network_views"].get(key, timeout=engine().config.query_timeout)
+        return current_app.extensions["techniekpact.network_views"].get(
+            key, timeout=engine().config.query_timeout
+        )
     except network.UnknownView as error:
         abort(404, str(error.args[0]))
 
@@ -96,11 +136,24 @@ def view_data(name: str) -> dict:
         abort(400, "depth must be 1 or 2")
     if depth not in (1, 2):
         abort(400, "depth must be 1 or 2")
-    key = ViewKey(engine().version, name, iri, depth, _choice("line", LINES), _choice("landsdeel", landsdelen),
-                  _choice("document", DOCUMENTS))
+    key = ViewKey(
+        engine().version,
+        name,
+        iri,
+        depth,
+        _choice("line", LINES),
+        _choice("landsdeel", landsdelen),
+        _choice("document", DOCUMENTS),
+    )
     english = i18n.current_lang() == "en"
-    return {**_get(key), "choices": {"lines": LINES_EN if english else LINES, "landsdelen": landsdelen,
-                                     "documents": DOCUMENTS_EN if english else DOCUMENTS}}
+    return {
+        **_get(key),
+        "choices": {
+            "lines": LINES_EN if english else LINES,
+            "landsdelen": landsdelen,
+            "documents": DOCUMENTS_EN if english else DOCUMENTS,
+        },
+    }
 
 
 def _json(build, *parts) -> Response:
@@ -153,6 +206,9 @@ def standalone_html(store, name: str, lang: str = "nl", **kwargs) -> str:
     i18n.register(app)
     with app.test_request_context(f"/?lang={lang}"):
         return render_template(
-            "network.html", v=data, layout="network_standalone.html",
+            "network.html",
+            v=data,
+            layout="network_standalone.html",
             inline_scripts=[(STATIC / path).read_text(encoding="utf-8") for path in LIBRARY + ["network.js"]],
-            site_css=(STATIC / "style.css").read_text(encoding="utf-8"))
+            site_css=(STATIC / "style.css").read_text(encoding="utf-8"),
+        )

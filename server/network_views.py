@@ -12,13 +12,14 @@ are built in the background, so that even their first visitor gets them at once.
 from __future__ import annotations
 
 import logging
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 from server.prepared import Prepared
 
 log = logging.getLogger(__name__)
 
-MAX_KEPT = 64     # views kept for the current version; the least recently used go first
+MAX_KEPT = 64  # views kept for the current version; the least recently used go first
 MAX_WAITING = 16  # views asked for and not yet built; more are refused (503) until fewer wait
 
 
@@ -42,11 +43,21 @@ class NetworkViews:
     def __init__(self, engine, build: Callable[[object, ViewKey], dict], background: bool):
         self._engine, self._build = engine, build
         self._kept: Prepared[dict] = Prepared(
-            engine, "network views", lambda key: f"the network view {key.name}", doing="being built",
-            max_kept=MAX_KEPT, builder="network-views", max_waiting=MAX_WAITING)
+            engine,
+            "network views",
+            lambda key: f"the network view {key.name}",
+            doing="being built",
+            max_kept=MAX_KEPT,
+            builder="network-views",
+            max_waiting=MAX_WAITING,
+        )
         if background:
-            self._kept.warm_up(lambda version: [(key, lambda key=key: self._build(self._engine.reader(), key))
-                                                for key in (ViewKey(version, name) for name in DEFAULT_VIEWS)])
+            self._kept.warm_up(
+                lambda version: [
+                    (key, lambda key=key: self._build(self._engine.reader(), key))
+                    for key in (ViewKey(version, name) for name in DEFAULT_VIEWS)
+                ]
+            )
 
     def get(self, key: ViewKey, timeout: float | None) -> dict:
         """The view of `key`, built now if need be. Raises what the build raises, or

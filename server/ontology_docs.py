@@ -45,7 +45,7 @@ DIAGRAM_CLASSES = 12  # the main classes drawn: those with the most instances
 @dataclass
 class Term:
     iri: str
-    id: str                       # the local name: the page anchor (/def#Action)
+    id: str  # the local name: the page anchor (/def#Action)
     kind: str
     label: dict[str, str] = field(default_factory=dict)
     comment: dict[str, str] = field(default_factory=dict)
@@ -76,8 +76,13 @@ def _texts(graph: ox.Store, subject, predicate: str) -> dict[str, str]:
 
 
 def _iris(graph: ox.Store, subject, predicate: str) -> list[str]:
-    return sorted({q.object.value for q in graph.quads_for_pattern(subject, ox.NamedNode(predicate), None)
-                   if isinstance(q.object, ox.NamedNode)})
+    return sorted(
+        {
+            q.object.value
+            for q in graph.quads_for_pattern(subject, ox.NamedNode(predicate), None)
+            if isinstance(q.object, ox.NamedNode)
+        }
+    )
 
 
 def _shape_summary(shapes: ox.Store, shape) -> dict:
@@ -88,17 +93,19 @@ def _shape_summary(shapes: ox.Store, shape) -> dict:
             value = quad.object.value
             parts.append(f"sh:{name} {_compact(value) if isinstance(quad.object, ox.NamedNode) else value}")
     severity = _iris(shapes, shape, SH + "severity")
-    return {"iri": shape.value if isinstance(shape, ox.NamedNode) else None,
-            "id": _compact(shape.value) if isinstance(shape, ox.NamedNode) else "",
-            "label": _texts(shapes, shape, RDFS + "label"),
-            "severity": severity[0].rsplit("#", 1)[-1] if severity else "Violation",
-            "constraints": parts}
+    return {
+        "iri": shape.value if isinstance(shape, ox.NamedNode) else None,
+        "id": _compact(shape.value) if isinstance(shape, ox.NamedNode) else "",
+        "label": _texts(shapes, shape, RDFS + "label"),
+        "severity": severity[0].rsplit("#", 1)[-1] if severity else "Violation",
+        "constraints": parts,
+    }
 
 
 def _compact(iri: str) -> str:
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and prefix not in ("tpd",):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 
@@ -115,7 +122,7 @@ def load() -> Ontology:
         for quad in onto.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(owl_type)):
             iri = quad.subject.value
             if isinstance(quad.subject, ox.NamedNode) and iri.startswith(DEF) and iri not in terms:
-                terms[iri] = Term(iri, iri[len(DEF):], kind)
+                terms[iri] = Term(iri, iri[len(DEF) :], kind)
     for term in terms.values():
         node = ox.NamedNode(term.iri)
         term.label = _texts(onto, node, RDFS + "label")
@@ -124,20 +131,32 @@ def load() -> Ontology:
         term.range = _iris(onto, node, RDFS + "range")
         parent = RDFS + ("subClassOf" if term.kind == "class" else "subPropertyOf")
         term.supers = _iris(onto, node, parent)
-        term.subs = sorted({q.subject.value for q in onto.quads_for_pattern(None, ox.NamedNode(parent), node)
-                            if isinstance(q.subject, ox.NamedNode)})
+        term.subs = sorted(
+            {
+                q.subject.value
+                for q in onto.quads_for_pattern(None, ox.NamedNode(parent), node)
+                if isinstance(q.subject, ox.NamedNode)
+            }
+        )
         term.inverse = _iris(onto, node, OWL + "inverseOf")
         # The shapes that constrain it: a class through sh:targetClass, a property through sh:path.
-        found = ([q.subject for q in shapes.quads_for_pattern(None, ox.NamedNode(SH + "targetClass"), node)]
-                 if term.kind == "class" else
-                 [q.subject for q in shapes.quads_for_pattern(None, ox.NamedNode(SH + "path"), node)])
+        found = (
+            [q.subject for q in shapes.quads_for_pattern(None, ox.NamedNode(SH + "targetClass"), node)]
+            if term.kind == "class"
+            else [q.subject for q in shapes.quads_for_pattern(None, ox.NamedNode(SH + "path"), node)]
+        )
         term.shapes = sorted((_shape_summary(shapes, s) for s in found), key=lambda s: s["id"])
     links = _links(terms, shapes)
     ordered = sorted(terms.values(), key=lambda t: ([k for _, k in KINDS].index(t.kind), t.id.lower()))
     versions = [q.object.value for q in onto.quads_for_pattern(head, ox.NamedNode(OWL + "versionInfo"), None)]
-    return Ontology(triples=[q.triple for q in onto], title=_texts(onto, head, PREFIXES["dcterms"] + "title"),
-                    description=_texts(onto, head, PREFIXES["dcterms"] + "description"),
-                    version=versions[0] if versions else "", terms=ordered, links=links)
+    return Ontology(
+        triples=[q.triple for q in onto],
+        title=_texts(onto, head, PREFIXES["dcterms"] + "title"),
+        description=_texts(onto, head, PREFIXES["dcterms"] + "description"),
+        version=versions[0] if versions else "",
+        terms=ordered,
+        links=links,
+    )
 
 
 def _links(terms: dict[str, Term], shapes: ox.Store) -> list[tuple[str, str, str]]:
@@ -185,10 +204,12 @@ def instance_counts(engine) -> dict[str, int]:
         return _counts[1]
     properties = " ".join(f"<{t.iri}>" for t in ontology().terms if t.kind != "class")
     counts: dict[str, int] = {}
-    for query in ("SELECT ?t (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?t FILTER(STRSTARTS(STR(?t), STR(tp:))) } "
-                  "GROUP BY ?t",
-                  f"SELECT ?t (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?t ?o WHERE {{ VALUES ?t {{ {properties} }} "
-                  "?s ?t ?o } } GROUP BY ?t"):
+    for query in (
+        "SELECT ?t (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?t FILTER(STRSTARTS(STR(?t), STR(tp:))) } "
+        "GROUP BY ?t",
+        f"SELECT ?t (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?t ?o WHERE {{ VALUES ?t {{ {properties} }} "
+        "?s ?t ?o } } GROUP BY ?t",
+    ):
         result = engine.query(query, limit=100_000, timeout=max(engine.config.query_timeout, 60.0))
         for row in result.rows:
             counts[row["t"].value] = int(row["n"].value)
@@ -198,8 +219,10 @@ def instance_counts(engine) -> dict[str, int]:
 
 def example_query(term: Term) -> str:
     if term.kind == "class":
-        return (f"SELECT ?item ?label WHERE {{\n  ?item a tp:{term.id} .\n"
-                f"  OPTIONAL {{ ?item skos:prefLabel|rdfs:label ?label FILTER(lang(?label) = \"nl\") }}\n}}\nLIMIT 20")
+        return (
+            f"SELECT ?item ?label WHERE {{\n  ?item a tp:{term.id} .\n"
+            f'  OPTIONAL {{ ?item skos:prefLabel|rdfs:label ?label FILTER(lang(?label) = "nl") }}\n}}\nLIMIT 20'
+        )
     return f"SELECT ?subject ?value WHERE {{\n  ?subject tp:{term.id} ?value .\n}}\nLIMIT 20"
 
 
@@ -218,25 +241,44 @@ def diagram(onto: Ontology) -> dict:
     nodes = {}
     for i, iri in enumerate(main):
         angle = 2 * math.pi * i / len(main) - math.pi / 2
-        nodes[iri] = {"id": iri[len(DEF):] if iri.startswith(DEF) else None, "text": _compact(iri),
-                      "x": round(width / 2 + 370 * math.cos(angle)), "y": round(height / 2 + 270 * math.sin(angle))}
+        nodes[iri] = {
+            "id": iri[len(DEF) :] if iri.startswith(DEF) else None,
+            "text": _compact(iri),
+            "x": round(width / 2 + 370 * math.cos(angle)),
+            "y": round(height / 2 + 270 * math.sin(angle)),
+        }
     labels: dict[tuple[str, str], list[str]] = {}
     for source, prop, target in onto.links:
         if source in nodes and target in nodes and source != target:
-            labels.setdefault((source, target), []).append("tp:" + prop[len(DEF):])
-    edges = [{"from": nodes[s], "to": nodes[t], "label": ", ".join(sorted(set(names))[:2])
-              + (" …" if len(set(names)) > 2 else ""), "kind": "property"} for (s, t), names in labels.items()]
+            labels.setdefault((source, target), []).append("tp:" + prop[len(DEF) :])
+    edges = [
+        {
+            "from": nodes[s],
+            "to": nodes[t],
+            "label": ", ".join(sorted(set(names))[:2]) + (" …" if len(set(names)) > 2 else ""),
+            "kind": "property",
+        }
+        for (s, t), names in labels.items()
+    ]
     for term in onto.terms:
         if term.kind == "class" and term.iri in nodes:
             for parent in term.supers:
                 if parent in nodes:
-                    edges.append({"from": nodes[term.iri], "to": nodes[parent], "label": "", "kind": "subclass"})
+                    edges.append(
+                        {"from": nodes[term.iri], "to": nodes[parent], "label": "", "kind": "subclass"}
+                    )
     for edge in edges:  # arrow ends stop at the box, not its centre
         (x1, y1), (x2, y2) = (edge["from"]["x"], edge["from"]["y"]), (edge["to"]["x"], edge["to"]["y"])
         length = math.hypot(x2 - x1, y2 - y1) or 1
         shorten = min(60, length / 3)
-        edge["x1"], edge["y1"] = round(x1 + (x2 - x1) * shorten / length), round(y1 + (y2 - y1) * shorten / length)
-        edge["x2"], edge["y2"] = round(x2 - (x2 - x1) * shorten / length), round(y2 - (y2 - y1) * shorten / length)
+        edge["x1"], edge["y1"] = (
+            round(x1 + (x2 - x1) * shorten / length),
+            round(y1 + (y2 - y1) * shorten / length),
+        )
+        edge["x2"], edge["y2"] = (
+            round(x2 - (x2 - x1) * shorten / length),
+            round(y2 - (y2 - y1) * shorten / length),
+        )
         # The label nearer the source: edges into one busy class would pile their labels up at its middle.
         edge["lx"], edge["ly"] = round(x1 + (x2 - x1) * 0.35), round(y1 + (y2 - y1) * 0.35)
     return {"width": width, "height": height, "nodes": list(nodes.values()), "edges": edges}
@@ -257,32 +299,57 @@ def page_data(engine) -> dict:
     terms = []
     for term in onto.terms:
         query = example_query(term)
-        terms.append({
-            "id": term.id, "iri": term.iri, "kind": term.kind, "label": term.label, "comment": term.comment,
-            "domain": [ref(i) for i in term.domain], "range": [ref(i) for i in term.range],
-            "supers": [ref(i) for i in term.supers], "subs": [ref(i) for i in term.subs],
-            "inverse": [ref(i) for i in term.inverse], "shapes": term.shapes,
-            "count": counts.get(term.iri, 0), "query": query,
-            "query_link": "/sparql?" + urlencode({"query": query}),
-        })
-    return {"title": onto.title, "description": onto.description, "version": onto.version, "lang": lang,
-            "namespace": DEF, "terms": terms, "diagram": diagram(onto),
-            "sections": [(kind, [t for t in terms if t["kind"] == kind]) for _, kind in KINDS]}
+        terms.append(
+            {
+                "id": term.id,
+                "iri": term.iri,
+                "kind": term.kind,
+                "label": term.label,
+                "comment": term.comment,
+                "domain": [ref(i) for i in term.domain],
+                "range": [ref(i) for i in term.range],
+                "supers": [ref(i) for i in term.supers],
+                "subs": [ref(i) for i in term.subs],
+                "inverse": [ref(i) for i in term.inverse],
+                "shapes": term.shapes,
+                "count": counts.get(term.iri, 0),
+                "query": query,
+                "query_link": "/sparql?" + urlencode({"query": query}),
+            }
+        )
+    return {
+        "title": onto.title,
+        "description": onto.description,
+        "version": onto.version,
+        "lang": lang,
+        "namespace": DEF,
+        "terms": terms,
+        "diagram": diagram(onto),
+        "sections": [(kind, [t for t in terms if t["kind"] == kind]) for _, kind in KINDS],
+    }
 
 
 @bp.route("/def")
 @bp.route("/def.<suffix>")
 def ontology_page(suffix=None):
-    fmt = choose({**RDF_FORMATS, "html": HTML}, suffix=suffix, suffixes=SUFFIXES, strict=True, what="the ontology")
+    fmt = choose(
+        {**RDF_FORMATS, "html": HTML}, suffix=suffix, suffixes=SUFFIXES, strict=True, what="the ontology"
+    )
     # The page shows instance counts (store version); the RDF is the files alone.
     fresh(_files_stamp(), engine().version if fmt == "html" else "", fmt)
     if fmt == "html":
-        return Response(render_template("ontology.html", o=page_data(engine())), headers={"Content-Type": HTML})
-    body = ox.serialize(ontology().triples, format=_formats()[fmt],
-                        prefixes=PREFIXES if fmt in ("turtle", "rdfxml", "jsonld") else None)
+        return Response(
+            render_template("ontology.html", o=page_data(engine())), headers={"Content-Type": HTML}
+        )
+    body = ox.serialize(
+        ontology().triples,
+        format=_formats()[fmt],
+        prefixes=PREFIXES if fmt in ("turtle", "rdfxml", "jsonld") else None,
+    )
     return Response(body, headers={"Content-Type": negotiation.media_type(fmt)})
 
 
 def _formats():
     from graph.query import GRAPH_FORMATS
+
     return GRAPH_FORMATS

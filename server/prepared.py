@@ -45,10 +45,21 @@ class Prepared(Generic[V]):
     make values in their own thread even so (the builder only warms up); `max_waiting` bounds the
     keys being made or waiting for the builder."""
 
-    def __init__(self, engine, what: str, describe: Callable[[tuple], str], *, doing: str = "being prepared",
-                 max_kept: int, max_bytes: int | None = None,
-                 size: Callable[[V], int] = lambda value: 0, dropped: Callable[[V], None] | None = None,
-                 builder: str | None = None, inline: bool = False, max_waiting: int | None = None):
+    def __init__(
+        self,
+        engine,
+        what: str,
+        describe: Callable[[tuple], str],
+        *,
+        doing: str = "being prepared",
+        max_kept: int,
+        max_bytes: int | None = None,
+        size: Callable[[V], int] = lambda value: 0,
+        dropped: Callable[[V], None] | None = None,
+        builder: str | None = None,
+        inline: bool = False,
+        max_waiting: int | None = None,
+    ):
         self._engine, self._what, self._describe, self._doing = engine, what, describe, doing
         self.max_kept, self.max_bytes, self._size, self._dropped = max_kept, max_bytes, size, dropped
         self._max_waiting, self._inline = max_waiting, inline or builder is None
@@ -75,8 +86,10 @@ class Prepared(Generic[V]):
         try:
             return future.result(timeout)
         except FutureTimeout:
-            raise StillPreparing(f"{self._describe(key)} is {self._doing} ({time.monotonic() - started:.0f} s "
-                                 "so far); try again shortly") from None
+            raise StillPreparing(
+                f"{self._describe(key)} is {self._doing} ({time.monotonic() - started:.0f} s "
+                "so far); try again shortly"
+            ) from None
 
     def ready(self, key: tuple) -> V | None:
         """The value of `key` if it is kept, without making or waiting."""
@@ -142,7 +155,9 @@ class Prepared(Generic[V]):
                 future, started = self._making[key]
                 return future, started, False
             if self._max_waiting is not None and len(self._making) >= self._max_waiting:
-                raise StillPreparing(f"{len(self._making)} {self._what} are waiting to be built; try again shortly")
+                raise StillPreparing(
+                    f"{len(self._making)} {self._what} are waiting to be built; try again shortly"
+                )
             future, started = self._making[key] = (Future(), time.monotonic())
         if self._inline:
             return future, started, True
@@ -177,8 +192,9 @@ class Prepared(Generic[V]):
             if key[0] == self._engine.version:
                 dropped += [self.kept.pop(k) for k in [k for k in self.kept if k[0] != key[0]]]
             total = sum(self._size(v) for v in self.kept.values()) if self.max_bytes is not None else 0
-            while len(self.kept) > 1 and (len(self.kept) > self.max_kept or
-                                          (self.max_bytes is not None and total > self.max_bytes)):
+            while len(self.kept) > 1 and (
+                len(self.kept) > self.max_kept or (self.max_bytes is not None and total > self.max_bytes)
+            ):
                 old = self.kept.popitem(last=False)[1]
                 total -= self._size(old) if self.max_bytes is not None else 0
                 dropped.append(old)

@@ -17,10 +17,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from graph import saved_queries
+from server import facets as facet_rules
 from server.answers import PAGE_SIZE
 from server.engine import SELECT, Result
 from server.i18n import current_lang
-from server import facets as facet_rules
 from server.rendering import MAX_PAGE, cell, csv_bytes, positive_arg, remember_labels, table_data
 from server.representation import CSV, HTML, JSON, choose, engine, fresh
 
@@ -41,13 +41,30 @@ def _saved(name: str) -> saved_queries.SavedQuery:
 
 
 def listing(lang: str = "nl") -> list[dict]:
-    return [{"name": q.name, "title": q.label(lang), "title_nl": q.label("nl"), "title_en": q.label("en"),
-             "description": q.description(lang), "description_nl": q.description("nl"),
-             "description_en": q.description("en"),
-             "audience": q.audience, "keywords": q.keywords,
-             "parameters": [{"name": p.name, "type": p.type, "default": p.default, "doc": p.doc,
-                             "title": q.column_title(p.name, lang)} for p in q.params]}
-            for q in saved_queries.load_all()]
+    return [
+        {
+            "name": q.name,
+            "title": q.label(lang),
+            "title_nl": q.label("nl"),
+            "title_en": q.label("en"),
+            "description": q.description(lang),
+            "description_nl": q.description("nl"),
+            "description_en": q.description("en"),
+            "audience": q.audience,
+            "keywords": q.keywords,
+            "parameters": [
+                {
+                    "name": p.name,
+                    "type": p.type,
+                    "default": p.default,
+                    "doc": p.doc,
+                    "title": q.column_title(p.name, lang),
+                }
+                for p in q.params
+            ],
+        }
+        for q in saved_queries.load_all()
+    ]
 
 
 @bp.route("/queries")
@@ -69,9 +86,15 @@ def paging() -> tuple[int, int]:
     return positive_arg("page", 1, MAX_PAGE), positive_arg("size", min(PAGE_SIZE, largest), largest)
 
 
-def run_saved(query: saved_queries.SavedQuery, values: dict[str, str], page: int = 1,
-              size: int = PAGE_SIZE, filters: dict[str, str] | None = None, lang: str = "nl",
-              sort: tuple[str, bool] | None = None) -> dict:
+def run_saved(
+    query: saved_queries.SavedQuery,
+    values: dict[str, str],
+    page: int = 1,
+    size: int = PAGE_SIZE,
+    filters: dict[str, str] | None = None,
+    lang: str = "nl",
+    sort: tuple[str, bool] | None = None,
+) -> dict:
     """One page of a saved query's answer (kept per store version, server/answers.py), filtered
     by `filters` and ordered by `sort` (column, descending) over the whole answer
     (server/facets.py), as the one data dict every rendering uses."""
@@ -83,13 +106,14 @@ def run_saved(query: saved_queries.SavedQuery, values: dict[str, str], page: int
     if view["order"] is None:  # every row, in the answer's own order: cut the page directly
         result = Result(SELECT, tsv=answer.slice(start, size + 1))
     else:
-        result = Result(SELECT, tsv=answer.rows_at(view["order"][start:start + size + 1]))
+        result = Result(SELECT, tsv=answer.rows_at(view["order"][start : start + size + 1]))
     variables, rows, facets, total = result.variables, result.rows, view["facets"], view["total"]
     # The answer remembers the labels its pages showed, in each language.
     remembered = answer.labels if lang == "nl" else answer.labels_en
     # The labels of the page's cells and of the facets' values, in one lookup.
-    cells = [{"v": row[v]} for row in rows[:size] for v in variables] + \
-            [{"v": value["term"]} for f in facets for value in f["values"]]
+    cells = [{"v": row[v]} for row in rows[:size] for v in variables] + [
+        {"v": value["term"]} for f in facets for value in f["values"]
+    ]
     remember_labels(engine(), ["v"], cells, remembered, lang)
     table = table_data(engine(), variables, rows[:size], lang=lang, remembered=remembered)
     for row in table["rows"]:
@@ -101,29 +125,57 @@ def run_saved(query: saved_queries.SavedQuery, values: dict[str, str], page: int
         f["title"] = query.column_title(f["column"], lang)
         for v in f["values"]:
             term = v.pop("term")
-            v["text"] = (names.get(v["value"]) or cell(term, names)["text"]) if isinstance(term, ox.NamedNode) \
-                else query.value_text(v["value"], lang) if v["value"] else None
-    return {"name": query.name, "title": query.label(lang), "title_nl": query.label("nl"), "title_en": query.label("en"),
-            "description": query.description(lang), "description_nl": query.description("nl"),
-            "description_en": query.description("en"),
-            "audience": query.audience, "query": query.text,
-            "parameters": [{"name": p.name, "type": p.type, "doc": p.doc, "title": query.column_title(p.name, lang),
-                            "value": values.get(p.name, p.default)} for p in query.params],
-            "column_titles": {v: query.column_title(v, lang) for v in variables},
-            "hidden": [v for v in query.hidden if v in variables],
-            "filters": filters, "facets": facets, "total": total,
-            "sort": {"column": sort[0], "descending": sort[1]} if sort else None,
-            "page": page, "size": size, "first_row": (page - 1) * size + 1,
-            "next": page + 1 if len(rows) > size else None, "previous": page - 1 if page > 1 else None,
-            **table}
+            v["text"] = (
+                (names.get(v["value"]) or cell(term, names)["text"])
+                if isinstance(term, ox.NamedNode)
+                else query.value_text(v["value"], lang)
+                if v["value"]
+                else None
+            )
+    return {
+        "name": query.name,
+        "title": query.label(lang),
+        "title_nl": query.label("nl"),
+        "title_en": query.label("en"),
+        "description": query.description(lang),
+        "description_nl": query.description("nl"),
+        "description_en": query.description("en"),
+        "audience": query.audience,
+        "query": query.text,
+        "parameters": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "doc": p.doc,
+                "title": query.column_title(p.name, lang),
+                "value": values.get(p.name, p.default),
+            }
+            for p in query.params
+        ],
+        "column_titles": {v: query.column_title(v, lang) for v in variables},
+        "hidden": [v for v in query.hidden if v in variables],
+        "filters": filters,
+        "facets": facets,
+        "total": total,
+        "sort": {"column": sort[0], "descending": sort[1]} if sort else None,
+        "page": page,
+        "size": size,
+        "first_row": (page - 1) * size + 1,
+        "next": page + 1 if len(rows) > size else None,
+        "previous": page - 1 if page > 1 else None,
+        **table,
+    }
 
 
 def _page_links(name: str, suffix: str | None, data: dict) -> dict[str, str]:
     """URLs of the next and previous pages (link relations "next", "prev"), keeping the
     parameters, format and size."""
     args = {k: v for k, v in request.args.items() if k != "page"}
-    return {rel: url_for("queries.show", name=name, suffix=suffix, page=data[key], **args)
-            for rel, key in (("next", "next"), ("prev", "previous")) if data[key]}
+    return {
+        rel: url_for("queries.show", name=name, suffix=suffix, page=data[key], **args)
+        for rel, key in (("next", "next"), ("prev", "previous"))
+        if data[key]
+    }
 
 
 @bp.route("/queries/<name>")
@@ -131,15 +183,28 @@ def _page_links(name: str, suffix: str | None, data: dict) -> dict[str, str]:
 def show(name, suffix=None):
     query = _saved(name)
     fmt = _format(suffix)
-    values = {k: v for k, v in request.args.items()
-              if k not in saved_queries.RESERVED and not facet_rules.is_table_arg(k)}
+    values = {
+        k: v
+        for k, v in request.args.items()
+        if k not in saved_queries.RESERVED and not facet_rules.is_table_arg(k)
+    }
     filters = facet_rules.filters_from(request.args)
     sort = facet_rules.sort_from(request.args)
     page, size = paging()
     # The page's links repeat the request's own arguments (lang among them, in their order),
     # so a kept page is only ever served to the same arguments.
-    key = (engine().version, name, tuple(sorted(values.items())), tuple(sorted(filters.items())), sort, page, size,
-           fmt, current_lang(), tuple(request.args.items(multi=True)))
+    key = (
+        engine().version,
+        name,
+        tuple(sorted(values.items())),
+        tuple(sorted(filters.items())),
+        sort,
+        page,
+        size,
+        fmt,
+        current_lang(),
+        tuple(request.args.items(multi=True)),
+    )
     fresh(*key)
     cache = current_app.extensions["techniekpact.cache"]
     cached = cache.get(key)
@@ -151,9 +216,15 @@ def show(name, suffix=None):
         elif fmt == "csv":
             body = csv_bytes(data)
         else:
-            body = render_template("query.html", q=data, links=links, extra=_extra_view(data),
-                                   facet_url=_facet_url, sort_url=_sort_url,
-                                   param_labels=_param_labels(data)).encode()
+            body = render_template(
+                "query.html",
+                q=data,
+                links=links,
+                extra=_extra_view(data),
+                facet_url=_facet_url,
+                sort_url=_sort_url,
+                param_labels=_param_labels(data),
+            ).encode()
         cached = (body, links)
         cache.put(key, cached, len(body))
     body, links = cached
@@ -169,6 +240,7 @@ def show(name, suffix=None):
 def _extra_view(data: dict) -> dict | None:
     """Views some queries add to their page (the coverage matrix's heat map)."""
     from server.heatmap import heatmap_for
+
     return heatmap_for(data)
 
 
@@ -194,8 +266,11 @@ def _sort_url(column: str, descending: bool) -> str:
 def _param_labels(data: dict) -> dict[str, str]:
     """The names of the IRIs given as parameters, shown in place of the IRI."""
     iris = [p["value"] for p in data["parameters"] if p["type"] == "iri" and p["value"]]
-    return remember_labels(engine(), ["v"], [{"v": ox.NamedNode(i)} for i in iris], {}, current_lang()) \
-        if iris else {}
+    return (
+        remember_labels(engine(), ["v"], [{"v": ox.NamedNode(i)} for i in iris], {}, current_lang())
+        if iris
+        else {}
+    )
 
 
 @bp.app_template_filter("reject_filters")
@@ -214,6 +289,7 @@ def _reject_sort(args) -> dict:
 def cell_list(name):
     """The list behind one cell of a matrix query's heat map (server/heatmap.py)."""
     from server.heatmap import cell_query, heatmap_for, nearby
+
     query = _saved(name)
     lang = current_lang()
     row, column = request.args.get("row", ""), request.args.get("column", "")
@@ -230,12 +306,20 @@ def cell_list(name):
     count = matrix["grid"][list(rows).index(row)][list(columns).index(column)]["count"]
     things = []
     if count:
-        result = engine().query(cell_query(query.text), substitutions={"row": ox.NamedNode(row),
-                                                                      "column": ox.NamedNode(column)})
+        result = engine().query(
+            cell_query(query.text), substitutions={"row": ox.NamedNode(row), "column": ox.NamedNode(column)}
+        )
         table = table_data(engine(), result.variables, result.rows, lang=lang)
         things = sorted((r[0] for r in table["rows"] if r[0]), key=lambda c: c["text"].lower())
-    data = {"query": name, "title": query.label(lang), "row": rows[row], "column": columns[column],
-            "count": count, "things": things, "nearby": nearby(matrix, row, column) if not count else None}
+    data = {
+        "query": name,
+        "title": query.label(lang),
+        "row": rows[row],
+        "column": columns[column],
+        "count": count,
+        "things": things,
+        "nearby": nearby(matrix, row, column) if not count else None,
+    }
     if fmt == "json":
         return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
     return Response(render_template("cell.html", d=data), mimetype="text/html")

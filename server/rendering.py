@@ -16,8 +16,8 @@ from flask import has_request_context, request
 
 from graph.labels import compact
 from graph.labels import labels as store_labels
-from graph.saved_queries import ParameterError
 from graph.namespaces import entity_path as href
+from graph.saved_queries import ParameterError
 from server.i18n import current_lang
 
 
@@ -26,14 +26,30 @@ def cell(term, names: dict[str, str]) -> dict | None:
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value, "text": names.get(term.value) or compact(term.value),
-                "href": href(term.value)}
+        return {
+            "type": "uri",
+            "value": term.value,
+            "text": names.get(term.value) or compact(term.value),
+            "href": href(term.value),
+        }
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value, "text": "_:" + term.value}
     datatype = term.datatype.value if term.datatype else None
-    numeric = bool(datatype) and datatype.rsplit("#", 1)[-1] in ("integer", "decimal", "double", "float", "int")
-    return {"type": "literal", "value": term.value, "text": term.value, "lang": term.language,
-            "datatype": datatype, "numeric": numeric}
+    numeric = bool(datatype) and datatype.rsplit("#", 1)[-1] in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "int",
+    )
+    return {
+        "type": "literal",
+        "value": term.value,
+        "text": term.value,
+        "lang": term.language,
+        "datatype": datatype,
+        "numeric": numeric,
+    }
 
 
 def labels(source, iris, lang: str = "nl") -> dict[str, str]:
@@ -44,8 +60,9 @@ def labels(source, iris, lang: str = "nl") -> dict[str, str]:
     return store_labels(source, iris, lang)
 
 
-def remember_labels(store, variables: list[str], rows: list, remembered: dict[str, str | None],
-                    lang: str = "nl") -> dict[str, str | None]:
+def remember_labels(
+    store, variables: list[str], rows: list, remembered: dict[str, str | None], lang: str = "nl"
+) -> dict[str, str | None]:
     """Add to `remembered` the labels of the rows' IRIs it lacks (None: the IRI has none), in
     one lookup; returns it."""
     iris = {row[v].value for row in rows for v in variables if isinstance(row[v], ox.NamedNode)}
@@ -56,8 +73,13 @@ def remember_labels(store, variables: list[str], rows: list, remembered: dict[st
     return remembered
 
 
-def table_data(store: ox.Store, variables: list[str], rows: list, lang: str = "nl",
-               remembered: dict[str, str | None] | None = None) -> dict:
+def table_data(
+    store: ox.Store,
+    variables: list[str],
+    rows: list,
+    lang: str = "nl",
+    remembered: dict[str, str | None] | None = None,
+) -> dict:
     """Columns and rows of cells, with labels for every IRI looked up once. `remembered` holds
     labels looked up before; the new ones are added to it."""
     names = remember_labels(store, variables, rows, {} if remembered is None else remembered, lang)

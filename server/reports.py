@@ -35,8 +35,8 @@ class ReportUnavailable(Exception):
 @dataclass
 class Report:
     version: str
-    data: dict           # the report dict of graph.validate, as its JSON rendering holds it
-    turtle: Path         # the sh:ValidationReport graph, as Turtle
+    data: dict  # the report dict of graph.validate, as its JSON rendering holds it
+    turtle: Path  # the sh:ValidationReport graph, as Turtle
 
 
 def _validate_in_child(source: dict, version: str, out: str) -> None:
@@ -45,8 +45,8 @@ def _validate_in_child(source: dict, version: str, out: str) -> None:
 
     from graph import validate as v
     from graph.atomic import write_atomically
-    from graph.shacl.formats import to_json, to_turtle
     from graph.remote import RemoteStore
+    from graph.shacl.formats import to_json, to_turtle
 
     target = Path(out)
     try:
@@ -57,7 +57,7 @@ def _validate_in_child(source: dict, version: str, out: str) -> None:
         report = v.validate_store(store, version)
         write_atomically(target / "report.ttl", to_turtle(report))
         write_atomically(target / "report.json", to_json(report, indent=None))
-    except Exception as error:  # noqa: BLE001 - reported to whoever asks for this report
+    except Exception as error:
         log.exception("validating version %s failed", version)
         write_atomically(target / "error.txt", f"{type(error).__name__}: {error}")
         raise SystemExit(1) from None
@@ -71,11 +71,18 @@ class Reports:
         self._context = mp.get_context("spawn")  # a fresh interpreter: no inherited database handles
         self._root = Path(tempfile.mkdtemp(prefix="techniekpact-reports-"))
         atexit.register(shutil.rmtree, self._root, True)
-        self._child: tuple[str, mp.process.BaseProcess] | None = None  # the version being validated, and by whom
+        self._child: tuple[str, mp.process.BaseProcess] | None = (
+            None  # the version being validated, and by whom
+        )
         self._kept: Prepared[Report] = Prepared(
-            engine, "validation reports", lambda key: "the validation report of this store version",
-            doing="being made", max_kept=1, dropped=lambda report: shutil.rmtree(report.turtle.parent, True),
-            builder="validation")
+            engine,
+            "validation reports",
+            lambda key: "the validation report of this store version",
+            doing="being made",
+            max_kept=1,
+            dropped=lambda report: shutil.rmtree(report.turtle.parent, True),
+            builder="validation",
+        )
         self._kept.on_new_version(self._stop_outdated)
         if background:
             self._kept.warm_up(lambda version: [((version,), lambda: self._make(version))])
@@ -104,16 +111,20 @@ class Reports:
     def _source(self) -> dict:
         engine = self._engine
         if engine.remote:
-            return {"endpoint": engine.store.query_url, "update_endpoint": engine.store.update_url,
-                    "timeout": engine.store.timeout}
+            return {
+                "endpoint": engine.store.query_url,
+                "update_endpoint": engine.store.update_url,
+                "timeout": engine.store.timeout,
+            }
         return {"snapshot": engine.snapshot}
 
     def _make(self, version: str) -> Report:
         """Validate `version` in a child process (in the builder thread) and read its report."""
         out = self._root / f"{version[:32]}-{time.monotonic_ns()}"
         out.mkdir()
-        process = self._context.Process(target=_validate_in_child, args=(self._source(), version, str(out)),
-                                        name="validate", daemon=True)
+        process = self._context.Process(
+            target=_validate_in_child, args=(self._source(), version, str(out)), name="validate", daemon=True
+        )
         self._child = (version, process)
         process.start()
         if self._engine.versions.version not in (None, version):
@@ -122,18 +133,22 @@ class Reports:
         self._child = None
         try:
             if process.exitcode != 0 and self._engine.versions.version != version:  # stopped: outdated
-                raise StillPreparing("the store changed while its validation report was being made; ask again")
+                raise StillPreparing(
+                    "the store changed while its validation report was being made; ask again"
+                )
             if process.exitcode == 0:
-                return Report(version, json.loads((out / "report.json").read_text(encoding="utf-8")),
-                              out / "report.ttl")
+                return Report(
+                    version, json.loads((out / "report.json").read_text(encoding="utf-8")), out / "report.ttl"
+                )
             if (out / "error.txt").exists():
                 error = (out / "error.txt").read_text(encoding="utf-8")
             else:
                 error = f"the validating process ended with exit code {process.exitcode}"
             raise ReportUnavailable(f"the validation report could not be made: {error}")
         except (OSError, ValueError) as error:
-            raise ReportUnavailable(f"the validation report could not be made: its files could not be read: "
-                                    f"{error}") from None
+            raise ReportUnavailable(
+                f"the validation report could not be made: its files could not be read: {error}"
+            ) from None
         finally:
             if not (out / "report.json").exists() or process.exitcode != 0:
                 shutil.rmtree(out, ignore_errors=True)

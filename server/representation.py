@@ -27,8 +27,15 @@ def engine():
     return current_app.extensions["techniekpact.engine"]
 
 
-def choose(offered: dict[str, str], *, suffix: str | None = None, suffixes: dict[str, str] | None = None,
-           fmt: str | None = None, strict: bool = False, what: str = "this address") -> str:
+def choose(
+    offered: dict[str, str],
+    *,
+    suffix: str | None = None,
+    suffixes: dict[str, str] | None = None,
+    fmt: str | None = None,
+    strict: bool = False,
+    what: str = "this address",
+) -> str:
     """The name (a key of `offered`, name → media type) of the format to answer in: the address's
     suffix (`suffixes` maps it to a name; another suffix is a 404), else the `format` parameter
     (`fmt` when the route reads it elsewhere, e.g. a form body), else the Accept header, else the
@@ -37,8 +44,11 @@ def choose(offered: dict[str, str], *, suffix: str | None = None, suffixes: dict
     that names only types not offered."""
     if suffix is not None:
         if not suffixes or suffix not in suffixes:
-            abort(404, f"no {suffix!r} rendering here; use {', '.join('.' + s for s in suffixes or {})}"
-                       f"{' or none' if 'html' in offered else ''}")
+            abort(
+                404,
+                f"no {suffix!r} rendering here; use {', '.join('.' + s for s in suffixes or {})}"
+                f"{' or none' if 'html' in offered else ''}",
+            )
         return suffixes[suffix]
     fmt = fmt if fmt is not None else request.args.get("format")
     if not fmt:

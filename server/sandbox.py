@@ -31,9 +31,9 @@ ARCHES = {
 }
 
 # BPF opcodes (linux/bpf_common.h)
-BPF_LD_W_ABS = 0x20   # BPF_LD | BPF_W | BPF_ABS
-BPF_JEQ_K = 0x15      # BPF_JMP | BPF_JEQ | BPF_K
-BPF_RET_K = 0x06      # BPF_RET | BPF_K
+BPF_LD_W_ABS = 0x20  # BPF_LD | BPF_W | BPF_ABS
+BPF_JEQ_K = 0x15  # BPF_JMP | BPF_JEQ | BPF_K
+BPF_RET_K = 0x06  # BPF_RET | BPF_K
 
 # Offsets in struct seccomp_data: int nr; __u32 arch; __u64 ip; __u64 args[6].
 NR, ARCH, ARG0 = 0, 4, 16
@@ -45,18 +45,20 @@ def _instruction(code: int, jt: int, jf: int, k: int) -> bytes:
 
 def _program(audit_arch: int, socket_nr: int) -> bytes:
     refuse = SECCOMP_RET_ERRNO | errno.EACCES
-    return b"".join([
-        _instruction(BPF_LD_W_ABS, 0, 0, ARCH),
-        _instruction(BPF_JEQ_K, 1, 0, audit_arch),          # another ABI (e.g. x32): refuse all
-        _instruction(BPF_RET_K, 0, 0, refuse),
-        _instruction(BPF_LD_W_ABS, 0, 0, NR),
-        _instruction(BPF_JEQ_K, 0, 4, socket_nr),
-        _instruction(BPF_LD_W_ABS, 0, 0, ARG0),              # low 32 bits of the family
-        _instruction(BPF_JEQ_K, 1, 0, socket.AF_INET),
-        _instruction(BPF_JEQ_K, 0, 1, socket.AF_INET6),
-        _instruction(BPF_RET_K, 0, 0, refuse),
-        _instruction(BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW),
-    ])
+    return b"".join(
+        [
+            _instruction(BPF_LD_W_ABS, 0, 0, ARCH),
+            _instruction(BPF_JEQ_K, 1, 0, audit_arch),  # another ABI (e.g. x32): refuse all
+            _instruction(BPF_RET_K, 0, 0, refuse),
+            _instruction(BPF_LD_W_ABS, 0, 0, NR),
+            _instruction(BPF_JEQ_K, 0, 4, socket_nr),
+            _instruction(BPF_LD_W_ABS, 0, 0, ARG0),  # low 32 bits of the family
+            _instruction(BPF_JEQ_K, 1, 0, socket.AF_INET),
+            _instruction(BPF_JEQ_K, 0, 1, socket.AF_INET6),
+            _instruction(BPF_RET_K, 0, 0, refuse),
+            _instruction(BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW),
+        ]
+    )
 
 
 class _SockFprog(ctypes.Structure):

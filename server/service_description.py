@@ -13,9 +13,16 @@ VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DCT = "http://purl.org/dc/terms/"
 FORMATS = "http://www.w3.org/ns/formats/"
-FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
-               "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "ntriples": "N-Triples",
-               "jsonld": "JSON-LD", "rdfxml": "RDF_XML"}
+FORMAT_IRIS = {
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+    "turtle": "Turtle",
+    "ntriples": "N-Triples",
+    "jsonld": "JSON-LD",
+    "rdfxml": "RDF_XML",
+}
 DATASET = ID + "dataset"
 
 _cache: dict[tuple[str, str], Result] = {}
@@ -58,8 +65,11 @@ def _triples(engine, endpoint_url: str, counts: dict[str, int]):
     yield t(dataset, VOID + "uriSpace", ox.Literal(ID))
     yield t(dataset, SD + "defaultGraph", default_graph)
     yield t(default_graph, RDF_TYPE, n(SD + "Graph"))
-    yield t(default_graph, VOID + "triples", ox.Literal(str(sum(counts.values())),
-                                                        datatype=n("http://www.w3.org/2001/XMLSchema#integer")))
+    yield t(
+        default_graph,
+        VOID + "triples",
+        ox.Literal(str(sum(counts.values())), datatype=n("http://www.w3.org/2001/XMLSchema#integer")),
+    )
     for graph_iri, count in counts.items():
         named, described = ox.BlankNode(), ox.BlankNode()
         yield t(dataset, SD + "namedGraph", named)
@@ -67,6 +77,10 @@ def _triples(engine, endpoint_url: str, counts: dict[str, int]):
         yield t(named, SD + "name", n(graph_iri))
         yield t(named, SD + "graph", described)
         yield t(described, RDF_TYPE, n(SD + "Graph"))
-        yield t(described, VOID + "triples", ox.Literal(str(count), datatype=n("http://www.w3.org/2001/XMLSchema#integer")))
+        yield t(
+            described,
+            VOID + "triples",
+            ox.Literal(str(count), datatype=n("http://www.w3.org/2001/XMLSchema#integer")),
+        )
         if graph_iri.startswith(GRAPH):
             yield t(dataset, VOID + "subset", n(graph_iri))

@@ -34,8 +34,11 @@ def sparql():
     query, update = _operation(params)
     if query is None and update is None:
         if request.method == "POST":
-            abort(400, "POST a 'query' or 'update' (form-encoded, or as application/sparql-query / "
-                       "application/sparql-update)")
+            abort(
+                400,
+                "POST a 'query' or 'update' (form-encoded, or as application/sparql-query / "
+                "application/sparql-update)",
+            )
         return _describe_or_edit()
     if query is not None and update is not None:
         abort(400, "a request carries either a query or an update, not both")
@@ -45,8 +48,9 @@ def sparql():
         if request.method != "POST":
             abort(405, "updates must be POSTed")
         try:
-            update = with_dataset(update, _graph_list(params, "using-graph-uri"),
-                                  _graph_list(params, "using-named-graph-uri"))
+            update = with_dataset(
+                update, _graph_list(params, "using-graph-uri"), _graph_list(params, "using-named-graph-uri")
+            )
         except DatasetConflict as error:
             abort(400, str(error))
         engine().authorise(request.headers.get("Authorization"))
@@ -95,10 +99,16 @@ def _operation(params: MultiDict) -> tuple[str | None, str | None]:
     if mimetype in FORM_TYPES:
         return _single(params, "query"), _single(params, "update")
     if not mimetype:
-        abort(415, "a POST needs a Content-Type: application/sparql-query, application/sparql-update "
-                   "or application/x-www-form-urlencoded")
-    abort(415, f"unsupported content type {mimetype!r}: use application/sparql-query, "
-               "application/sparql-update or application/x-www-form-urlencoded")
+        abort(
+            415,
+            "a POST needs a Content-Type: application/sparql-query, application/sparql-update "
+            "or application/x-www-form-urlencoded",
+        )
+    abort(
+        415,
+        f"unsupported content type {mimetype!r}: use application/sparql-query, "
+        "application/sparql-update or application/x-www-form-urlencoded",
+    )
 
 
 def _body_text() -> str:
@@ -125,8 +135,15 @@ def run_query(query: str, params: MultiDict) -> Response:
     base = _base_url()
     # Repeated reads of the same query come from the cache; the key carries the store
     # version, so an update or build is never answered with an old result.
-    key = (engine().version, query, tuple(default_graphs), tuple(named_graphs),
-           request.headers.get("Accept", ""), fmt_param, base)
+    key = (
+        engine().version,
+        query,
+        tuple(default_graphs),
+        tuple(named_graphs),
+        request.headers.get("Accept", ""),
+        fmt_param,
+        base,
+    )
     # A GET is cacheable by HTTP too: its ETag is the same key, decided before any work.
     vary_on_accept()  # the format is chosen once the result's kind is known
     if request.method == "GET":
@@ -134,10 +151,15 @@ def run_query(query: str, params: MultiDict) -> Response:
     cache = current_app.extensions["techniekpact.cache"]
     hit = cache.get(key)
     if hit is None:
-        result = engine().query(query, default_graphs=default_graphs or None, named_graphs=named_graphs or None,
-                                base_iri=base)
-        fmt = choose(negotiation.table_for(result.kind), fmt=fmt_param or "", strict=True,
-                     what=f"a {result.kind.upper()} result")
+        result = engine().query(
+            query, default_graphs=default_graphs or None, named_graphs=named_graphs or None, base_iri=base
+        )
+        fmt = choose(
+            negotiation.table_for(result.kind),
+            fmt=fmt_param or "",
+            strict=True,
+            what=f"a {result.kind.upper()} result",
+        )
         hit = (result.serialize(fmt), negotiation.media_type(fmt))
         cache.put(key, hit, len(hit[0]))
     body, media = hit
@@ -147,8 +169,12 @@ def run_query(query: str, params: MultiDict) -> Response:
 def _wants_editor(query: str | None, params: MultiDict) -> bool:
     """A permalink opened in a browser: a GET of a query, HTML preferred, no `format=`.
     Machine clients (SPARQLWrapper, curl's */*) name a result type or none, and get results."""
-    return (request.method == "GET" and query is not None and not params.get("format")
-            and _prefers_html(request.headers.get("Accept", "")))
+    return (
+        request.method == "GET"
+        and query is not None
+        and not params.get("format")
+        and _prefers_html(request.headers.get("Accept", ""))
+    )
 
 
 @lru_cache(maxsize=256)
@@ -184,8 +210,11 @@ def _describe_or_edit():
 
 @bp.route("/sparql", methods=["OPTIONS"])
 def preflight():
-    return Response(status=204, headers={
-        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-        "Access-Control-Allow-Headers": "Content-Type, Accept",
-        "Access-Control-Max-Age": "86400",
-    })
+    return Response(
+        status=204,
+        headers={
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Content-Type, Accept",
+            "Access-Control-Max-Age": "86400",
+        },
+    )

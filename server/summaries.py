@@ -25,10 +25,18 @@ class Summaries:
         self._engine = engine
         self._makers = {"counts": graph_counts, "search": search.build_index}
         # Two values per version; the previous version's stay until the new ones are made.
-        self._kept: Prepared = Prepared(engine, "store summaries", lambda key: f"{WHAT[key[1]]} of this store version",
-                                        doing="being made", max_kept=4, builder="summaries")
+        self._kept: Prepared = Prepared(
+            engine,
+            "store summaries",
+            lambda key: f"{WHAT[key[1]]} of this store version",
+            doing="being made",
+            max_kept=4,
+            builder="summaries",
+        )
         if background:
-            self._kept.warm_up(lambda version: [((version, name), self._maker(name)) for name in self._makers])
+            self._kept.warm_up(
+                lambda version: [((version, name), self._maker(name)) for name in self._makers]
+            )
 
     @property
     def wait(self) -> float:

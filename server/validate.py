@@ -13,8 +13,8 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from graph.shacl.formats import to_json
 from graph.shacl.report import SEVERITIES, group_by_shape, select
 from server.rendering import MAX_PAGE, positive_arg
-from server.representation import HTML, JSON, choose, engine, fresh
 from server.reports import Report
+from server.representation import HTML, JSON, choose, engine, fresh
 
 bp = Blueprint("validate", __name__)
 
@@ -48,8 +48,17 @@ def report(suffix=None):
         pages = max(1, -(-len(selected) // PER_PAGE))
         if page > pages:
             abort(404, f"there are {pages} pages of findings; page {page} is past the last")
-        shown = selected[(page - 1) * PER_PAGE:page * PER_PAGE]
-        body = render_template("validate.html", r=data, groups=group_by_shape(shown), selected=len(selected),
-                               first=(page - 1) * PER_PAGE + 1, last=(page - 1) * PER_PAGE + len(shown),
-                               page=page, pages=pages, filters=filters, severities=SEVERITIES).encode("utf-8")
+        shown = selected[(page - 1) * PER_PAGE : page * PER_PAGE]
+        body = render_template(
+            "validate.html",
+            r=data,
+            groups=group_by_shape(shown),
+            selected=len(selected),
+            first=(page - 1) * PER_PAGE + 1,
+            last=(page - 1) * PER_PAGE + len(shown),
+            page=page,
+            pages=pages,
+            filters=filters,
+            severities=SEVERITIES,
+        ).encode("utf-8")
     return Response(body, headers={"Content-Type": MEDIA[fmt]})

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,9 @@ class VersionWatch:
     def follow(self, read_version: Callable[[], str | None]) -> None:
         """Start the one thread that reads the version once a second."""
         if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, args=(read_version,), name="watch-version",
-                                            daemon=True)
+            self._thread = threading.Thread(
+                target=self._loop, args=(read_version,), name="watch-version", daemon=True
+            )
             self._thread.start()
 
     def close(self) -> None:

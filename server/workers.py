@@ -100,8 +100,11 @@ def evaluate(store: ox.Store, request: dict, prefixes: dict, sandboxed: bool = F
         raise WorkerError("SyntaxError", str(error)) from None
     except PermissionError as error:
         # Raised by the guard, or by the sandbox when the engine tried to open a connection.
-        message = str(error) if isinstance(error, guard.RemoteAccessRefused) else \
-            "the request tried to reach another host; this endpoint does not (SERVICE and LOAD are refused)"
+        message = (
+            str(error)
+            if isinstance(error, guard.RemoteAccessRefused)
+            else "the request tried to reach another host; this endpoint does not (SERVICE and LOAD are refused)"
+        )
         raise WorkerError("RemoteAccessRefused", message) from None
     except RecursionError:
         raise WorkerError("RequestTooComplex", "the request is nested too deeply to be parsed") from None
@@ -111,8 +114,11 @@ def evaluate(store: ox.Store, request: dict, prefixes: dict, sandboxed: bool = F
 
 def _run_query(store: ox.Store, request: dict, prefixes: dict) -> Answer:
     kwargs = {"prefixes": prefixes, "base_iri": request.get("base_iri")}
-    kwargs.update(merge.query_dataset(request["query"], request["default_graphs"], request["named_graphs"],
-                                      request.get("graphs")))
+    kwargs.update(
+        merge.query_dataset(
+            request["query"], request["default_graphs"], request["named_graphs"], request.get("graphs")
+        )
+    )
     limit = request["limit"]
     result = store.query(request["query"], **kwargs)
     if isinstance(result, ox.QueryBoolean):
@@ -182,7 +188,7 @@ def _serve(conn, prefixes: dict, sandbox: bool, low_priority: bool = False) -> N
             conn.send(("ok", answer.kind, answer.payload))
         except WorkerError as error:
             conn.send(("error", error.kind, str(error)))
-        except Exception as error:  # noqa: BLE001 — the snapshot could not be opened, or worse
+        except Exception as error:
             log.exception("query worker %s: %s", os.getpid(), type(error).__name__)
             conn.send(("error", type(error).__name__, str(error)))
 
@@ -212,7 +218,9 @@ class WorkersBusy(Exception):
 class _Worker:
     def __init__(self, context, prefixes: dict, sandbox: bool, low_priority: bool = False):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, prefixes, sandbox, low_priority), daemon=True)
+        self.process = context.Process(
+            target=_serve, args=(child, prefixes, sandbox, low_priority), daemon=True
+        )
         self.process.start()
         child.close()
         self.started, self.snapshot, self.parser = False, None, False
@@ -271,8 +279,8 @@ class WorkerPool:
         self._quick: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._long: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
-        self._quick_workers = 0                    # in the quick lane, busy or idle
-        self._long_workers = 0                     # in the long lane, busy or idle
+        self._quick_workers = 0  # in the quick lane, busy or idle
+        self._long_workers = 0  # in the long lane, busy or idle
         self._long_texts: OrderedDict[bytes, None] = OrderedDict()  # digests of queries seen to be long
         self.size = size
         # Workers start when first needed: an app that never queries starts none.
@@ -294,7 +302,9 @@ class WorkerPool:
             worker.ready(request["snapshot"], parser=guard.may_reach_remote(text))
             deadline += time.monotonic() - started  # a worker's start is not the query's time
             worker.conn.send(request)
-            if lane is self._quick and not worker.conn.poll(max(0.0, min(CHEAP_S, deadline - time.monotonic()))):
+            if lane is self._quick and not worker.conn.poll(
+                max(0.0, min(CHEAP_S, deadline - time.monotonic()))
+            ):
                 if deadline - time.monotonic() > 0:
                     self._to_long_lane(worker, digest)  # raises WorkersBusy when the long lane is full
                     lane = self._long
@@ -347,8 +357,9 @@ class WorkerPool:
                 try:  # an idle long-lane worker makes room for this one
                     self._long.get_nowait().kill()
                 except queue.Empty:
-                    raise WorkersBusy("the server is running as many long queries as it takes; "
-                                      "ask again shortly") from None
+                    raise WorkersBusy(
+                        "the server is running as many long queries as it takes; ask again shortly"
+                    ) from None
             else:
                 self._long_workers += 1
         worker.lower_priority()

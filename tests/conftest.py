@@ -25,12 +25,14 @@ def store_dir(built):
 @pytest.fixture(scope="session")
 def store(store_dir):
     from server.engine import _shared_store
+
     return _shared_store(store_dir)
 
 
 def select(store, sparql: str) -> list[dict]:
     """Rows of a SELECT on the store's union graph, as {var: python value}."""
     from graph.query import execute
+
     result = execute(store, sparql)
     names = [v.value for v in result.variables]
     return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in result]
@@ -40,7 +42,9 @@ def select(store, sparql: str) -> list[dict]:
 def app(store_dir):
     from server import close_app
 
-    app = create_app(Config(store=str(store_dir), update_token=UPDATE_TOKEN, query_timeout=3.0, result_limit=5000))
+    app = create_app(
+        Config(store=str(store_dir), update_token=UPDATE_TOKEN, query_timeout=3.0, result_limit=5000)
+    )
     app.config["TESTING"] = True
     yield app
     close_app(app)
@@ -60,8 +64,15 @@ def own_app(store_dir, tmp_path):
     from server import close_app
 
     shutil.copytree(store_dir, tmp_path / "own-store")
-    app = create_app(Config(store=str(tmp_path / "own-store"), update_token=UPDATE_TOKEN, query_timeout=3.0,
-                            result_limit=5000, prepare_timeout=0))
+    app = create_app(
+        Config(
+            store=str(tmp_path / "own-store"),
+            update_token=UPDATE_TOKEN,
+            query_timeout=3.0,
+            result_limit=5000,
+            prepare_timeout=0,
+        )
+    )
     app.config["TESTING"] = True
     yield app
     close_app(app)
@@ -85,6 +96,7 @@ def live_server(app):
 def browser():
     """Headless Chromium, one per test module that asks for it."""
     from tests.browser import chromium
+
     driver = chromium()
     yield driver
     driver.quit()

@@ -43,7 +43,9 @@ def wait_until(condition: Callable[[], T], timeout: float, what: str, every: flo
         except Exception as error:  # noqa: BLE001 - not there yet; told if it never comes
             last_error = error
         if time.monotonic() >= deadline:
-            raise NotInTime(f"{what}: not within {timeout:g} s" + (f" (last: {last_error!r})" if last_error else ""))
+            raise NotInTime(
+                f"{what}: not within {timeout:g} s" + (f" (last: {last_error!r})" if last_error else "")
+            )
         time.sleep(every)
 
 
@@ -76,8 +78,14 @@ def serving(app, threads: int = 8, timeout: float = 120) -> Iterator[str]:
         server.close()
 
 
-def start_service(store: Path | str | None, port: int, env: dict[str, str] | None = None, timeout: float = 120,
-                  output=subprocess.DEVNULL, ready_status: int | None = 200) -> subprocess.Popen:
+def start_service(
+    store: Path | str | None,
+    port: int,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    output=subprocess.DEVNULL,
+    ready_status: int | None = 200,
+) -> subprocess.Popen:
     """`python -m server.cli serve` from this checkout (the installed script may import another)
     in a process of its own, on `port`, with `env` added to the environment; returned once
     /health answers (`ready_status`; None: anything, e.g. while the store is being repaired)."""
@@ -87,8 +95,11 @@ def start_service(store: Path | str | None, port: int, env: dict[str, str] | Non
     proc = subprocess.Popen(argv, env={**os.environ, **(env or {})}, cwd=ROOT, stdout=output, stderr=output)
     url = f"http://127.0.0.1:{port}/health"
     try:  # a service that stopped is not waited for
-        wait_until(lambda: proc.poll() is not None or answers(url, ready_status), timeout,
-                   f"the service on port {port} starting")
+        wait_until(
+            lambda: proc.poll() is not None or answers(url, ready_status),
+            timeout,
+            f"the service on port {port} starting",
+        )
     except NotInTime:
         proc.kill()
         proc.wait()

@@ -19,7 +19,13 @@ def _answers_ask(url: str) -> bool:
 
 class Server:
     def __init__(self, name: str, argv: list[str], query_url: str, update_url: str, workdir: Path):
-        self.name, self.argv, self.query_url, self.update_url, self.workdir = name, argv, query_url, update_url, workdir
+        self.name, self.argv, self.query_url, self.update_url, self.workdir = (
+            name,
+            argv,
+            query_url,
+            update_url,
+            workdir,
+        )
         self.proc = None
 
     def start(self) -> Server:
@@ -41,9 +47,21 @@ class Server:
 def oxigraph_server(workdir: Path) -> Server:
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     port = free_port()
-    return Server("oxigraph", [binary, "serve", "--location", str(workdir / "db"), "--bind", f"127.0.0.1:{port}",
-                               "--union-default-graph"],
-                  f"http://127.0.0.1:{port}/query", f"http://127.0.0.1:{port}/update", workdir)
+    return Server(
+        "oxigraph",
+        [
+            binary,
+            "serve",
+            "--location",
+            str(workdir / "db"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        f"http://127.0.0.1:{port}/query",
+        f"http://127.0.0.1:{port}/update",
+        workdir,
+    )
 
 
 VIRTUOSO_INI = """[Database]
@@ -75,8 +93,12 @@ class VirtuosoServer(Server):
     def start(self) -> Server:
         super().start()
         # Virtuoso's anonymous SPARQL user may only read until it is granted updates.
-        subprocess.run(["isql-vt", str(self.sql_port), "dba", "dba", 'exec=grant SPARQL_UPDATE to "SPARQL";'],
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            ["isql-vt", str(self.sql_port), "dba", "dba", 'exec=grant SPARQL_UPDATE to "SPARQL";'],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         return self
 
 
@@ -85,6 +107,8 @@ def virtuoso_server(workdir: Path) -> Server:
     ini = workdir / "virtuoso.ini"
     ini.write_text(VIRTUOSO_INI.format(dir=workdir, sql_port=sql_port, http_port=http_port))
     url = f"http://127.0.0.1:{http_port}/sparql"
-    server = VirtuosoServer("virtuoso", ["virtuoso-t", "+foreground", "+configfile", str(ini)], url, url, workdir)
+    server = VirtuosoServer(
+        "virtuoso", ["virtuoso-t", "+foreground", "+configfile", str(ini)], url, url, workdir
+    )
     server.sql_port = sql_port
     return server

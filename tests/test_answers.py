@@ -17,8 +17,9 @@ AUTH = {"Authorization": f"Bearer {UPDATE_TOKEN}"}
 GOAL = "https://w3id.org/techniekpact/id/goal/2016-12"
 
 
-def _counting(engine, monkeypatch, gate: threading.Event | None = None,
-              started: threading.Event | None = None) -> list[str]:
+def _counting(
+    engine, monkeypatch, gate: threading.Event | None = None, started: threading.Event | None = None
+) -> list[str]:
     """Record (and, with a gate, hold until it opens) every evaluation of a saved query (the
     engine's other queries, label lookups, pass); `started` is set when the first one begins."""
     calls, real = [], engine.query
@@ -67,7 +68,9 @@ def test_every_page_is_cut_from_one_evaluation(quiet_app, monkeypatch):
     client = quiet_app.test_client()
     rows, page = [], 1
     while page:
-        data = client.get("/queries/actions-of-goal.json", query_string={"goal": GOAL, "size": 2, "page": page}).get_json()
+        data = client.get(
+            "/queries/actions-of-goal.json", query_string={"goal": GOAL, "size": 2, "page": page}
+        ).get_json()
         rows += data["rows"]
         page = data["next"]
     assert len(rows) >= 4 and len(calls) == 1
@@ -80,8 +83,13 @@ def test_every_page_is_cut_from_one_evaluation(quiet_app, monkeypatch):
 
 def test_the_labels_of_a_page_are_looked_up_once_per_answer(quiet_app, monkeypatch):
     from server import rendering
+
     looked_up, real = [], rendering.labels
-    monkeypatch.setattr(rendering, "labels", lambda store, iris, lang="nl": looked_up.append(len(iris)) or real(store, iris, lang))
+    monkeypatch.setattr(
+        rendering,
+        "labels",
+        lambda store, iris, lang="nl": looked_up.append(len(iris)) or real(store, iris, lang),
+    )
     client = quiet_app.test_client()
     first = client.get("/queries/actions-with-gaps.json", query_string={"size": 20}).get_json()
     assert len(looked_up) == 1 and first["rows"][0][0]["text"] != first["rows"][0][0]["value"]
@@ -97,8 +105,9 @@ def test_the_labels_of_a_page_are_looked_up_once_per_answer(quiet_app, monkeypat
 def test_requests_arriving_together_share_one_evaluation(store_dir, monkeypatch):
     # Waiters wait up to the query time limit: a generous one, for the evaluation may be slow on a
     # busy machine; the test is about how many evaluations there are, not how fast.
-    quiet_app = create_app(Config(store=str(store_dir), query_timeout=120.0, prepare_timeout=0,
-                                  prepare_validation=False))
+    quiet_app = create_app(
+        Config(store=str(store_dir), query_timeout=120.0, prepare_timeout=0, prepare_validation=False)
+    )
     gate = threading.Event()
     calls = _counting(quiet_app.extensions["techniekpact.engine"], monkeypatch, gate)
     statuses = []
@@ -119,11 +128,15 @@ def test_requests_arriving_together_share_one_evaluation(store_dir, monkeypatch)
 
 
 def test_a_request_that_waits_past_the_time_limit_gets_503(store_dir, monkeypatch):
-    app = create_app(Config(store=str(store_dir), query_timeout=1.0, prepare_timeout=0, prepare_validation=False))
+    app = create_app(
+        Config(store=str(store_dir), query_timeout=1.0, prepare_timeout=0, prepare_validation=False)
+    )
     gate, started = threading.Event(), threading.Event()
     _counting(app.extensions["techniekpact.engine"], monkeypatch, gate, started)
     first = []
-    evaluating = threading.Thread(target=lambda: first.append(app.test_client().get("/queries/goals-without-actions.json")))
+    evaluating = threading.Thread(
+        target=lambda: first.append(app.test_client().get("/queries/goals-without-actions.json"))
+    )
     evaluating.start()
     assert started.wait(60)  # the first request is evaluating, held at the gate
     try:
@@ -137,10 +150,13 @@ def test_a_request_that_waits_past_the_time_limit_gets_503(store_dir, monkeypatc
     assert first[0].status_code == 200
 
 
-def test_answers_beyond_the_disk_bound_make_room_least_recently_used_first(store_dir, quiet_app, monkeypatch,
-                                                                          request):
+def test_answers_beyond_the_disk_bound_make_room_least_recently_used_first(
+    store_dir, quiet_app, monkeypatch, request
+):
     goals = [f"https://w3id.org/techniekpact/id/goal/2016-{n:02d}" for n in (10, 11, 12)]
-    ask = lambda app, goal: app.test_client().get("/queries/actions-of-goal.json", query_string={"goal": goal})
+    ask = lambda app, goal: app.test_client().get(
+        "/queries/actions-of-goal.json", query_string={"goal": goal}
+    )
     for goal in goals:
         ask(quiet_app, goal)
     total = sum(answer.size for answer in quiet_app.extensions["techniekpact.answers"]._answers.values())
@@ -151,11 +167,17 @@ def test_answers_beyond_the_disk_bound_make_room_least_recently_used_first(store
     for goal in (goals[0], goals[1]):
         assert ask(app, goal).status_code == 200
     # The first is used again (another page size: not the page cache, the answer), so the second goes.
-    assert app.test_client().get("/queries/actions-of-goal.json", query_string={"goal": goals[0], "size": 1}).status_code == 200
+    assert (
+        app.test_client()
+        .get("/queries/actions-of-goal.json", query_string={"goal": goals[0], "size": 1})
+        .status_code
+        == 200
+    )
     assert ask(app, goals[2]).status_code == 200
     query = saved_queries.load("actions-of-goal")
-    assert [key[2] for key in kept._answers] == [answers.values_digest(saved_queries.bind(query, {"goal": goal}))
-                                                 for goal in (goals[0], goals[2])]
+    assert [key[2] for key in kept._answers] == [
+        answers.values_digest(saved_queries.bind(query, {"goal": goal})) for goal in (goals[0], goals[2])
+    ]
     assert len(list(kept._root.iterdir())) == 2
 
 
@@ -187,8 +209,10 @@ def test_default_answers_are_prepared_after_start_and_after_an_update(store_dir,
         assert all(answer.labels for key, answer in kept.items() if key[1] == "actions-with-gaps")
         monkeypatch.undo()
         probe = "https://w3id.org/techniekpact/id/goal/test-prepared"
-        update = (f"INSERT DATA {{ GRAPH <https://w3id.org/techniekpact/graph/test> {{ <{probe}> a "
-                  f"<https://w3id.org/techniekpact/def#Goal> }} }}")
+        update = (
+            f"INSERT DATA {{ GRAPH <https://w3id.org/techniekpact/graph/test> {{ <{probe}> a "
+            f"<https://w3id.org/techniekpact/def#Goal> }} }}"
+        )
         assert client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
         after = _prepared(app)
         assert after["version"] != before["version"]

@@ -23,8 +23,8 @@ ONE_PATTERN = [
 ]
 
 NOT_ONE_PATTERN = [
-    "SELECT ?x { ?x ?p ?x }",                                  # scans every triple for s = o
-    "SELECT * { ?s ?p ?o . ?o ?q ?r }",                        # a join
+    "SELECT ?x { ?x ?p ?x }",  # scans every triple for s = o
+    "SELECT * { ?s ?p ?o . ?o ?q ?r }",  # a join
     "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
     'SELECT * { ?s ?p """ } SERVICE <http://example.org/> { """ }',  # a long string is not three
     'SELECT * { ?s ?p "a\\u0022 } SERVICE <http://example.org/> { " }',  # escapes are decoded first
@@ -57,8 +57,15 @@ def test_everything_else_goes_to_a_worker(text):
 
 @pytest.fixture(scope="module")
 def small_limit_app(store_dir):
-    app = create_app(Config(store=str(store_dir), query_timeout=10.0, result_limit=10, prepare_timeout=0,
-                            prepare_validation=False))
+    app = create_app(
+        Config(
+            store=str(store_dir),
+            query_timeout=10.0,
+            result_limit=10,
+            prepare_timeout=0,
+            prepare_validation=False,
+        )
+    )
     yield app
     app.extensions["techniekpact.engine"].close()
     app.extensions["techniekpact.answers"].close()
@@ -72,8 +79,9 @@ def _rows(response) -> list[dict]:
 def test_the_answer_in_process_is_the_workers_answer(client):
     here = _rows(client.post("/sparql", data={"query": f"SELECT ?p ?o {{ {OCW} ?p ?o }}"}, headers=JSON))
     # FILTER(true) makes it two operators: a worker answers it.
-    there = _rows(client.post("/sparql", data={"query": f"SELECT ?p ?o {{ {OCW} ?p ?o FILTER(true) }}"},
-                              headers=JSON))
+    there = _rows(
+        client.post("/sparql", data={"query": f"SELECT ?p ?o {{ {OCW} ?p ?o FILTER(true) }}"}, headers=JSON)
+    )
     assert len(here) > 10
     assert sorted(map(sorted, map(dict.items, here))) == sorted(map(sorted, map(dict.items, there)))
 
@@ -83,12 +91,18 @@ def test_the_row_limit_holds_in_process(small_limit_app):
     refused = client.post("/sparql", data={"query": "SELECT * { ?s ?p ?o }"}, headers=JSON)
     assert refused.status_code == 400
     assert b"more than 10 rows" in refused.data
-    assert len(_rows(client.post("/sparql", data={"query": "SELECT * { ?s ?p ?o } LIMIT 10"}, headers=JSON))) == 10
+    assert (
+        len(_rows(client.post("/sparql", data={"query": "SELECT * { ?s ?p ?o } LIMIT 10"}, headers=JSON)))
+        == 10
+    )
 
 
 def test_an_answer_larger_than_read_in_process_comes_whole_from_a_worker(client, store):
     limit = IN_PROCESS_ROWS + 500  # under the test app's row limit (5,000)
-    rows = _rows(client.post("/sparql", data={"query": f"SELECT ?s ?c {{ ?s a ?c }} LIMIT {limit}"}, headers=JSON))
-    typed = list(store.query("SELECT (COUNT(*) AS ?n) { ?s a ?c }", use_default_graph_as_union=True))[0]["n"].value
+    rows = _rows(
+        client.post("/sparql", data={"query": f"SELECT ?s ?c {{ ?s a ?c }} LIMIT {limit}"}, headers=JSON)
+    )
+    typed = list(store.query("SELECT (COUNT(*) AS ?n) { ?s a ?c }", use_default_graph_as_union=True))[0][
+        "n"
+    ].value
     assert len(rows) == min(limit, int(typed)) > IN_PROCESS_ROWS
-

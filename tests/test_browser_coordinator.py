@@ -15,23 +15,39 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser import console_errors, external_requests
 
-SHOTS = Path(os.environ.get("TECHNIEKPACT_SCREENSHOTS", Path(__file__).parent.parent / "var/test-output/screenshots"))
+SHOTS = Path(
+    os.environ.get("TECHNIEKPACT_SCREENSHOTS", Path(__file__).parent.parent / "var/test-output/screenshots")
+)
 ID = "https://w3id.org/techniekpact/id/"
-MAIN_PAGES = {"home": "/", "queries": "/queries", "gaps": "/queries/actions-with-gaps",
-              "coverage": "/queries/coverage-goal-landsdeel", "map": "/map", "timeline": "/timeline",
-              "validate": "/validate", "action": "/id/action/2016-noord-werken-1", "search": "/search?q=techniek"}
+MAIN_PAGES = {
+    "home": "/",
+    "queries": "/queries",
+    "gaps": "/queries/actions-with-gaps",
+    "coverage": "/queries/coverage-goal-landsdeel",
+    "map": "/map",
+    "timeline": "/timeline",
+    "validate": "/validate",
+    "action": "/id/action/2016-noord-werken-1",
+    "search": "/search?q=techniek",
+}
 
 
 def is_html_page(browser) -> bool:
-    return browser.execute_script("return document.contentType") == "text/html" and \
-        bool(browser.find_elements(By.CSS_SELECTOR, "header.top nav"))
+    return browser.execute_script("return document.contentType") == "text/html" and bool(
+        browser.find_elements(By.CSS_SELECTOR, "header.top nav")
+    )
 
 
 def test_every_menu_link_and_search_box_opens_html(browser, live_server):
     browser.set_window_size(1400, 900)
     browser.get(live_server + "/?lang=nl")
-    links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "header.top nav a, .hero .links a")]
-    pages = [h for h in links if h.startswith(live_server) and "/dataset." not in h and not h.endswith("/void")]
+    links = [
+        a.get_attribute("href")
+        for a in browser.find_elements(By.CSS_SELECTOR, "header.top nav a, .hero .links a")
+    ]
+    pages = [
+        h for h in links if h.startswith(live_server) and "/dataset." not in h and not h.endswith("/void")
+    ]
     assert len(pages) >= 8
     for href in pages:
         browser.get(href)
@@ -43,7 +59,9 @@ def test_every_menu_link_and_search_box_opens_html(browser, live_server):
         WebDriverWait(browser, 20).until(lambda b: "/search" in b.current_url)
         assert is_html_page(browser) and browser.find_elements(By.CSS_SELECTOR, "ul.hits a"), start
     browser.get(live_server + "/")
-    browser.find_element(By.CSS_SELECTOR, ".hero form.searchbox input[name=q]").send_keys("jet-net", Keys.ENTER)
+    browser.find_element(By.CSS_SELECTOR, ".hero form.searchbox input[name=q]").send_keys(
+        "jet-net", Keys.ENTER
+    )
     WebDriverWait(browser, 20).until(lambda b: "/search" in b.current_url)
     assert is_html_page(browser)
 
@@ -55,9 +73,14 @@ def test_sort_filter_and_download_the_filtered_csv(browser, live_server):
     everyone = sorted(int(r[whole["columns"].index("owns")]["value"]) for r in whole["rows"])
 
     def owns():
-        index = [th.get_attribute("data-column") for th in browser.find_elements(By.CSS_SELECTOR, "thead th")].index("owns")
-        return [int(tr.find_elements(By.TAG_NAME, "td")[index].text)
-                for tr in browser.find_elements(By.CSS_SELECTOR, "table.sortable tbody tr")]
+        index = [
+            th.get_attribute("data-column") for th in browser.find_elements(By.CSS_SELECTOR, "thead th")
+        ].index("owns")
+        return [
+            int(tr.find_elements(By.TAG_NAME, "td")[index].text)
+            for tr in browser.find_elements(By.CSS_SELECTOR, "table.sortable tbody tr")
+        ]
+
     # The header sorts the whole answer: the first page of 10 is the answer's 10 smallest, then largest.
     browser.find_element(By.CSS_SELECTOR, 'th[data-column="owns"] a.sort').click()
     WebDriverWait(browser, 20).until(lambda b: "_sort=owns" in b.current_url)
@@ -66,16 +89,22 @@ def test_sort_filter_and_download_the_filtered_csv(browser, live_server):
     WebDriverWait(browser, 20).until(lambda b: "_sort_desc=owns" in b.current_url)
     assert owns() == everyone[::-1][:10] and owns()[0] > everyone[0]
     browser.get(live_server + "/queries/actions-with-gaps?lang=nl")
-    facet = browser.find_element(By.XPATH, "//aside[@class='facets']//section[h3='eigenaar']//a[text()='ontbreekt']")
+    facet = browser.find_element(
+        By.XPATH, "//aside[@class='facets']//section[h3='eigenaar']//a[text()='ontbreekt']"
+    )
     expected = int(facet.find_element(By.XPATH, "following-sibling::span[@class='count']").text)
     facet.click()
     WebDriverWait(browser, 20).until(lambda b: "f.missingOwner=ontbreekt" in b.current_url)
     assert len(browser.find_elements(By.CSS_SELECTOR, "table.sortable tbody tr")) == expected
     # Sorted as well: the filter stays, and the download honours both.
     browser.find_element(By.CSS_SELECTOR, 'th[data-column="plan"] a.sort').click()
-    WebDriverWait(browser, 20).until(lambda b: "_sort=plan" in b.current_url and "f.missingOwner=ontbreekt" in b.current_url)
-    shown = [a.get_attribute("href").rsplit("/id/", 1)[-1] for a in
-             browser.find_elements(By.CSS_SELECTOR, 'table.sortable tbody tr td:first-child a')]
+    WebDriverWait(browser, 20).until(
+        lambda b: "_sort=plan" in b.current_url and "f.missingOwner=ontbreekt" in b.current_url
+    )
+    shown = [
+        a.get_attribute("href").rsplit("/id/", 1)[-1]
+        for a in browser.find_elements(By.CSS_SELECTOR, "table.sortable tbody tr td:first-child a")
+    ]
     csv_href = browser.find_element(By.LINK_TEXT, "CSV").get_attribute("href")
     assert "f.missingOwner=ontbreekt" in csv_href and "_sort=plan" in csv_href
     lines = requests.get(csv_href, timeout=30).text.strip().splitlines()
@@ -96,8 +125,13 @@ def test_map_provinces_open_their_landsdeel(browser, live_server):
     assert len(provinces) == 12
     gelderland = browser.find_element(By.CSS_SELECTOR, 'a.province[data-province="gelderland"]')
     browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", gelderland)
-    WebDriverWait(browser, 20).until(lambda b: "/cell?" in b.current_url and "landsdeel%2Foost" in b.current_url
-                                     or "landsdeel/oost" in b.current_url)
+    WebDriverWait(browser, 20).until(
+        lambda b: (
+            "/cell?" in b.current_url
+            and "landsdeel%2Foost" in b.current_url
+            or "landsdeel/oost" in b.current_url
+        )
+    )
     assert is_html_page(browser) and "Oost" in browser.find_element(By.TAG_NAME, "h1").text
 
 
@@ -121,19 +155,26 @@ def test_parameter_is_picked_by_name(browser, live_server):
     assert visible.get_attribute("value").startswith("Ministerie van Onderwijs")  # a name, not an IRI
     visible.clear()
     visible.send_keys("VHTO")
-    WebDriverWait(browser, 20).until(lambda b: b.execute_script(
-        "return document.querySelector('input[name=org]').value") == ID + "org/vhto")
+    WebDriverWait(browser, 20).until(
+        lambda b: (
+            b.execute_script("return document.querySelector('input[name=org]').value") == ID + "org/vhto"
+        )
+    )
     browser.find_element(By.CSS_SELECTOR, "form.params button[type=submit]").click()
     WebDriverWait(browser, 20).until(lambda b: "org=https" in b.current_url and "vhto" in b.current_url)
 
 
-@pytest.mark.parametrize("lang,other,words", [("nl", "en", ["Timeline", "Search", "Validation"]),
-                                              ("en", "nl", ["Tijdlijn", "Zoek", "Validatie"])])
+@pytest.mark.parametrize(
+    "lang,other,words",
+    [("nl", "en", ["Timeline", "Search", "Validation"]), ("en", "nl", ["Tijdlijn", "Zoek", "Validatie"])],
+)
 def test_language_switch_is_remembered(browser, live_server, lang, other, words):
     browser.set_window_size(1400, 900)
     browser.get(live_server + f"/?lang={other}")
     browser.find_element(By.CSS_SELECTOR, "a.langswitch").click()
-    WebDriverWait(browser, 20).until(lambda b: b.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang)
+    WebDriverWait(browser, 20).until(
+        lambda b: b.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+    )
     for path in MAIN_PAGES.values():
         browser.get(live_server + path)  # no ?lang=: the choice is remembered
         assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang, path
@@ -150,13 +191,19 @@ def test_main_pages_at_1400_and_400_px(browser, live_server):
                 browser.set_window_size(width, 900)
                 browser.get(live_server + path + ("&" if "?" in path else "?") + f"lang={lang}")
                 overflow = browser.execute_script(
-                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
                 if overflow > 1:
                     wide.append((name, lang, width, overflow))
-                height = browser.execute_script("return Math.min(document.documentElement.scrollHeight, 4000)")
+                height = browser.execute_script(
+                    "return Math.min(document.documentElement.scrollHeight, 4000)"
+                )
                 browser.set_window_size(width, height)
                 browser.save_screenshot(str(SHOTS / f"{name}-{lang}-{width}.png"))
-                assert external_requests(browser, live_server) == [] and console_errors(browser) == [], (name, lang)
+                assert external_requests(browser, live_server) == [] and console_errors(browser) == [], (
+                    name,
+                    lang,
+                )
     assert wide == [], f"pages that scroll sideways: {wide}"
 
 

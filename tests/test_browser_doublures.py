@@ -19,7 +19,9 @@ from server.config import Config
 from tests.browser import console_errors, external_requests
 from tests.live import answers, serving, wait_until
 
-SHOTS = Path(os.environ.get("TECHNIEKPACT_SCREENSHOTS", Path(__file__).parent.parent / "var/test-output/screenshots"))
+SHOTS = Path(
+    os.environ.get("TECHNIEKPACT_SCREENSHOTS", Path(__file__).parent.parent / "var/test-output/screenshots")
+)
 REVIEWER = "browser-reviewer"
 
 
@@ -52,7 +54,9 @@ def test_a_coordinator_marks_a_candidate_as_the_same(browser, server):
     assert open_names[:2] != names
     decided = requests.get(server + "/doublures.json?status=decided", timeout=60).json()
     assert len(decided["candidates"]) == 1
-    assert decided["decisions"][0]["who"] == "Coördinator Noord" and decided["decisions"][0]["verdict"] == "same"
+    assert (
+        decided["decisions"][0]["who"] == "Coördinator Noord" and decided["decisions"][0]["verdict"] == "same"
+    )
     assert not console_errors(browser) and not external_requests(browser, server)
 
 

@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -24,8 +23,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser import chromium, console_errors, requests_sent
 
-GOALS = ("SELECT ?goal ?label WHERE {\n  ?goal a tp:Goal ; skos:prefLabel ?label .\n"
-         "  FILTER(lang(?label) = \"nl\")\n} ORDER BY ?goal")
+GOALS = (
+    "SELECT ?goal ?label WHERE {\n  ?goal a tp:Goal ; skos:prefLabel ?label .\n"
+    '  FILTER(lang(?label) = "nl")\n} ORDER BY ?goal'
+)
 CONSTRUCT_GOALS = "CONSTRUCT { ?g skos:prefLabel ?l } WHERE { ?g a tp:Goal ; skos:prefLabel ?l }"
 WAIT = 30  # seconds, an upper bound only: every wait polls for what the page shows
 
@@ -48,7 +49,9 @@ def only_local(driver, live_server, expected_error: str | None = None) -> None:
     sent = requests_sent(driver)
     assert any(u.startswith(live_server + "/sparql") for u in sent)
     # (chrome:// are the browser's own pages, such as the first empty tab: no network.)
-    outside = [u for u in sent if not u.startswith((live_server + "/", "data:", "blob:", "chrome:", "about:"))]
+    outside = [
+        u for u in sent if not u.startswith((live_server + "/", "data:", "blob:", "chrome:", "about:"))
+    ]
     assert outside == []
     assert [e for e in console_errors(driver) if not (expected_error and expected_error in e)] == []
 
@@ -61,7 +64,9 @@ def open_editor(driver, url):
 def js(driver, code, *args):
     """Run code with `yasgui`, `tab` and `yasqe` (the open tab's editor) at hand."""
     return driver.execute_script(
-        "const yasgui = window.techniekpactEditor, tab = yasgui.getTab(), yasqe = tab.getYasqe();\n" + code, *args)
+        "const yasgui = window.techniekpactEditor, tab = yasgui.getTab(), yasqe = tab.getYasqe();\n" + code,
+        *args,
+    )
 
 
 def status(driver) -> str:
@@ -97,9 +102,11 @@ def run(driver):
 def click_start(driver, element):
     """Click an element's first words, as a person does: a long label is cut off at its
     column's edge (ellipsis), so its middle may lie under the next column."""
-    x, y = driver.execute_script("arguments[0].scrollIntoView({block: 'center'});"
-                                 "const r = arguments[0].getBoundingClientRect(); return [r.left, r.top + r.height / 2]",
-                                 element)
+    x, y = driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'});"
+        "const r = arguments[0].getBoundingClientRect(); return [r.left, r.top + r.height / 2]",
+        element,
+    )
     actions = ActionBuilder(driver)
     actions.pointer_action.move_to_location(int(x) + 10, int(y)).click()
     actions.perform()
@@ -107,7 +114,10 @@ def click_start(driver, element):
 
 def test_type_with_autocompletion_run_and_follow_a_result_link(editor, live_server):
     open_editor(editor, live_server + "/sparql?lang=en")
-    js(editor, "yasqe.setValue('SELECT ?goal ?label WHERE {\\n  ?goal a '); yasqe.focus(); yasqe.setCursor({line: 1, ch: 99});")
+    js(
+        editor,
+        "yasqe.setValue('SELECT ?goal ?label WHERE {\\n  ?goal a '); yasqe.focus(); yasqe.setCursor({line: 1, ch: 99});",
+    )
     type_keys(editor, "tp:Go")
     WebDriverWait(editor, WAIT).until(lambda d: hints(d))
     first = hints(editor)[0]
@@ -116,7 +126,7 @@ def test_type_with_autocompletion_run_and_follow_a_result_link(editor, live_serv
     type_keys(editor, Keys.ENTER)
     type_keys(editor, " ;\n skos:prefL")
     WebDriverWait(editor, WAIT).until(lambda d: "skos:prefLabel" in hints(d))
-    type_keys(editor, Keys.ENTER, " ?label .\n FILTER(lang(?label) = \"en\")\n}\nORDER BY ?goal")
+    type_keys(editor, Keys.ENTER, ' ?label .\n FILTER(lang(?label) = "en")\n}\nORDER BY ?goal')
     text = js(editor, "return yasqe.getValue()")
     assert "?goal a tp:Goal ;" in text and "skos:prefLabel ?label" in text
     assert "PREFIX" not in text  # the prefixes stay out of the box
@@ -141,14 +151,19 @@ def test_type_with_autocompletion_run_and_follow_a_result_link(editor, live_serv
 def wait_download(folder: Path, name: str) -> Path:
     path = folder / name
     WebDriverWait(None, WAIT, poll_frequency=0.2).until(
-        lambda _: path.exists() and not list(folder.glob("*.crdownload")))
+        lambda _: path.exists() and not list(folder.glob("*.crdownload"))
+    )
     return path
 
 
 def download(driver, fmt: str, name: str) -> str:
     for old in driver.downloads.iterdir():
         old.unlink()
-    buttons = [b for b in driver.find_elements(By.CSS_SELECTOR, f'#download button[value="{fmt}"]') if b.is_displayed()]
+    buttons = [
+        b
+        for b in driver.find_elements(By.CSS_SELECTOR, f'#download button[value="{fmt}"]')
+        if b.is_displayed()
+    ]
     buttons[0].click()
     return wait_download(driver.downloads, name).read_text(encoding="utf-8")
 
@@ -158,7 +173,9 @@ def test_downloads_are_real_files_of_each_format(editor, live_server):
     wait_status(editor, "12 results")
     rows = list(csv.reader(io.StringIO(download(editor, "csv", "query-results.csv"))))
     assert rows[0] == ["goal", "label"] and len(rows) == 13
-    assert rows[1][0] == "https://w3id.org/techniekpact/id/goal/2016-01" and "basisscholen" in rows[1][1].lower()
+    assert (
+        rows[1][0] == "https://w3id.org/techniekpact/id/goal/2016-01" and "basisscholen" in rows[1][1].lower()
+    )
     lines = download(editor, "tsv", "query-results.tsv").splitlines()
     assert lines[0] == "?goal\t?label" and len(lines) == 13
     data = json.loads(download(editor, "json", "query-results.json"))
@@ -166,17 +183,28 @@ def test_downloads_are_real_files_of_each_format(editor, live_server):
     # Graphs: only the graph formats are offered.
     open_editor(editor, live_server + "/sparql?lang=en&query=" + quote(CONSTRUCT_GOALS))
     triples = int(wait_status(editor, "triples in").split()[0])
-    offered = [b.get_attribute("value") for b in editor.find_elements(By.CSS_SELECTOR, "#download button") if b.is_displayed()]
+    offered = [
+        b.get_attribute("value")
+        for b in editor.find_elements(By.CSS_SELECTOR, "#download button")
+        if b.is_displayed()
+    ]
     assert offered == ["turtle", "ntriples", "jsonld"]
     graph = rdflib.Graph().parse(data=download(editor, "turtle", "query-results.ttl"), format="turtle")
     assert len(graph) == triples == 24  # twelve goals, a Dutch and an English label each
-    assert graph.value(rdflib.URIRef("https://w3id.org/techniekpact/id/goal/2016-01"),
-                       rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")) is not None
+    assert (
+        graph.value(
+            rdflib.URIRef("https://w3id.org/techniekpact/id/goal/2016-01"),
+            rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
+        )
+        is not None
+    )
     only_local(editor, live_server)
 
 
 def test_ask_and_describe_are_shown(editor, live_server):
-    open_editor(editor, live_server + "/sparql?lang=nl&query=" + quote("ASK { tpd:goal\\/2016-01 a tp:Goal }"))
+    open_editor(
+        editor, live_server + "/sparql?lang=nl&query=" + quote("ASK { tpd:goal\\/2016-01 a tp:Goal }")
+    )
     assert "Antwoord: ja (true)" in wait_status(editor, "Antwoord:")
     assert js(editor, "return tab.getYasr().resultsEl.textContent").strip().lower() == "true"
     open_editor(editor, live_server + "/sparql?lang=nl&query=" + quote("DESCRIBE tpd:goal\\/2016-01"))
@@ -186,19 +214,27 @@ def test_ask_and_describe_are_shown(editor, live_server):
 
 
 def test_only_http_iris_become_links_and_aggregates_draw_a_chart(editor, live_server):
-    query = ("SELECT ?thing (COUNT(*) AS ?n) WHERE { VALUES ?thing { <urn:example:1> <mailto:info@example.nl> "
-             "<https://example.org/x> tpd:landsdeel\\/oost } } GROUP BY ?thing ORDER BY ?thing")
+    query = (
+        "SELECT ?thing (COUNT(*) AS ?n) WHERE { VALUES ?thing { <urn:example:1> <mailto:info@example.nl> "
+        "<https://example.org/x> tpd:landsdeel\\/oost } } GROUP BY ?thing ORDER BY ?thing"
+    )
     open_editor(editor, live_server + "/sparql?lang=en&query=" + quote(query))
     wait_status(editor, "4 results")
-    links = js(editor, "return [...tab.getYasr().resultsEl.querySelectorAll('tbody a.iri')].map(a => a.getAttribute('href'))")
+    links = js(
+        editor,
+        "return [...tab.getYasr().resultsEl.querySelectorAll('tbody a.iri')].map(a => a.getAttribute('href'))",
+    )
     assert sorted(links) == ["/id/landsdeel/oost", "https://example.org/x"]
     texts = js(editor, "return tab.getYasr().resultsEl.textContent")
     assert "urn:example:1" in texts and "mailto:info@example.nl" in texts and "Landsdeel East" in texts
     # The chart view: one bar a row, the count as its height.
     js(editor, "tab.getYasr().selectPlugin('chart')")
     WebDriverWait(editor, WAIT).until(lambda d: js(d, "return !!tab.getYasr().plugins.chart.chart"))
-    chart = js(editor, "const c = tab.getYasr().plugins.chart.chart; "
-                       "return {type: c.config.type, labels: c.data.labels, data: c.data.datasets[0].data}")
+    chart = js(
+        editor,
+        "const c = tab.getYasr().plugins.chart.chart; "
+        "return {type: c.config.type, labels: c.data.labels, data: c.data.datasets[0].data}",
+    )
     assert chart["type"] == "bar" and chart["data"] == [1, 1, 1, 1] and "Landsdeel East" in chart["labels"]
     assert js(editor, "return tab.getYasr().resultsEl.querySelector('canvas').height") > 100
     js(editor, "tab.getYasr().selectPlugin('table')")
@@ -226,7 +262,9 @@ def test_a_permalink_opens_in_a_new_browser_and_runs(editor, live_server):
 
 def test_a_saved_query_with_a_parameter_opens_in_the_editor_with_rows(editor, live_server):
     goal = "https://w3id.org/techniekpact/id/goal/2016-03"
-    expected = len(requests.get(live_server + "/queries/actions-of-goal.json", params={"goal": goal}).json()["rows"])
+    expected = len(
+        requests.get(live_server + "/queries/actions-of-goal.json", params={"goal": goal}).json()["rows"]
+    )
     assert expected > 0
     editor.get(live_server + "/queries/actions-of-goal?goal=" + quote(goal, safe=""))
     editor.find_element(By.CSS_SELECTOR, "a.open-in-editor").click()
@@ -267,7 +305,11 @@ def test_a_syntax_error_is_shown_at_its_line(editor, live_server, lang, words):
     run(editor)
     WebDriverWait(editor, WAIT).until(lambda d: not box.is_displayed())
     assert not js(editor, "return yasqe.lineInfo(3).bgClass")
-    only_local(editor, live_server, expected_error="/sparql - Failed to load resource: the server responded with a status of 400")
+    only_local(
+        editor,
+        live_server,
+        expected_error="/sparql - Failed to load resource: the server responded with a status of 400",
+    )
 
 
 def history_entries(driver) -> list[dict]:
@@ -275,7 +317,8 @@ def history_entries(driver) -> list[dict]:
     return driver.execute_script(
         "return [...document.querySelectorAll('#history .history-entry')].map(li => ({"
         " time: li.querySelector('time').textContent, outcome: li.querySelector('.history-outcome').textContent,"
-        " query: li.querySelector('.history-query').textContent}))")
+        " query: li.querySelector('.history-query').textContent}))"
+    )
 
 
 def open_history(driver):
@@ -296,7 +339,9 @@ def test_the_history_keeps_each_query_run_and_runs_it_again(editor, live_server)
     for query, expected in ((counted, [counted]), (broken, [broken, counted]), (counted, [counted, broken])):
         js(editor, "yasqe.setValue(arguments[0]); yasqe.focus();", query)
         run(editor)
-        WebDriverWait(editor, WAIT).until(lambda d, expected=expected: [e["query"] for e in history_entries(d)] == expected)
+        WebDriverWait(editor, WAIT).until(
+            lambda d, expected=expected: [e["query"] for e in history_entries(d)] == expected
+        )
     shown = status(editor)
     # Opening the editor again keeps it (localStorage), newest first, with the outcome the
     # status line showed. (Not a reload of the permalink the address is now: that runs again.)
@@ -335,8 +380,14 @@ def test_the_history_keeps_each_query_run_and_runs_it_again(editor, live_server)
     alert.accept()
     assert history_entries(editor) == []
     assert editor.find_element(By.CSS_SELECTOR, "#history .history-empty").is_displayed()
-    assert editor.execute_script("return JSON.parse(localStorage.getItem('techniekpact.editor.history'))") == []
-    only_local(editor, live_server, expected_error="/sparql - Failed to load resource: the server responded with a status of 400")
+    assert (
+        editor.execute_script("return JSON.parse(localStorage.getItem('techniekpact.editor.history'))") == []
+    )
+    only_local(
+        editor,
+        live_server,
+        expected_error="/sparql - Failed to load resource: the server responded with a status of 400",
+    )
 
 
 def test_the_history_is_bounded_and_in_the_page_language(editor, live_server):
@@ -345,7 +396,8 @@ def test_the_history_is_bounded_and_in_the_page_language(editor, live_server):
     editor.execute_script(
         "localStorage.setItem('techniekpact.editor.history', JSON.stringify(Array.from({length: 120}, (_, i) =>"
         " ({query: 'SELECT * WHERE { ?s ?p ?o } LIMIT ' + (120 - i), ok: true, kind: 'select', count: 120 - i,"
-        " ms: 12, at: new Date(Date.UTC(2025, 0, 1, 12, 0, 120 - i)).toISOString()}))))")
+        " ms: 12, at: new Date(Date.UTC(2025, 0, 1, 12, 0, 120 - i)).toISOString()}))))"
+    )
     editor.refresh()
     WebDriverWait(editor, WAIT).until(lambda d: d.execute_script("return !!window.techniekpactEditor"))
     assert editor.find_element(By.CSS_SELECTOR, "#history summary").text.strip() == "Geschiedenis (100)"
@@ -353,12 +405,19 @@ def test_the_history_is_bounded_and_in_the_page_language(editor, live_server):
     run(editor)
     WebDriverWait(editor, WAIT).until(lambda d: history_entries(d)[0]["query"].startswith("ASK"))
     assert editor.find_element(By.CSS_SELECTOR, "#history summary").text.strip() == "Geschiedenis (100)"
-    assert len(editor.execute_script("return JSON.parse(localStorage.getItem('techniekpact.editor.history'))")) == 100
+    assert (
+        len(editor.execute_script("return JSON.parse(localStorage.getItem('techniekpact.editor.history'))"))
+        == 100
+    )
     open_history(editor)
     entries = history_entries(editor)
     assert entries[0]["outcome"].startswith("Antwoord: ja (true) in ")
     assert entries[1]["outcome"] == "120 resultaten in 0,012 s"
     assert entries[-1]["query"].endswith("LIMIT 22")  # the oldest 21 went
-    assert [b.text for b in editor.find_elements(By.CSS_SELECTOR, "#history .history-entry")[0]
-            .find_elements(By.TAG_NAME, "button")] == ["Openen in nieuw tabblad", "In dit tabblad", "Verwijderen"]
+    assert [
+        b.text
+        for b in editor.find_elements(By.CSS_SELECTOR, "#history .history-entry")[0].find_elements(
+            By.TAG_NAME, "button"
+        )
+    ] == ["Openen in nieuw tabblad", "In dit tabblad", "Verwijderen"]
     only_local(editor, live_server)

@@ -33,21 +33,29 @@ VIEWS = {
 
 
 # A line of each view's legend, in Dutch and in English.
-LEGEND = {"partners": {"nl": "\nrond ", "en": "\naround "}, "programmes": {"nl": "\nactie\n", "en": "\naction\n"},
-          "landsdeel-oost": {"nl": "\norganisatie\n", "en": "\norganisation\n"},
-          "ego": {"nl": "\norganisatie\n", "en": "\norganisation\n"},
-          "interlock": {"nl": "landelijk pact", "en": "national pact"}}
+LEGEND = {
+    "partners": {"nl": "\nrond ", "en": "\naround "},
+    "programmes": {"nl": "\nactie\n", "en": "\naction\n"},
+    "landsdeel-oost": {"nl": "\norganisatie\n", "en": "\norganisation\n"},
+    "ego": {"nl": "\norganisatie\n", "en": "\norganisation\n"},
+    "interlock": {"nl": "landelijk pact", "en": "national pact"},
+}
 
 
 def _stable(browser, element_id="network", seconds=60):
-    WebDriverWait(browser, seconds).until(lambda d: d.execute_script(
-        f"const e = document.getElementById('{element_id}'); return !!e && e.dataset.stable === 'true'"))
+    WebDriverWait(browser, seconds).until(
+        lambda d: d.execute_script(
+            f"const e = document.getElementById('{element_id}'); return !!e && e.dataset.stable === 'true'"
+        )
+    )
 
 
 def _open(browser, url, name):
     browser.get(url)
     if name == "interlock":
-        WebDriverWait(browser, 60).until(lambda d: d.execute_script("return document.body.dataset.ready === 'true'"))
+        WebDriverWait(browser, 60).until(
+            lambda d: d.execute_script("return document.body.dataset.ready === 'true'")
+        )
     else:
         _stable(browser)
 
@@ -78,7 +86,9 @@ def test_each_view_loads_cleanly_in_both_languages_and_sizes(browser, live_serve
             assert LEGEND[name][lang] in body, "the legend in the page's language"
             if name != "interlock":
                 canvas = browser.find_element(By.ID, "network")
-                assert canvas.size["height"] > 300 and canvas.size["width"] > 300, "the drawing gets the room it needs"
+                assert canvas.size["height"] > 300 and canvas.size["width"] > 300, (
+                    "the drawing gets the room it needs"
+                )
     browser.set_window_size(1400, 1000)
 
 
@@ -112,8 +122,9 @@ def test_nodes_never_overlap_and_labels_go_by_importance(browser, live_server):
     # Zooming in names more of them.
     browser.execute_script("""const cy = window.techniekpactNetwork;
         cy.zoom({level: cy.zoom() * 3, renderedPosition: {x: cy.width() / 2, y: cy.height() / 2}});""")
-    WebDriverWait(browser, 10).until(lambda d: int(d.find_element(By.ID, "network").get_attribute("data-labels"))
-                                     != found["labelled"])
+    WebDriverWait(browser, 10).until(
+        lambda d: int(d.find_element(By.ID, "network").get_attribute("data-labels")) != found["labelled"]
+    )
     # The tool bar: zoom in and out by the buttons, and fit brings every node back in view.
     zoom = browser.execute_script("return window.techniekpactNetwork.zoom()")
     browser.find_element(By.CSS_SELECTOR, "[data-tool=zoom-in]").click()
@@ -122,14 +133,21 @@ def test_nodes_never_overlap_and_labels_go_by_importance(browser, live_server):
     browser.find_element(By.CSS_SELECTOR, "[data-tool=zoom-out]").click()
     assert browser.execute_script("return window.techniekpactNetwork.zoom()") < zoom
     browser.find_element(By.CSS_SELECTOR, "[data-tool=fit]").click()
-    WebDriverWait(browser, 30).until(lambda d: d.execute_script("""const cy = window.techniekpactNetwork, e = cy.extent(),
+    WebDriverWait(browser, 30).until(
+        lambda d: d.execute_script("""const cy = window.techniekpactNetwork, e = cy.extent(),
         b = cy.nodes().boundingBox({includeLabels: false});
-        return !cy.animated() && b.x1 >= e.x1 && b.x2 <= e.x2 && b.y1 >= e.y1 && b.y2 <= e.y2;"""))
+        return !cy.animated() && b.x1 >= e.x1 && b.x2 <= e.x2 && b.y1 >= e.y1 && b.y2 <= e.y2;""")
+    )
     # Switching to colours by kind switches the legend.
     browser.find_element(By.CSS_SELECTOR, "input[name=colour][value=kind]").click()
     assert browser.find_element(By.CSS_SELECTOR, "[data-legend=kind]").is_displayed()
     assert not browser.find_element(By.CSS_SELECTOR, "[data-legend=community]").is_displayed()
-    assert browser.execute_script("return new Set(window.techniekpactNetwork.nodes().map(n => n.style('background-color'))).size") <= 4
+    assert (
+        browser.execute_script(
+            "return new Set(window.techniekpactNetwork.nodes().map(n => n.style('background-color'))).size"
+        )
+        <= 4
+    )
 
 
 def test_search_flies_to_a_node_and_selection_dims_the_rest(browser, live_server):
@@ -138,17 +156,22 @@ def test_search_flies_to_a_node_and_selection_dims_the_rest(browser, live_server
     search = browser.find_element(By.ID, "search")
     search.send_keys("VHTO", Keys.ENTER)
     WebDriverWait(browser, 30).until(
-        lambda d: d.find_element(By.ID, "network").get_attribute("data-centred") == ID + "org/vhto")
-    assert browser.execute_script("return window.techniekpactNetwork.nodes(':selected').map(n => n.id())") == \
-        [ID + "org/vhto"]
-    found = browser.execute_script("""
+        lambda d: d.find_element(By.ID, "network").get_attribute("data-centred") == ID + "org/vhto"
+    )
+    assert browser.execute_script(
+        "return window.techniekpactNetwork.nodes(':selected').map(n => n.id())"
+    ) == [ID + "org/vhto"]
+    found = browser.execute_script(
+        """
         const cy = window.techniekpactNetwork, node = cy.getElementById(arguments[0]);
         const p = node.renderedPosition(), hood = node.closedNeighborhood();
         const box = cy.container();
         return {dx: Math.abs(p.x - box.clientWidth / 2), dy: Math.abs(p.y - box.clientHeight / 2),
                 faded: cy.nodes('.faded').length, others: cy.nodes().length - hood.nodes().length,
                 hoodFaded: hood.nodes('.faded').length, edgeLabels: cy.edges('.show-label').length,
-                edges: node.connectedEdges().length};""", ID + "org/vhto")
+                edges: node.connectedEdges().length};""",
+        ID + "org/vhto",
+    )
     assert found["dx"] < 5 and found["dy"] < 5, "centred on the node found"
     assert found["faded"] == found["others"] > 0 and found["hoodFaded"] == 0
     assert found["edgeLabels"] == found["edges"] > 0 or found["edges"] > 40
@@ -165,8 +188,11 @@ def test_search_flies_to_a_node_and_selection_dims_the_rest(browser, live_server
 def _wait_file(folder: Path, name: str) -> Path:
     """The downloaded file, once Chromium has written it whole."""
     path = folder / name
-    wait_until(lambda: path.exists() and path.stat().st_size > 0 and not (folder / (name + ".crdownload")).exists(),
-               120, f"{name} downloaded")
+    wait_until(
+        lambda: path.exists() and path.stat().st_size > 0 and not (folder / (name + ".crdownload")).exists(),
+        120,
+        f"{name} downloaded",
+    )
     return path
 
 
@@ -183,7 +209,11 @@ def test_exports_are_real_files(browser, live_server, downloads):
     assert width > 500 and height > 500 and len(png) > 20_000
     svg = ET.parse(_wait_file(downloads, "landsdeel-oost.svg")).getroot()
     ns = "{http://www.w3.org/2000/svg}"
-    shapes = [e for e in svg.iter() if e.tag in (ns + "circle", ns + "rect", ns + "polygon") and e.find(ns + "title") is not None]
+    shapes = [
+        e
+        for e in svg.iter()
+        if e.tag in (ns + "circle", ns + "rect", ns + "polygon") and e.find(ns + "title") is not None
+    ]
     assert len(shapes) == len(drawn["nodes"]) and len(list(svg.iter(ns + "line"))) == drawn["edges"]
     assert len(list(svg.iter(ns + "text"))) == drawn["labels"] > 0
     graphml = nx.read_graphml(_wait_file(downloads, "landsdeel-oost.graphml"))
@@ -225,11 +255,14 @@ def test_interlock_matrix_shows_the_counts_and_opens_a_cell(browser, live_server
     for a, b, text in shown:
         assert int(text or 0) == expected[(a, b)]
     cell = max(data["cells"], key=lambda c: (len(c["actions"]), c["count"]))
-    browser.find_element(By.CSS_SELECTOR, f'#matrix button[data-a="{cell["a"]}"][data-b="{cell["b"]}"]').click()
+    browser.find_element(
+        By.CSS_SELECTOR, f'#matrix button[data-a="{cell["a"]}"][data-b="{cell["b"]}"]'
+    ).click()
     panel = browser.find_element(By.ID, "shared")
     for kind in ("partners", "actions", "goals"):
         items = panel.find_elements(By.CSS_SELECTOR, f"ul.shared-{kind} li a")
         assert len(items) == len(cell[kind])
-        assert {i.get_attribute("href").replace(live_server, "") for i in items} == \
-            {data["items"][iri]["href"] for iri in cell[kind]}
+        assert {i.get_attribute("href").replace(live_server, "") for i in items} == {
+            data["items"][iri]["href"] for iri in cell[kind]
+        }
     assert data["programmes"][cell["a"]]["label"] in panel.text

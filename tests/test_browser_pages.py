@@ -18,7 +18,9 @@ def test_entity_page_renders(browser, live_server):
     browser.get(live_server + "/id/org/ocw?lang=nl")  # headless Chromium asks for English
     assert "Ministerie van Onderwijs" in browser.find_element(By.TAG_NAME, "h1").text
     assert browser.find_elements(By.CSS_SELECTOR, "table.properties tr")
-    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#ego canvas"))  # small ego network
+    WebDriverWait(browser, 30).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#ego canvas")
+    )  # small ego network
     assert external_requests(browser, live_server) == [] and console_errors(browser) == []
 
 

@@ -34,14 +34,24 @@ def site(tmp_path_factory):
     store = build(tmp_path_factory.mktemp("xss") / "store").store
     app = create_app(Config(store=str(store), update_token=UPDATE_TOKEN, prepare_timeout=0, query_timeout=10))
     with serving(app, threads=4) as url:
-        r = requests.post(url + "/sparql", data={"update": PAYLOAD}, headers={"Authorization": f"Bearer {UPDATE_TOKEN}"})
+        r = requests.post(
+            url + "/sparql", data={"update": PAYLOAD}, headers={"Authorization": f"Bearer {UPDATE_TOKEN}"}
+        )
         assert r.status_code == 204, r.text
         yield url, app
     close_app(app)
 
 
-PAGES = ["/", "/id/goal/2016-01", "/id/org/xss", "/id/action/2013-01", "/search?q=organisatie",
-         f"/queries/actions-of-goal?goal={ID}goal/2016-01", "/validate", "/queries/goals-2016"]
+PAGES = [
+    "/",
+    "/id/goal/2016-01",
+    "/id/org/xss",
+    "/id/action/2013-01",
+    "/search?q=organisatie",
+    f"/queries/actions-of-goal?goal={ID}goal/2016-01",
+    "/validate",
+    "/queries/goals-2016",
+]
 
 
 def _no_script_ran(browser) -> bool:
@@ -56,7 +66,9 @@ def test_no_page_links_or_runs_stored_script(browser, site, path):
         for preparer in ("answers", "network_views", "reports"):
             assert app.extensions[f"techniekpact.{preparer}"].idle(300)
         browser.get(site + path)
-    hrefs = browser.execute_script("return [...document.querySelectorAll('a')].map(a => a.getAttribute('href') || '')")
+    hrefs = browser.execute_script(
+        "return [...document.querySelectorAll('a')].map(a => a.getAttribute('href') || '')"
+    )
     assert not [h for h in hrefs if h.strip().lower().startswith(("javascript:", "data:", "vbscript:"))], path
     assert _no_script_ran(browser)
     # Click every link that leads to the payload or shows its text (a real click, as a user would).
@@ -85,8 +97,11 @@ def test_no_network_node_links_or_runs_stored_script(browser, site, view):
 
     site, _ = site
     browser.get(site + view)
-    WebDriverWait(browser, 120).until(lambda d: d.execute_script(
-        "const e = document.getElementById('network'); return !!e && e.dataset.stable === 'true'"))
+    WebDriverWait(browser, 120).until(
+        lambda d: d.execute_script(
+            "const e = document.getElementById('network'); return !!e && e.dataset.stable === 'true'"
+        )
+    )
     # Select every node as a click does, and read the link its panel offers.
     offered = browser.execute_script("""
         const cy = window.techniekpactNetwork, links = [];
@@ -97,7 +112,9 @@ def test_no_network_node_links_or_runs_stored_script(browser, site, view):
         });
         return links;""")
     assert offered and _no_script_ran(browser)
-    assert not [o for o in offered if o["href"] and not o["href"].startswith(("/", "http://", "https://", "mailto:"))]
+    assert not [
+        o for o in offered if o["href"] and not o["href"].startswith(("/", "http://", "https://", "mailto:"))
+    ]
     if "ego" not in view:
         return
     payload = [o for o in offered if "organisatie" in (o["label"] or "")]

@@ -42,13 +42,18 @@ def test_a_malformed_file_fails_with_file_line_and_message_and_keeps_the_previou
     assert "zz-broken.ttl:3" in str(caught.value)
     assert read_version(target) == version
     assert graph_counts(open_store(target, read_only=True)) == counts
-    assert not [p for p in tmp_path.iterdir() if ".building-" in p.name], "the half-built store was left behind"
+    assert not [p for p in tmp_path.iterdir() if ".building-" in p.name], (
+        "the half-built store was left behind"
+    )
 
 
 def test_inference_finds_organisations_through_their_subclasses(store):
     # org/ocw is asserted only as a tp:Ministry; OWL 2 RL makes it an org:Organization.
-    asserted = select(store, f"""SELECT ?t WHERE {{ GRAPH ?g {{ tpd:org\\/ocw a ?t }}
-                                 FILTER(?g != <{INFERRED_GRAPH}>) }}""")
+    asserted = select(
+        store,
+        f"""SELECT ?t WHERE {{ GRAPH ?g {{ tpd:org\\/ocw a ?t }}
+                                 FILTER(?g != <{INFERRED_GRAPH}>) }}""",
+    )
     assert {r["t"] for r in asserted} == {"https://w3id.org/techniekpact/def#Ministry"}
     rows = select(store, "SELECT ?o WHERE { ?o a org:Organization }")
     found = {r["o"] for r in rows}
@@ -58,5 +63,7 @@ def test_inference_finds_organisations_through_their_subclasses(store):
 
 def test_transitive_geography_is_materialised(store):
     rows = select(store, """SELECT ?area WHERE { tpd:province\\/overijssel tp:within ?area }""")
-    assert {r["area"] for r in rows} >= {"https://w3id.org/techniekpact/id/landsdeel/oost",
-                                         "https://w3id.org/techniekpact/id/area/nederland"}
+    assert {r["area"] for r in rows} >= {
+        "https://w3id.org/techniekpact/id/landsdeel/oost",
+        "https://w3id.org/techniekpact/id/area/nederland",
+    }

@@ -24,8 +24,11 @@ def test_build_reports_counts_per_graph(tmp_path):
 
 
 def test_query_from_stdin_as_table(store_dir):
-    result = CliRunner().invoke(main, ["query", "--store", str(store_dir), "-"],
-                                input="SELECT ?n WHERE { tpd:goal\\/2016-07 tp:number ?n }")
+    result = CliRunner().invoke(
+        main,
+        ["query", "--store", str(store_dir), "-"],
+        input="SELECT ?n WHERE { tpd:goal\\/2016-07 tp:number ?n }",
+    )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].strip() == "n"
     assert "(1 row)" in result.output
@@ -34,11 +37,17 @@ def test_query_from_stdin_as_table(store_dir):
 def test_query_from_file_in_csv_tsv_json(store_dir, tmp_path):
     rq = tmp_path / "goals.rq"
     rq.write_text("SELECT ?g WHERE { ?g a tp:Goal } ORDER BY ?g")
-    csv_out = CliRunner().invoke(main, ["query", "--store", str(store_dir), str(rq), "--format", "csv"]).output
+    csv_out = (
+        CliRunner().invoke(main, ["query", "--store", str(store_dir), str(rq), "--format", "csv"]).output
+    )
     assert csv_out.splitlines()[:2] == ["g", "https://w3id.org/techniekpact/id/goal/2016-01"]
-    tsv_out = CliRunner().invoke(main, ["query", "--store", str(store_dir), str(rq), "--format", "tsv"]).output
+    tsv_out = (
+        CliRunner().invoke(main, ["query", "--store", str(store_dir), str(rq), "--format", "tsv"]).output
+    )
     assert tsv_out.splitlines()[1] == "<https://w3id.org/techniekpact/id/goal/2016-01>"
-    data = json.loads(CliRunner().invoke(main, ["query", "--store", str(store_dir), str(rq), "--format", "json"]).output)
+    data = json.loads(
+        CliRunner().invoke(main, ["query", "--store", str(store_dir), str(rq), "--format", "json"]).output
+    )
     assert len(data["results"]["bindings"]) == 12
 
 

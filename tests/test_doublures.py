@@ -37,7 +37,9 @@ def own(tmp_path_factory):
     """A store of its own (decisions change it) and an app with both tokens."""
     target = tmp_path_factory.mktemp("doublures") / "store"
     build(target)
-    app = create_app(Config(store=str(target), update_token=UPDATER, reviewer_token=REVIEWER, query_timeout=60.0))
+    app = create_app(
+        Config(store=str(target), update_token=UPDATER, reviewer_token=REVIEWER, query_timeout=60.0)
+    )
     app.config["TESTING"] = True
     yield target, app
     close_app(app)
@@ -71,8 +73,15 @@ def test_precision_and_recall_of_the_top_candidates(found, part):
 
 def test_the_old_name_query_finds_fewer_of_the_labelled_doublures(store, found):
     from graph.namespaces import PREFIXES, QUERIES_DIR
-    old = [(r["a"].value, r["b"].value) for r in store.query((QUERIES_DIR / "doublure-candidates.rq").read_text(),
-                                                               prefixes=PREFIXES, use_default_graph_as_union=True)]
+
+    old = [
+        (r["a"].value, r["b"].value)
+        for r in store.query(
+            (QUERIES_DIR / "doublure-candidates.rq").read_text(),
+            prefixes=PREFIXES,
+            use_default_graph_as_union=True,
+        )
+    ]
     labels = read_labels(LABELS)
     assert measure(old, labels, TOP_K).recall < measure([c.key for c in found.ranked], labels, TOP_K).recall
 
@@ -100,9 +109,13 @@ def test_a_label_naming_two_routes_is_no_evidence_that_they_are_one(found):
 def test_all_kinds_are_paired_within_and_across_plans(found):
     kinds = {tuple(sorted((found.records[c.a].kind, found.records[c.b].kind))) for c in found.ranked}
     assert {("action", "measure"), ("initiative", "initiative"), ("sub-action", "sub-action")} <= kinds
-    assert any(c.evidence["same_plan"] for c in found.ranked) and any(not c.evidence["same_plan"] for c in found.ranked)
+    assert any(c.evidence["same_plan"] for c in found.ranked) and any(
+        not c.evidence["same_plan"] for c in found.ranked
+    )
     # never an action and its own sub-action
-    assert not any(c.a in found.records[c.b].parents or c.b in found.records[c.a].parents for c in found.ranked)
+    assert not any(
+        c.a in found.records[c.b].parents or c.b in found.records[c.a].parents for c in found.ranked
+    )
 
 
 def test_folded_mentions_are_told(found):
@@ -124,7 +137,9 @@ def test_page_in_both_languages_with_filters(own):
     for c in oost["candidates"]:
         assert ID + "landsdeel/oost" in found.records[c["a"]].landsdelen | found.records[c["b"]].landsdelen
     measures = client.get("/doublures.json?kind=measure").json
-    assert all("measure" in (found.records[c["a"]].kind, found.records[c["b"]].kind) for c in measures["candidates"])
+    assert all(
+        "measure" in (found.records[c["a"]].kind, found.records[c["b"]].kind) for c in measures["candidates"]
+    )
     assert client.get("/doublures?kind=nonsense").status_code == 400
     assert client.get("/doublures?landsdeel=not%20an%20iri").status_code == 400
     assert client.get("/doublures?page=9999").status_code == 404
@@ -148,15 +163,26 @@ def test_the_doublure_routes_answer_like_every_other_route(own):
     as_csv = client.get("/doublures", headers={"Accept": "text/csv"})
     assert as_csv.mimetype == "text/csv" and "Accept" in as_csv.headers.get("Vary", "")
     assert client.get("/doublures?format=xml").status_code == 406
-    for path in ("/doublures?lang=en", "/doublures.json?kind=measure", "/doublures/decisions.ttl",
-                 "/doublures/same.ttl?as=exactMatch"):
+    for path in (
+        "/doublures?lang=en",
+        "/doublures.json?kind=measure",
+        "/doublures/decisions.ttl",
+        "/doublures/same.ttl?as=exactMatch",
+    ):
         first = client.get(path)
         assert first.status_code == 200 and first.headers["Access-Control-Allow-Origin"] == "*", path
         again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
         assert again.status_code == 304 and again.data == b"", path
     # another filter, page or language is another answer
-    etags = {client.get(path).headers["ETag"] for path in
-             ("/doublures.json", "/doublures.json?kind=measure", "/doublures?lang=en", "/doublures?lang=nl")}
+    etags = {
+        client.get(path).headers["ETag"]
+        for path in (
+            "/doublures.json",
+            "/doublures.json?kind=measure",
+            "/doublures?lang=en",
+            "/doublures?lang=nl",
+        )
+    }
     assert len(etags) == 4
     assert client.get("/doublures/decisions.xml").status_code == 404
 
@@ -168,22 +194,37 @@ def test_deciding_needs_a_token_and_keeps_the_decision_across_a_rebuild(own):
     form = {"a": first["a"], "b": first["b"], "verdict": "same", "note": "zelfde zin in beide plannen"}
     assert client.post("/doublures/decide", data=form).status_code == 401
     assert client.post("/doublures/decide", data={**form, "token": "wrong"}).status_code == 401
-    assert client.post("/doublures/decide", data={**form, "token": REVIEWER, "verdict": "maybe"}).status_code == 400
-    assert client.post("/doublures/decide", data={**form, "token": REVIEWER, "a": "javascript:x"}).status_code == 400
+    assert (
+        client.post("/doublures/decide", data={**form, "token": REVIEWER, "verdict": "maybe"}).status_code
+        == 400
+    )
+    assert (
+        client.post("/doublures/decide", data={**form, "token": REVIEWER, "a": "javascript:x"}).status_code
+        == 400
+    )
     answer = client.post("/doublures/decide", data={**form, "token": REVIEWER, "who": "Anna"})
     assert answer.status_code == 303
     # the pair left the open list and is among the decided ones
-    assert not any(c["a"] == first["a"] and c["b"] == first["b"] for c in client.get("/doublures.json").json["candidates"])
+    assert not any(
+        c["a"] == first["a"] and c["b"] == first["b"]
+        for c in client.get("/doublures.json").json["candidates"]
+    )
     decided = client.get("/doublures.json?status=decided").json["candidates"]
     assert [(c["a"], c["b"]) for c in decided] == [(first["a"], first["b"])]
     # stored as PROV-O in the decisions graph, and in the file beside the store
     assert dec.decisions_path(target).exists()
     engine = app.extensions["techniekpact.engine"]
-    rows = list(engine.store.query(
-        "SELECT ?who ?when ?v WHERE { GRAPH <%s> { ?d a tp:DoublureDecision ; tp:verdict ?v ; "
-        "prov:wasAttributedTo/rdfs:label ?who ; prov:generatedAtTime ?when } }" % dec.DECISIONS_GRAPH,
-        prefixes={"tp": "https://w3id.org/techniekpact/def#", "prov": "http://www.w3.org/ns/prov#",
-                  "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}))
+    rows = list(
+        engine.store.query(
+            "SELECT ?who ?when ?v WHERE { GRAPH <%s> { ?d a tp:DoublureDecision ; tp:verdict ?v ; "
+            "prov:wasAttributedTo/rdfs:label ?who ; prov:generatedAtTime ?when } }" % dec.DECISIONS_GRAPH,
+            prefixes={
+                "tp": "https://w3id.org/techniekpact/def#",
+                "prov": "http://www.w3.org/ns/prov#",
+                "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+            },
+        )
+    )
     assert [(r["who"].value, r["v"].value) for r in rows] == [("Anna", "same")]
     # and analysts see it in the default graph of the SPARQL endpoint
     assert engine.query("ASK { ?d a tp:DoublureDecision ; tp:verdict 'same' }").boolean
@@ -194,27 +235,53 @@ def test_deciding_needs_a_token_and_keeps_the_decision_across_a_rebuild(own):
     assert client.get("/doublures/same.ttl?as=nonsense").status_code == 400
     # the update token may decide too (JSON), and a rebuild keeps both decisions
     second = client.get("/doublures.json").json["candidates"][0]
-    answer = client.post("/doublures/decide", json={"a": second["a"], "b": second["b"], "verdict": "different"},
-                         headers={"Authorization": "Bearer " + UPDATER, "Accept": "application/json"})
+    answer = client.post(
+        "/doublures/decide",
+        json={"a": second["a"], "b": second["b"], "verdict": "different"},
+        headers={"Authorization": "Bearer " + UPDATER, "Accept": "application/json"},
+    )
     assert answer.status_code == 201 and answer.json["who"] == "update token"
     build(target)
     rebuilt = ox.Store.read_only(str(target.resolve()))
-    verdicts = sorted(q.object.value for q in rebuilt.quads_for_pattern(
-        None, ox.NamedNode("https://w3id.org/techniekpact/def#verdict"), None, ox.NamedNode(dec.DECISIONS_GRAPH)))
+    verdicts = sorted(
+        q.object.value
+        for q in rebuilt.quads_for_pattern(
+            None,
+            ox.NamedNode("https://w3id.org/techniekpact/def#verdict"),
+            None,
+            ox.NamedNode(dec.DECISIONS_GRAPH),
+        )
+    )
     assert verdicts == ["different", "same"]
     # A build that read the file before a decision was written leaves the store without it:
     # the service copies the file (the record) into the new version's store again.
     engine.replace_graph(dec.DECISIONS_GRAPH, None)
-    wait_until(lambda: len(list(engine.store.quads_for_pattern(
-        None, ox.NamedNode("https://w3id.org/techniekpact/def#verdict"), None, ox.NamedNode(dec.DECISIONS_GRAPH)))) == 2,
-        120, "the decisions copied into the store again")
+    wait_until(
+        lambda: (
+            len(
+                list(
+                    engine.store.quads_for_pattern(
+                        None,
+                        ox.NamedNode("https://w3id.org/techniekpact/def#verdict"),
+                        None,
+                        ox.NamedNode(dec.DECISIONS_GRAPH),
+                    )
+                )
+            )
+            == 2
+        ),
+        120,
+        "the decisions copied into the store again",
+    )
 
 
 def test_without_tokens_deciding_is_disabled(store_dir):
     app = create_app(Config(store=str(store_dir), query_timeout=30.0, query_workers=0, prepare_timeout=0))
     client = app.test_client()
-    answer = client.post("/doublures/decide", data={"a": ID + "action/2013-7b", "b": ID + "action/2016-03-2",
-                                                    "verdict": "same", "token": "x"})
+    answer = client.post(
+        "/doublures/decide",
+        data={"a": ID + "action/2013-7b", "b": ID + "action/2016-03-2", "verdict": "same", "token": "x"},
+    )
     assert answer.status_code == 403
     page = client.get("/doublures").text
     assert 'class="decide"' not in page and 'id="decider-token"' not in page

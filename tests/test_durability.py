@@ -43,8 +43,14 @@ def cli(*args: str, crash_at: str | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != CRASH_AT}
     if crash_at:
         env[CRASH_AT] = crash_at
-    return subprocess.run([sys.executable, "-m", "graph.cli", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "graph.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 class Service:
@@ -55,21 +61,36 @@ class Service:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if k != CRASH_AT}
-        env.update(TECHNIEKPACT_UPDATE_TOKEN=TOKEN, TECHNIEKPACT_QUERY_WORKERS="1", TECHNIEKPACT_QUERY_TIMEOUT="20",
-                   TECHNIEKPACT_PREPARE_TIMEOUT="0", TECHNIEKPACT_PREPARE_VALIDATION="0")
+        env.update(
+            TECHNIEKPACT_UPDATE_TOKEN=TOKEN,
+            TECHNIEKPACT_QUERY_WORKERS="1",
+            TECHNIEKPACT_QUERY_TIMEOUT="20",
+            TECHNIEKPACT_PREPARE_TIMEOUT="0",
+            TECHNIEKPACT_PREPARE_VALIDATION="0",
+        )
         if crash_at:
             env[CRASH_AT] = crash_at
         self.log = store.parent / f"service-{self.port}.log"
-        self.proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--store", str(store),
-                                      "--port", str(self.port)], cwd=ROOT, env=env,
-                                     stdout=subprocess.DEVNULL, stderr=self.log.open("wb"))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve", "--store", str(store), "--port", str(self.port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log.open("wb"),
+        )
         self.up = self._wait_up()
 
     def _wait_up(self, seconds: float = 120) -> bool:
         """True once it answers; False if it died first (a crash point at start-up)."""
         try:
-            wait_until(lambda: self.proc.poll() is not None or
-                       requests.get(self.url + "/health", timeout=5).status_code == 200, seconds, "the service starting")
+            wait_until(
+                lambda: (
+                    self.proc.poll() is not None
+                    or requests.get(self.url + "/health", timeout=5).status_code == 200
+                ),
+                seconds,
+                "the service starting",
+            )
         except AssertionError:
             self.kill()
             raise AssertionError(f"the service did not start: {self.log.read_text()[-2000:]}") from None
@@ -93,8 +114,14 @@ class Service:
 
     def update(self, n: int) -> int:
         """Add probe n; the status code (raises when the service is gone)."""
-        return requests.post(self.url + "/sparql", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30, data={
-            "update": f"INSERT DATA {{ GRAPH <{PROBE_GRAPH}> {{ <{PROBE}> <{MENTIONS}> <{PROBE}-{n}> }} }}"}).status_code
+        return requests.post(
+            self.url + "/sparql",
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=30,
+            data={
+                "update": f"INSERT DATA {{ GRAPH <{PROBE_GRAPH}> {{ <{PROBE}> <{MENTIONS}> <{PROBE}-{n}> }} }}"
+            },
+        ).status_code
 
     def _numbers(self, path: str, accept: str, **params) -> set[int]:
         r = requests.get(self.url + path, params=params, headers={"Accept": accept}, timeout=30)
@@ -118,16 +145,20 @@ class Service:
 
     def validation_version(self) -> str:
         """The store version the validation report was made from (made on request here)."""
+
         def made() -> str | None:
             r = requests.get(self.url + "/validate.json", timeout=30)
             assert r.status_code in (200, 503), r.text[:300]
             return r.json()["store_version"] if r.status_code == 200 else None
+
         return wait_until(made, 300, "the validation report")
 
 
 def serving(service: Service, version: str) -> None:
     """Wait until the service serves `version` (it looks at the store's at most once a second)."""
-    wait_until(lambda: service.health()["version"] == version, 60, f"the service taking over version {version}")
+    wait_until(
+        lambda: service.health()["version"] == version, 60, f"the service taking over version {version}"
+    )
 
 
 def agreeing(service: Service) -> set[int]:
@@ -147,6 +178,7 @@ def own_store(store_dir, tmp_path):
 
 # -- 1. build beside a running service --------------------------------------------------
 
+
 def test_a_build_hands_the_new_store_over_to_the_running_service(own_store, built):
     service = Service(own_store)
     try:
@@ -160,7 +192,9 @@ def test_a_build_hands_the_new_store_over_to_the_running_service(own_store, buil
         assert service.update(2) == 204
         health = service.health()
         assert health["version"] == version_or_none(own_store) != old
-        assert health["triples"] == built.total + 1  # the rebuilt store (probe 1 was not in the sources) and probe 2
+        assert (
+            health["triples"] == built.total + 1
+        )  # the rebuilt store (probe 1 was not in the sources) and probe 2
         assert agreeing(service) == {2}
         # The service removed the store it had open; only the current build is left.
         assert list(builds_root(own_store).iterdir()) == [own_store.resolve()]
@@ -174,18 +208,37 @@ def test_a_build_hands_the_new_store_over_to_the_running_service(own_store, buil
 def test_a_build_is_refused_while_a_process_that_cannot_take_over_holds_the_store(own_store, built):
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     port = free_port()
-    oxigraph = subprocess.Popen([binary, "serve", "--location", str(own_store), "--bind", f"127.0.0.1:{port}",
-                                 "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    count = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "  # the documents' graphs, not the merge
-             "FILTER(?g != <https://w3id.org/techniekpact/graph/merge>) }")
+    oxigraph = subprocess.Popen(
+        [
+            binary,
+            "serve",
+            "--location",
+            str(own_store),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    count = (
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "  # the documents' graphs, not the merge
+        "FILTER(?g != <https://w3id.org/techniekpact/graph/merge>) }"
+    )
     try:
-        wait_until(lambda: _answers_ask(f"http://127.0.0.1:{port}/query"), 60, "the Oxigraph server answering")
+        wait_until(
+            lambda: _answers_ask(f"http://127.0.0.1:{port}/query"), 60, "the Oxigraph server answering"
+        )
         result = cli("build", "--store", str(own_store))
         assert result.returncode == 2
         assert "open in another process that cannot take over a new store" in result.stderr
         assert "the previous store" in result.stderr and "was left as it was" in result.stderr
-        answer = requests.post(f"http://127.0.0.1:{port}/query", data={"query": count},
-                               headers={"Accept": "text/csv"}, timeout=30)
+        answer = requests.post(
+            f"http://127.0.0.1:{port}/query",
+            data={"query": count},
+            headers={"Accept": "text/csv"},
+            timeout=30,
+        )
         assert answer.text.split()[1] == str(built.total)  # the Oxigraph server still serves it, whole
         assert not own_store.is_symlink() and not any(builds_root(own_store).glob("*"))
     finally:
@@ -196,6 +249,7 @@ def test_a_build_is_refused_while_a_process_that_cannot_take_over_holds_the_stor
 
 
 # -- 2. state files ------------------------------------------------------------------------
+
 
 def test_an_atomic_write_that_fails_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
     state = tmp_path / "VERSION"
@@ -223,7 +277,9 @@ def test_a_damaged_state_file_is_rebuilt_from_the_store_at_start(own_store, dama
         (own_store / "VERSION").unlink()
     else:  # a directory under the version's name that is no complete snapshot of it
         (snapshots_root(own_store) / version).mkdir(parents=True)
-    app = create_app(Config(store=str(own_store), query_workers=1, prepare_timeout=0, prepare_validation=False))
+    app = create_app(
+        Config(store=str(own_store), query_workers=1, prepare_timeout=0, prepare_validation=False)
+    )
     client = app.test_client()
     for query in ("ASK { ?s ?p ?o }", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"):
         assert client.post("/sparql", data={"query": query}).status_code == 200
@@ -235,8 +291,15 @@ def test_a_damaged_state_file_is_rebuilt_from_the_store_at_start(own_store, dama
 
 # -- 3 and 4. kill -9 during updates, snapshots and builds ------------------------------------
 
-def _stream(service: Service, first: int, acknowledged: set[int], sent: list[int],
-            streaming: threading.Event | None = None, after: int = 0) -> None:
+
+def _stream(
+    service: Service,
+    first: int,
+    acknowledged: set[int],
+    sent: list[int],
+    streaming: threading.Event | None = None,
+    after: int = 0,
+) -> None:
     """Send numbered updates until the service dies; note each sent and each acknowledged, and
     set `streaming` once `after` were acknowledged."""
     n = first
@@ -268,14 +331,17 @@ def test_kill_9_during_updates_and_snapshots_loses_no_acknowledged_update_and_re
             assert point == "snapshot-copied"
             continue
         held = agreeing(service)
-        assert acknowledged | committed <= held, f"lost updates (seed {SEED}): {(acknowledged | committed) - held}"
+        assert acknowledged | committed <= held, (
+            f"lost updates (seed {SEED}): {(acknowledged | committed) - held}"
+        )
         assert held <= set(sent), held - set(sent)
         # A random moment: a random number of updates in, then while the next is in flight,
         # wherever it has got to (counted in updates, never seconds, so that a slow machine
         # streams as many).
         streaming = threading.Event()
-        killer = threading.Thread(target=lambda streaming=streaming, service=service:
-                                  streaming.wait(120) and service.proc.kill())
+        killer = threading.Thread(
+            target=lambda streaming=streaming, service=service: streaming.wait(120) and service.proc.kill()
+        )
         if point is None:
             killer.start()
         _stream(service, max(sent, default=0) + 1, acknowledged, sent, streaming, after=rng.randint(2, 8))
@@ -299,8 +365,13 @@ def test_kill_9_during_updates_and_snapshots_loses_no_acknowledged_update_and_re
 
 def _files_of_new_stores(store: Path) -> int:
     """Files in the stores being built beside `store` (not the one it is)."""
-    return sum(1 for new in builds_root(store).glob("*") if new != store.resolve() for f in new.rglob("*")
-               if f.is_file())
+    return sum(
+        1
+        for new in builds_root(store).glob("*")
+        if new != store.resolve()
+        for f in new.rglob("*")
+        if f.is_file()
+    )
 
 
 def test_kill_9_during_a_build_leaves_a_whole_store_that_opens(own_store, built):
@@ -313,13 +384,20 @@ def test_kill_9_during_a_build_leaves_a_whole_store_that_opens(own_store, built)
         assert result.returncode == -signal.SIGKILL, result.stderr
         report = check(own_store)
         assert report.ok and report.total == built.total, (point, report.problems)
-    build = subprocess.Popen([sys.executable, "-m", "graph.cli", "build", "--store", str(own_store)], cwd=ROOT,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "graph.cli", "build", "--store", str(own_store)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     # Killed once its new store has a random number of files (no sooner: then nothing was
     # begun), or when it has ended by itself.
     files = rng.randint(1, 8)
-    wait_until(lambda: build.poll() is not None or _files_of_new_stores(own_store) >= files, 300,
-               f"the build writing {files} files")
+    wait_until(
+        lambda: build.poll() is not None or _files_of_new_stores(own_store) >= files,
+        300,
+        f"the build writing {files} files",
+    )
     build.kill()
     build.wait()
     assert check(own_store).ok, f"seed {SEED}"
@@ -330,6 +408,7 @@ def test_kill_9_during_a_build_leaves_a_whole_store_that_opens(own_store, built)
 
 
 # -- 5. check, backup and restore -------------------------------------------------------
+
 
 def test_check_counts_what_health_reports_and_fails_on_an_unstamped_write(own_store):
     service = Service(own_store)

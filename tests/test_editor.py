@@ -47,29 +47,41 @@ def test_machine_clients_still_get_results(live_server):
     client.setQuery(GOALS)
     client.setReturnFormat(JSON)
     assert len(client.query().convert()["results"]["bindings"]) == 12
-    r = requests.get(live_server + "/sparql", params={"query": CONSTRUCT_GOALS},
-                     headers={"Accept": "text/turtle"})
+    r = requests.get(
+        live_server + "/sparql", params={"query": CONSTRUCT_GOALS}, headers={"Accept": "text/turtle"}
+    )
     assert r.headers["Content-Type"].startswith("text/turtle") and "skos:prefLabel" in r.text
 
 
 def test_format_wins_over_accept_and_names_the_file(live_server):
-    expected = {"csv": ("text/csv", "query-results.csv"),
-                "tsv": ("text/tab-separated-values", "query-results.tsv"),
-                "json": ("application/sparql-results+json", "query-results.json")}
+    expected = {
+        "csv": ("text/csv", "query-results.csv"),
+        "tsv": ("text/tab-separated-values", "query-results.tsv"),
+        "json": ("application/sparql-results+json", "query-results.json"),
+    }
     for fmt, (media, name) in expected.items():
         # A browser's download: its own Accept (HTML first) and format=.
-        r = requests.post(live_server + "/sparql", data={"query": GOALS, "format": fmt},
-                          headers={"Accept": BROWSER_ACCEPT})
+        r = requests.post(
+            live_server + "/sparql", data={"query": GOALS, "format": fmt}, headers={"Accept": BROWSER_ACCEPT}
+        )
         assert r.status_code == 200 and r.headers["Content-Type"].startswith(media), fmt
         assert r.headers["Content-Disposition"] == f'attachment; filename="{name}"'
-    r = requests.get(live_server + "/sparql", params={"query": GOALS, "format": "csv"},
-                     headers={"Accept": "application/sparql-results+json"})
+    r = requests.get(
+        live_server + "/sparql",
+        params={"query": GOALS, "format": "csv"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     rows = list(csv.reader(io.StringIO(r.text)))
     assert rows[0] == ["goal", "label"] and len(rows) == 13
-    r = requests.get(live_server + "/sparql", params={"query": GOALS, "format": "tsv"}, headers={"Accept": BROWSER_ACCEPT})
+    r = requests.get(
+        live_server + "/sparql", params={"query": GOALS, "format": "tsv"}, headers={"Accept": BROWSER_ACCEPT}
+    )
     assert r.text.splitlines()[0] == "?goal\t?label", "a GET with format= is a download, not the editor"
-    r = requests.post(live_server + "/sparql", data={"query": CONSTRUCT_GOALS, "format": "turtle"},
-                      headers={"Accept": BROWSER_ACCEPT})
+    r = requests.post(
+        live_server + "/sparql",
+        data={"query": CONSTRUCT_GOALS, "format": "turtle"},
+        headers={"Accept": BROWSER_ACCEPT},
+    )
     assert r.headers["Content-Type"].startswith("text/turtle")
     assert r.headers["Content-Disposition"] == 'attachment; filename="query-results.ttl"'
     # Without format= nothing is an attachment: an API client reads the body as before.
@@ -89,20 +101,24 @@ def test_saved_queries_reach_the_editor_with_their_defaults(live_server):
     given = editor.with_parameters(query, {"goal": "https://w3id.org/techniekpact/id/goal/2016-03"})
     assert "<https://w3id.org/techniekpact/id/goal/2016-03>" in given
     # The text with its defaults gives the rows the saved query page gives.
-    rows = requests.post(live_server + "/sparql", data={"query": text},
-                         headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+    rows = requests.post(
+        live_server + "/sparql", data={"query": text}, headers={"Accept": "application/sparql-results+json"}
+    ).json()["results"]["bindings"]
     page = requests.get(live_server + "/queries/actions-of-goal.json").json()
     assert len(rows) == len(page["rows"]) > 0
     html = requests.get(live_server + "/sparql", headers={"Accept": "text/html"}).text
     examples = {e["name"]: e for e in editor_data(html)["examples"]}
     assert set(examples) == set(saved_queries.names())
-    assert examples["actions-of-goal"]["text"] == text and examples["actions-of-goal"]["parameters"] == ["goal"]
+    assert examples["actions-of-goal"]["text"] == text and examples["actions-of-goal"]["parameters"] == [
+        "goal"
+    ]
 
 
 def test_every_saved_query_page_opens_in_the_editor(live_server):
     goal = "https://w3id.org/techniekpact/id/goal/2016-03"
-    html = requests.get(live_server + "/queries/actions-of-goal", params={"goal": goal},
-                        headers={"Accept": "text/html"}).text
+    html = requests.get(
+        live_server + "/queries/actions-of-goal", params={"goal": goal}, headers={"Accept": "text/html"}
+    ).text
     link = re.search(r'class="open-in-editor" href="([^"]+)"', html).group(1).replace("&amp;", "&")
     r = requests.get(live_server + link, headers={"Accept": BROWSER_ACCEPT})
     assert f"VALUES (?goal) {{ (<{goal}>) }}" in editor_data(r.text)["permalink"]["query"]
@@ -114,7 +130,10 @@ def test_every_saved_query_page_opens_in_the_editor(live_server):
 def test_the_editor_page_loads_only_local_vendored_files(live_server):
     html = requests.get(live_server + "/sparql", headers={"Accept": "text/html"}).text
     assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
-    assert "/static/vendor/yasgui/yasgui.min.js" in assets and "/static/vendor/chartjs/chart.umd.min.js" in assets
+    assert (
+        "/static/vendor/yasgui/yasgui.min.js" in assets
+        and "/static/vendor/chartjs/chart.umd.min.js" in assets
+    )
     for asset in assets:
         assert asset.startswith("/static/"), asset
         assert requests.get(live_server + asset).status_code == 200

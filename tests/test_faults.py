@@ -20,11 +20,16 @@ PROBE_GRAPH = "https://w3id.org/techniekpact/graph/test-durability"
 
 
 def start_service(store: Path, port: int) -> subprocess.Popen:
-    return live.start_service(store, port, {"TECHNIEKPACT_UPDATE_TOKEN": TOKEN, "TECHNIEKPACT_QUERY_TIMEOUT": "2"})
+    return live.start_service(
+        store, port, {"TECHNIEKPACT_UPDATE_TOKEN": TOKEN, "TECHNIEKPACT_QUERY_TIMEOUT": "2"}
+    )
 
 
 def count(url: str) -> int:
-    r = requests.post(url + "/sparql", data={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{PROBE_GRAPH}> {{ ?s ?p ?o }} }}"})
+    r = requests.post(
+        url + "/sparql",
+        data={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{PROBE_GRAPH}> {{ ?s ?p ?o }} }}"},
+    )
     return int(r.json()["results"]["bindings"][0]["n"]["value"])
 
 
@@ -41,8 +46,11 @@ def test_a_killed_server_loses_no_acknowledged_update(own_store):
     proc = start_service(own_store, port)
     try:
         for i in range(20):
-            r = requests.post(url + "/sparql", headers={"Authorization": f"Bearer {TOKEN}"}, data={
-                "update": f"INSERT DATA {{ GRAPH <{PROBE_GRAPH}> {{ <urn:x:{i}> <urn:x:p> {i} }} }}"})
+            r = requests.post(
+                url + "/sparql",
+                headers={"Authorization": f"Bearer {TOKEN}"},
+                data={"update": f"INSERT DATA {{ GRAPH <{PROBE_GRAPH}> {{ <urn:x:{i}> <urn:x:p> {i} }} }}"},
+            )
             assert r.status_code == 204
     finally:
         proc.send_signal(signal.SIGKILL)
@@ -68,9 +76,14 @@ def test_a_failed_build_leaves_the_previous_store_serving(own_store, tmp_path):
             build(own_store, data_dir=data)
         after = requests.get(url + "/health").json()
         # Same version and data (the prepared answers may have grown meanwhile).
-        assert {k: after[k] for k in ("version", "triples", "graphs")} == \
-            {k: before[k] for k in ("version", "triples", "graphs")}
-        r = requests.get(url + "/sparql", params={"query": "ASK { ?g a tp:Goal }"}, headers={"Accept": "application/sparql-results+json"})
+        assert {k: after[k] for k in ("version", "triples", "graphs")} == {
+            k: before[k] for k in ("version", "triples", "graphs")
+        }
+        r = requests.get(
+            url + "/sparql",
+            params={"query": "ASK { ?g a tp:Goal }"},
+            headers={"Accept": "application/sparql-results+json"},
+        )
         assert r.json()["boolean"] is True
     finally:
         proc.terminate()
@@ -86,7 +99,11 @@ def test_a_slow_query_does_not_stall_other_clients(own_store):
     try:
         with ThreadPoolExecutor(max_workers=6) as pool:
             slow_future = pool.submit(requests.post, url + "/sparql", data={"query": slow})
-            answers = list(pool.map(lambda _: requests.post(url + "/sparql", data={"query": tiny}).status_code, range(200)))
+            answers = list(
+                pool.map(
+                    lambda _: requests.post(url + "/sparql", data={"query": tiny}).status_code, range(200)
+                )
+            )
             slow_response = slow_future.result()
         assert answers == [200] * 200
         assert slow_response.status_code == 503 and "time limit is 2 s" in slow_response.text
@@ -101,11 +118,14 @@ def test_engines_that_snapshot_one_store_at_once_do_not_undo_each_other(store_di
     import pyoxigraph as ox
 
     from server.workers import Snapshots
+
     shutil.copytree(store_dir, tmp_path / "store")
     store = ox.Store(str(tmp_path / "store"))
     engines = [Snapshots(tmp_path / "store") for _ in range(4)]
     for version in ("a1", "a2", "a3", "a4", "a5"):
         with ThreadPoolExecutor(max_workers=4) as pool:
-            paths = set(pool.map(lambda snapshots, version=version: snapshots.ensure(store, version), engines))
+            paths = set(
+                pool.map(lambda snapshots, version=version: snapshots.ensure(store, version), engines)
+            )
         assert len(paths) == 1
         assert len(ox.Store.read_only(paths.pop())) == len(store)

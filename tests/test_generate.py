@@ -21,11 +21,18 @@ def three(tmp_path_factory):
 def test_every_copy_has_its_own_actions_labelled_with_its_region(three):
     _, written, quads = three
     assert written == len(quads)
-    actions = {q.subject.value for q in quads if q.predicate.value == TYPE and q.object.value == DEF + "Action"}
+    actions = {
+        q.subject.value for q in quads if q.predicate.value == TYPE and q.object.value == DEF + "Action"
+    }
     curated = {a for a in actions if not re.search(r"-x\d+$", a)}
     assert curated and all(f"{a}-x1" in actions and f"{a}-x2" in actions for a in curated)
-    labels = [q.object.value for q in quads if q.predicate.value == LABEL and q.subject.value.endswith("-x2")
-              and not q.subject.value.startswith(ID + "region/regio-x")]  # not the synthetic region's own
+    labels = [
+        q.object.value
+        for q in quads
+        if q.predicate.value == LABEL
+        and q.subject.value.endswith("-x2")
+        and not q.subject.value.startswith(ID + "region/regio-x")
+    ]  # not the synthetic region's own
     region_first = [l for l in labels if l.startswith("Regio 2: ") and l.endswith(" (Oost)")]
     branches = [l for l in labels if l.endswith(" (regio 2, Oost)")]
     assert len(region_first) + len(branches) == len(labels)
@@ -34,7 +41,9 @@ def test_every_copy_has_its_own_actions_labelled_with_its_region(three):
 
 def test_a_copy_scopes_to_its_own_region_and_districts(three):
     _, _, quads = three
-    copy_scopes = {q.object.value for q in quads if q.predicate.value == SCOPE and q.subject.value.endswith("-x1")}
+    copy_scopes = {
+        q.object.value for q in quads if q.predicate.value == SCOPE and q.subject.value.endswith("-x1")
+    }
     assert ID + "region/regio-x1" in copy_scopes and ID + "region/regio-x1-noord" in copy_scopes
     assert not any(s.startswith(ID + "landsdeel/") or s == ID + "area/nederland" for s in copy_scopes)
     within = {(q.subject.value, q.object.value) for q in quads if q.predicate.value == DEF + "within"}

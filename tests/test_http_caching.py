@@ -34,7 +34,11 @@ CASES = {
     "dump": ("/dataset.nq", {}, None),
     "network-html": ("/network/programmes", {"Accept": "text/html"}, ("server.network", "view_data")),
     "interlock-html": ("/network/interlock", {"Accept": "text/html"}, ("server.network", "_get")),
-    "graph-store": ("/store?graph=https://w3id.org/techniekpact/graph/ontology", {"Accept": "text/turtle"}, None),
+    "graph-store": (
+        "/store?graph=https://w3id.org/techniekpact/graph/ontology",
+        {"Accept": "text/turtle"},
+        None,
+    ),
     "void": ("/void", {"Accept": "text/turtle"}, ("server.pages", "_summaries")),
     "search": ("/search.json?q=vhto", {}, ("server.pages", "_summaries")),
     "timeline": ("/timeline.json?by=landsdeel", {}, ("server.pages", "timeline_data")),
@@ -56,6 +60,7 @@ def test_etag_and_304_decided_before_the_work(client, app, monkeypatch, name):
     assert first.headers["Cache-Control"] == "max-age=0, must-revalidate"
     if work is not None:
         import importlib
+
         monkeypatch.setattr(importlib.import_module(work[0]), work[1], _refuse)
     # The engine is never asked: no query, no store read for the dump.
     monkeypatch.setattr(type(_engine(app)), "query", _refuse)
@@ -66,14 +71,21 @@ def test_etag_and_304_decided_before_the_work(client, app, monkeypatch, name):
 
 
 def test_the_etag_follows_the_request(client):
-    one = client.get("/sparql", query_string={"query": GOAL_COUNT}, headers={"Accept": "text/csv"}).headers["ETag"]
-    other_format = client.get("/sparql", query_string={"query": GOAL_COUNT},
-                              headers={"Accept": "application/sparql-results+json"}).headers["ETag"]
-    other_query = client.get("/sparql", query_string={"query": GOAL_COUNT + " LIMIT 1"},
-                             headers={"Accept": "text/csv"}).headers["ETag"]
+    one = client.get("/sparql", query_string={"query": GOAL_COUNT}, headers={"Accept": "text/csv"}).headers[
+        "ETag"
+    ]
+    other_format = client.get(
+        "/sparql", query_string={"query": GOAL_COUNT}, headers={"Accept": "application/sparql-results+json"}
+    ).headers["ETag"]
+    other_query = client.get(
+        "/sparql", query_string={"query": GOAL_COUNT + " LIMIT 1"}, headers={"Accept": "text/csv"}
+    ).headers["ETag"]
     assert len({one, other_format, other_query}) == 3
-    stale = client.get("/sparql", query_string={"query": GOAL_COUNT}, headers={"Accept": "text/csv",
-                                                                            "If-None-Match": other_format})
+    stale = client.get(
+        "/sparql",
+        query_string={"query": GOAL_COUNT},
+        headers={"Accept": "text/csv", "If-None-Match": other_format},
+    )
     assert stale.status_code == 200 and stale.text.splitlines() == ["n", "12"]
 
 
@@ -83,11 +95,14 @@ def test_never_stale_after_an_update(own_client):
     first = own_client.get("/sparql", query_string=query, headers=accept)
     entity = own_client.get("/id/goal/test-caching.ttl")
     assert first.text.splitlines() == ["n", "12"] and entity.status_code == 404
-    update = (f"INSERT DATA {{ GRAPH <{PROBE_GRAPH}> {{ <{PROBE}> a tp:Goal ; "
-              f"skos:prefLabel \"Proefdoel\"@nl }} }}")
+    update = (
+        f'INSERT DATA {{ GRAPH <{PROBE_GRAPH}> {{ <{PROBE}> a tp:Goal ; skos:prefLabel "Proefdoel"@nl }} }}'
+    )
     assert own_client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
     try:
-        again = own_client.get("/sparql", query_string=query, headers={**accept, "If-None-Match": first.headers["ETag"]})
+        again = own_client.get(
+            "/sparql", query_string=query, headers={**accept, "If-None-Match": first.headers["ETag"]}
+        )
         assert again.status_code == 200 and again.text.splitlines() == ["n", "13"]
         assert again.headers["ETag"] != first.headers["ETag"]
         page = own_client.get("/id/goal/test-caching.ttl")
@@ -98,5 +113,7 @@ def test_never_stale_after_an_update(own_client):
         own_client.post("/sparql", data={"update": f"DROP GRAPH <{PROBE_GRAPH}>"}, headers=AUTH)
     gone = own_client.get("/id/goal/test-caching.ttl", headers={"If-None-Match": etag})
     assert gone.status_code == 404
-    after = own_client.get("/sparql", query_string=query, headers={**accept, "If-None-Match": again.headers["ETag"]})
+    after = own_client.get(
+        "/sparql", query_string=query, headers={**accept, "If-None-Match": again.headers["ETag"]}
+    )
     assert after.status_code == 200 and after.text.splitlines() == ["n", "12"]

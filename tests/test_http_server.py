@@ -23,8 +23,8 @@ from tests.live import NotInTime, wait_until
 
 LIMIT = 20
 HALF_OPEN = 2 * LIMIT
-PATIENCE = 30.0              # seconds: a generous bound for what the server does by itself
-HELD = 120                   # seconds: the channel timeout while connections are held on purpose
+PATIENCE = 30.0  # seconds: a generous bound for what the server does by itself
+HELD = 120  # seconds: the channel timeout while connections are held on purpose
 
 
 @contextmanager
@@ -73,7 +73,9 @@ def _wait_until(condition, seconds: float = PATIENCE) -> bool:
 
 def _health(port: int) -> dict:
     """/health on a new connection: answered, and long before a held connection is cut."""
-    response = requests.get(f"http://127.0.0.1:{port}/health", timeout=PATIENCE, headers={"Connection": "close"})
+    response = requests.get(
+        f"http://127.0.0.1:{port}/health", timeout=PATIENCE, headers={"Connection": "close"}
+    )
     assert response.status_code == 200
     return response.json()
 
@@ -83,10 +85,15 @@ def test_health_answers_while_more_half_open_connections_than_the_limit_are_held
     with running(quiet_app, connection_limit=LIMIT, channel_timeout=HELD) as (server, port):
         assert _health(port)["status"] == "ok"
         silent = [_connect(port) for _ in range(HALF_OPEN // 2)]
-        partial = [_connect(port, b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ") for _ in range(HALF_OPEN // 2)]
+        partial = [
+            _connect(port, b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            for _ in range(HALF_OPEN // 2)
+        ]
         try:
             # The server accepted them all, closing the longest waiting to stay within its limit.
-            assert _wait_until(lambda: sum(_closed_by_server(s) for s in silent + partial) >= HALF_OPEN - LIMIT)
+            assert _wait_until(
+                lambda: sum(_closed_by_server(s) for s in silent + partial) >= HALF_OPEN - LIMIT
+            )
             assert _wait_until(lambda: len(server.active_channels) <= LIMIT)
             for _ in range(5):  # each on a new connection
                 assert _health(port)["status"] == "ok"
@@ -124,7 +131,9 @@ def test_a_request_trickled_a_byte_at_a_time_and_a_silent_connection_are_cut(qui
         sender.start()
         try:
             assert cut.wait(PATIENCE + 5), "a request trickled a byte every 0.2 s was never cut"
-            assert _wait_until(lambda: _closed_by_server(silent)), "a connection that sent nothing was never cut"
+            assert _wait_until(lambda: _closed_by_server(silent)), (
+                "a connection that sent nothing was never cut"
+            )
             assert _health(port)["status"] == "ok"
         finally:
             sender.join(PATIENCE + 5)
@@ -147,8 +156,12 @@ def test_a_connection_whose_request_is_being_served_is_not_closed_for_room():
 
     with running(app, connection_limit=5, channel_timeout=HELD) as (server, port):
         answer = {}
-        slow = threading.Thread(target=lambda: answer.update(
-            response=requests.get(f"http://127.0.0.1:{port}/slow", timeout=PATIENCE)), daemon=True)
+        slow = threading.Thread(
+            target=lambda: answer.update(
+                response=requests.get(f"http://127.0.0.1:{port}/slow", timeout=PATIENCE)
+            ),
+            daemon=True,
+        )
         slow.start()
         assert entered.wait(PATIENCE)
         half_open = [_connect(port, b"GET / HTTP/1.1\r\n") for _ in range(10)]

@@ -18,9 +18,12 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_graph_never_imports_server():
-    offenders = {str(path.relative_to(GRAPH.parent)): sorted(m for m in imported_modules(path)
-                                                            if m == "server" or m.startswith("server."))
-                 for path in sorted(GRAPH.rglob("*.py"))}
+    offenders = {
+        str(path.relative_to(GRAPH.parent)): sorted(
+            m for m in imported_modules(path) if m == "server" or m.startswith("server.")
+        )
+        for path in sorted(GRAPH.rglob("*.py"))
+    }
     assert {path: mods for path, mods in offenders.items() if mods} == {}
 
 

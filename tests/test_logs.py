@@ -16,20 +16,27 @@ def request_lines(caplog) -> list[logging.LogRecord]:
 
 def test_a_request_logs_one_line_with_method_path_status_time_and_query_hash(client, caplog):
     caplog.set_level(logging.INFO, logger="server.logs")
-    response = client.get("/sparql", query_string={"query": ASK}, headers={"Accept": "application/sparql-results+json"})
+    response = client.get(
+        "/sparql", query_string={"query": ASK}, headers={"Accept": "application/sparql-results+json"}
+    )
     assert response.status_code == 200 and response.get_json()["boolean"] is True
     [line] = request_lines(caplog)
     assert (line.method, line.path, line.status) == ("GET", "/sparql", 200)
     assert line.ms >= 0
     assert line.query_hash == query_hash(ASK) and len(line.query_hash) == 12
-    assert line.getMessage().startswith("GET /sparql 200 ") and f"query={query_hash(ASK)}" in line.getMessage()
+    assert (
+        line.getMessage().startswith("GET /sparql 200 ") and f"query={query_hash(ASK)}" in line.getMessage()
+    )
     assert ASK not in line.getMessage()  # the hash, not what the user asked
 
 
 def test_a_posted_query_and_a_plain_page_are_logged_too(client, caplog):
     caplog.set_level(logging.INFO, logger="server.logs")
-    client.post("/sparql", data=ASK, headers={"Content-Type": "application/sparql-query",
-                                              "Accept": "application/sparql-results+json"})
+    client.post(
+        "/sparql",
+        data=ASK,
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
     client.get("/no-such-page")
     posted, missing = request_lines(caplog)
     assert (posted.method, posted.status, posted.query_hash) == ("POST", 200, query_hash(ASK))
@@ -63,7 +70,9 @@ def test_a_failing_background_preparation_logs_its_traceback(caplog):
     assert told == ["v7"]
 
 
-@pytest.mark.parametrize("value, level", [("", logging.INFO), ("debug", logging.DEBUG), ("WARNING", logging.WARNING)])
+@pytest.mark.parametrize(
+    "value, level", [("", logging.INFO), ("debug", logging.DEBUG), ("WARNING", logging.WARNING)]
+)
 def test_the_level_comes_from_techniekpact_log_level(monkeypatch, value, level):
     monkeypatch.setenv("TECHNIEKPACT_LOG_LEVEL", value)
     assert level_from_env() == level

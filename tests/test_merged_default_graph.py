@@ -27,7 +27,9 @@ def service(tmp_path_factory):
 
 
 def rows(client, query, **params):
-    r = client.post("/sparql", data={"query": query, **params}, headers={"Accept": "application/sparql-results+json"})
+    r = client.post(
+        "/sparql", data={"query": query, **params}, headers={"Accept": "application/sparql-results+json"}
+    )
     assert r.status_code == 200, r.get_data(as_text=True)
     return [{k: v["value"] for k, v in b.items()} for b in r.get_json()["results"]["bindings"]]
 
@@ -57,8 +59,11 @@ def test_each_triple_once_without_graph_and_every_document_with_it(service):
     assert count(client, "?s ?p ?o") == distinct
     assert 20_000 < distinct
     # A triple stated by more than one document: once without GRAPH, each document with it.
-    shared = rows(client, "SELECT ?s ?p ?o (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER isIRI(?o) } "
-                          "GROUP BY ?s ?p ?o HAVING (COUNT(?g) > 2) LIMIT 1")[0]
+    shared = rows(
+        client,
+        "SELECT ?s ?p ?o (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER isIRI(?o) } "
+        "GROUP BY ?s ?p ?o HAVING (COUNT(?g) > 2) LIMIT 1",
+    )[0]
     triple = f"<{shared['s']}> <{shared['p']}> <{shared['o']}>"
     assert count(client, triple) == 1
     assert count(client, f"GRAPH ?g {{ {triple} }}") == int(shared["n"])
@@ -72,7 +77,9 @@ def test_a_query_with_its_own_from_gets_its_own_dataset(service):
     assert int(r[0]["n"]) == own < count(client, "?s ?p ?o")
     # The protocol's dataset takes precedence over FROM (SPARQL 1.1 Protocol 2.1.4).
     other = G + "reference"
-    r = rows(client, f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}", **{"default-graph-uri": other})
+    r = rows(
+        client, f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}", **{"default-graph-uri": other}
+    )
     assert int(r[0]["n"]) == count(client, f"GRAPH <{other}> {{ ?s ?p ?o }}")
 
 
@@ -107,9 +114,12 @@ def test_updates_naming_graphs_by_variable_prefix_or_default(service):
 
 def test_a_triple_the_build_shared_survives_deleting_one_statement(service):
     _, client = service
-    shared = rows(client, "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER isIRI(?o) "
-                          "{ SELECT ?s ?p ?o WHERE { GRAPH ?h { ?s ?p ?o } } GROUP BY ?s ?p ?o "
-                          "HAVING (COUNT(?h) = 2) } } LIMIT 2")
+    shared = rows(
+        client,
+        "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER isIRI(?o) "
+        "{ SELECT ?s ?p ?o WHERE { GRAPH ?h { ?s ?p ?o } } GROUP BY ?s ?p ?o "
+        "HAVING (COUNT(?h) = 2) } } LIMIT 2",
+    )
     triple = f"<{shared[0]['s']}> <{shared[0]['p']}> <{shared[0]['o']}>"
     first = [r["g"] for r in shared if f"<{r['s']}> <{r['p']}> <{r['o']}>" == triple][0]
     update(client, f"DELETE DATA {{ GRAPH <{first}> {{ {triple} }} }}")
@@ -123,8 +133,11 @@ def test_graph_store_writes_keep_the_merge(service):
     _, client = service
     total = count(client, "?s ?p ?o")
     target = G + "test-gsp"
-    r = client.put(f"/store?graph={target}", data=f"{S} {P} {O} .\n<urn:merge-test:t> {P} {O} .\n",
-                   headers={**AUTH, "Content-Type": "application/n-triples"})
+    r = client.put(
+        f"/store?graph={target}",
+        data=f"{S} {P} {O} .\n<urn:merge-test:t> {P} {O} .\n",
+        headers={**AUTH, "Content-Type": "application/n-triples"},
+    )
     assert r.status_code in (200, 201, 204), r.get_data(as_text=True)
     assert count(client, "?s ?p ?o") == total + 2
     r = client.delete(f"/store?graph={target}", headers=AUTH)
@@ -135,8 +148,14 @@ def test_graph_store_writes_keep_the_merge(service):
 def test_a_failed_update_leaves_the_merge_as_it_was(service):
     _, client = service
     total = count(client, "?s ?p ?o")
-    r = client.post("/sparql", data={"update": f"INSERT DATA {{ GRAPH <{G}test-d> {{ {S} {P} {O} }} }} ; "
-                                               f"CREATE GRAPH <{G}actions-2013>"}, headers=AUTH)
+    r = client.post(
+        "/sparql",
+        data={
+            "update": f"INSERT DATA {{ GRAPH <{G}test-d> {{ {S} {P} {O} }} }} ; "
+            f"CREATE GRAPH <{G}actions-2013>"
+        },
+        headers=AUTH,
+    )
     assert 400 <= r.status_code < 500
     assert count(client, "?s ?p ?o") == total
     assert count(client, f"GRAPH <{MERGE_GRAPH}> {{ {S} {P} {O} }}") == 0

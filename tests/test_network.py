@@ -46,12 +46,18 @@ def test_partner_links_count_the_work_two_organisations_share(store):
     (as owner, party, runner or mention), by the definition written as one SPARQL query."""
     from graph import network
 
-    expected = {(r["a"].value, r["b"].value): int(r["shared"].value) for r in store.query("""
+    expected = {
+        (r["a"].value, r["b"].value): int(r["shared"].value)
+        for r in store.query(
+            """
         PREFIX tp: <https://w3id.org/techniekpact/def#> PREFIX org: <http://www.w3.org/ns/org#>
         SELECT ?a ?b (COUNT(DISTINCT ?x) AS ?shared) WHERE {
           ?x (tp:owner|tp:involves|tp:runBy|tp:mentions) ?a , ?b .
           ?a a org:Organization . ?b a org:Organization . FILTER(STR(?a) < STR(?b))
-        } GROUP BY ?a ?b""", use_default_graph_as_union=True)}
+        } GROUP BY ?a ?b""",
+            use_default_graph_as_union=True,
+        )
+    }
     graph = network.partners(store).graph
     found = {tuple(sorted((a, b))): data["weight"] for a, b, data in graph.edges(data=True)}
     assert len(expected) > 100
@@ -93,7 +99,9 @@ def test_ego_network_depth_one_and_two(client):
     assert ID + "org/vhto" in node_ids(one)
     assert len(one["nodes"]) > 1
     assert node_ids(one) < node_ids(two)
-    assert client.get("/network/ego.json", query_string={"iri": ID + "org/vhto", "depth": 3}).status_code == 400
+    assert (
+        client.get("/network/ego.json", query_string={"iri": ID + "org/vhto", "depth": 3}).status_code == 400
+    )
     assert client.get("/network/ego.json", query_string={"iri": ID + "org/nobody"}).status_code == 404
     assert client.get("/network/ego.json").status_code == 404
 
@@ -109,9 +117,13 @@ def test_labels_with_html_are_shown_as_text(own_client):
             <https://w3id.org/techniekpact/def#owner> <{ID}org/test-evil> , <{ID}org/ocw> }} }}"""
     assert ID + "org/test-evil" not in node_ids(view(client, "partners"))  # built and kept for this version
     assert client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
-    assert ID + "org/test-evil" in node_ids(view(client, "partners")), "a new version, a new view: never stale"
+    assert ID + "org/test-evil" in node_ids(view(client, "partners")), (
+        "a new version, a new view: never stale"
+    )
     view(client, "ego", iri=ID + "org/test-evil")  # built: the page below is the view, not "being prepared"
-    page = client.get("/network/ego", query_string={"iri": ID + "org/test-evil"}, headers={"Accept": "text/html"})
+    page = client.get(
+        "/network/ego", query_string={"iri": ID + "org/test-evil"}, headers={"Accept": "text/html"}
+    )
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "<img src=x" not in html
     assert "Kwaadaardig" in html
@@ -129,7 +141,9 @@ def test_pages_load_nothing_from_the_internet(client, name):
     assert "/static/vendor/cytoscape/cytoscape.min.js" in scripts and "/static/network.js" in scripts
     for src in scripts:
         assert client.get(src).status_code == 200, src
-    assert not re.search(r"<script>\s*\S", html), "no inline script code (the Content-Security-Policy forbids it)"
+    assert not re.search(r"<script>\s*\S", html), (
+        "no inline script code (the Content-Security-Policy forbids it)"
+    )
 
 
 def test_the_drawing_library_is_vendored_with_version_and_licence():
@@ -144,13 +158,15 @@ def test_the_drawing_library_is_vendored_with_version_and_licence():
     versions = dict(line.split()[:2] for line in (vendor / "VERSION").read_text().splitlines())
     for name in ("cytoscape", "layout-base", "cose-base", "cytoscape-fcose"):
         assert versions[name] == lock[f"node_modules/{name}"]["version"]
-        assert "Permission is hereby granted" in (vendor / f"LICENSE.{name}").read_text(), "MIT licence shipped"
+        assert "Permission is hereby granted" in (vendor / f"LICENSE.{name}").read_text(), (
+            "MIT licence shipped"
+        )
     assert int(versions["cytoscape"].split(".")[0]) >= 3 and int(versions["cytoscape"].split(".")[1]) >= 30
     assert "pyvis" not in (root / "pyproject.toml").read_text()
 
 
 def _luminance(colour: str) -> float:
-    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -190,7 +206,8 @@ def test_interlock_cells_count_what_two_programmes_share(client, store):
     hold, by the definition in graph/interlock.py written here as one SPARQL query."""
     data = view(client, "interlock")
     holds = {}
-    for row in store.query("""
+    for row in store.query(
+        """
         PREFIX tp: <https://w3id.org/techniekpact/def#> PREFIX org: <http://www.w3.org/ns/org#>
         SELECT DISTINCT ?plan ?item ?type WHERE {
           VALUES ?planKind { tp:Agenda tp:Pact } ?plan a ?planKind .
@@ -202,13 +219,21 @@ def test_interlock_cells_count_what_two_programmes_share(client, store):
                   ?item a org:Organization . BIND("partners" AS ?type) }
           UNION { ?action a tp:Action ; (tp:partOfPlan|tp:contributesTo|tp:mentions) ?plan ;
                   (tp:owner|tp:involves|tp:runBy) ?item . ?item a org:Organization . BIND("partners" AS ?type) }
-        }""", use_default_graph_as_union=True):
+        }""",
+        use_default_graph_as_union=True,
+    ):
         holds.setdefault(row["plan"].value, set()).add((row["type"].value, row["item"].value))
     programmes = [p["iri"] for p in data["programmes"]]
     cells = {(c["a"], c["b"]): c for c in data["cells"]}
     labels = {p["iri"]: p["label"] for p in data["programmes"]}
-    assert {"Codepact", "Onderwijs2032", "Human Capital Roadmap Topsectoren", "Human Capital Agenda ICT",
-            "Actieagenda Smart Industry", "Nationaal Techniekpact 2020"} <= set(labels.values())
+    assert {
+        "Codepact",
+        "Onderwijs2032",
+        "Human Capital Roadmap Topsectoren",
+        "Human Capital Agenda ICT",
+        "Actieagenda Smart Industry",
+        "Nationaal Techniekpact 2020",
+    } <= set(labels.values())
     checked = 0
     for i, a in enumerate(programmes):
         for j in range(i + 1, len(programmes)):
@@ -220,9 +245,14 @@ def test_interlock_cells_count_what_two_programmes_share(client, store):
     assert checked > 40
     pacts = programmes.index(ID + "pact/2013"), programmes.index(ID + "pact/2016")
     both = cells[tuple(sorted(pacts))]
-    assert both["linked"] and ID + "org/vhto" in both["partners"], "the 2016 pact builds on 2013's; VHTO signed both"
+    assert both["linked"] and ID + "org/vhto" in both["partners"], (
+        "the 2016 pact builds on 2013's; VHTO signed both"
+    )
     page = client.get("/network/interlock", headers={"Accept": "text/html"}).get_data(as_text=True)
-    assert 'aria-label="Nationaal Techniekpact 2020 — Nationaal Techniekpact 2020 - Inzet voor 2016-2020: ' in page
+    assert (
+        'aria-label="Nationaal Techniekpact 2020 — Nationaal Techniekpact 2020 - Inzet voor 2016-2020: '
+        in page
+    )
 
 
 def test_cli_writes_a_self_contained_view(store_dir, tmp_path):
@@ -234,7 +264,9 @@ def test_cli_writes_a_self_contained_view(store_dir, tmp_path):
     assert "window.techniekpactDraw" in html, "the page's own script is inlined too"
     assert not EXTERNAL.findall(html)
     # Nothing that would make the browser fetch from elsewhere: CSS url(), @import, fetch, script loaders.
-    assert not re.findall(r"""url\(\s*["']?https?:|@import\s+["']?https?:|fetch\(\s*["']https?:|importScripts\(""", html)
+    assert not re.findall(
+        r"""url\(\s*["']?https?:|@import\s+["']?https?:|fetch\(\s*["']https?:|importScripts\(""", html
+    )
     bad = CliRunner().invoke(main, ["network", "--store", str(store_dir), "nonsense", "--out", str(out)])
     assert bad.exit_code == 2 and "there is no view" in bad.output
 
@@ -246,6 +278,7 @@ _apps = []  # the apps a test made, closed after it
 def _close_apps():
     yield
     from server import close_app
+
     while _apps:
         close_app(_apps.pop())
 
@@ -259,8 +292,6 @@ def _views_app(store_dir, **config):
     return app
 
 
-
-
 def test_a_view_not_built_within_the_time_limit_is_503_and_goes_on_being_built(store_dir):
     """No view is built within a millisecond, even on the curated graph: the request is told to
     come back (Retry-After) instead of waiting without bound, and the view is built meanwhile."""
@@ -271,10 +302,16 @@ def test_a_view_not_built_within_the_time_limit_is_503_and_goes_on_being_built(s
     assert client.application.extensions["techniekpact.network_views"].idle(300)
     assert client.application.extensions["techniekpact.network_views"].kept() == 1
     later = client.get("/network/programmes.json", query_string={"line": "kiezen"})
-    assert later.status_code == 200 and later.get_json()["filters"]["line"] == "kiezen" and later.get_json()["nodes"]
+    assert (
+        later.status_code == 200
+        and later.get_json()["filters"]["line"] == "kiezen"
+        and later.get_json()["nodes"]
+    )
     page = client.get("/network/programmes", query_string={"line": "werken"}, headers={"Accept": "text/html"})
     assert page.status_code == 503
-    assert '<meta http-equiv="refresh" content="5">' in page.get_data(as_text=True), "the page asks again by itself"
+    assert '<meta http-equiv="refresh" content="5">' in page.get_data(as_text=True), (
+        "the page asks again by itself"
+    )
 
 
 def test_the_unfiltered_views_are_built_in_the_background_after_start(store_dir):
@@ -293,14 +330,18 @@ def test_views_waiting_to_be_built_are_bounded(store_dir):
     """Requests for ever new filter combinations (any IRI makes a new ego view) queue one view
     each behind the one being built; beyond MAX_WAITING they are refused, not queued."""
     from server import network as network_routes
-    from server.prepared import StillPreparing
     from server.network_views import MAX_WAITING, NetworkViews, ViewKey
+    from server.prepared import StillPreparing
 
     app = _views_app(store_dir, prepare_timeout=0)
     engine, gate = app.extensions["techniekpact.engine"], threading.Event()
-    views = NetworkViews(engine, lambda store, key: gate.wait(60) and network_routes.build_data(store, key),
-                         background=False)
-    keys = [ViewKey(engine.version, "ego", f"{ID}org/vhto", 1, line) for line in (None, "kiezen", "leren", "werken")]
+    views = NetworkViews(
+        engine, lambda store, key: gate.wait(60) and network_routes.build_data(store, key), background=False
+    )
+    keys = [
+        ViewKey(engine.version, "ego", f"{ID}org/vhto", 1, line)
+        for line in (None, "kiezen", "leren", "werken")
+    ]
     keys += [ViewKey(engine.version, "ego", f"{ID}org/{slug}") for slug in range(MAX_WAITING - len(keys))]
     for key in keys:
         with pytest.raises(StillPreparing):
@@ -325,7 +366,7 @@ def test_a_view_with_more_edges_than_can_be_drawn_draws_the_strongest(store, sto
     assert data["total_edges"] == total > 300 and len(data["edges"]) == 300
     drawn = {frozenset((e["source"], e["target"])) for e in data["edges"]}
     assert {n for e in drawn for n in e} == {n for n in graph if graph.degree(n)}, "no drawn node floats free"
-    weight = lambda a, b: graph.edges[a, b].get("weight", 1)  # noqa: E731
+    weight = lambda a, b: graph.edges[a, b].get("weight", 1)
     strongest = {n: max(weight(n, m) for m in graph[n]) for n in graph if graph.degree(n)}
     heaviest_left_out = max(weight(a, b) for a, b in graph.edges if frozenset((a, b)) not in drawn)
     for pair in drawn:
@@ -337,7 +378,9 @@ def test_a_view_with_more_edges_than_can_be_drawn_draws_the_strongest(store, sto
     # The backbone large views are laid out on: every node's two strongest drawn edges.
     backbone = [e for e in data["edges"] if e["backbone"]]
     for node in {n for e in data["edges"] for n in (e["source"], e["target"])}:
-        mine = sorted((e["weight"] for e in data["edges"] if node in (e["source"], e["target"])), reverse=True)
+        mine = sorted(
+            (e["weight"] for e in data["edges"] if node in (e["source"], e["target"])), reverse=True
+        )
         kept = sorted((e["weight"] for e in backbone if node in (e["source"], e["target"])), reverse=True)
         assert kept[:2] == mine[:2]
     assert len(backbone) < len(data["edges"])

@@ -10,13 +10,48 @@ TERMS = sorted({s for s in onto.subjects(RDF.type, None) if str(s).startswith(DE
 
 
 def test_the_ontology_declares_the_domain():
-    names = {str(t)[len(DEF):] for t in TERMS}
-    for expected in ["Pact", "NationalPact", "RegionalPact", "Agenda", "Ambition", "Goal", "Subgoal", "Action",
-                     "SubAction", "Initiative", "Programme", "Ministry", "EmployerOrganisation",
-                     "EmployeeOrganisation", "EducationCouncil", "Fund", "Network", "Landsdeel", "Province",
-                     "Subregion", "TripleHelixRegion", "Target", "Indicator", "SourceDocument", "Section",
-                     "owner", "involves", "timeline", "scope", "serves", "continuedUnder", "stateOfAffairs",
-                     "number", "hasTarget", "targetValue", "targetYear", "refArea", "value", "year"]:
+    names = {str(t)[len(DEF) :] for t in TERMS}
+    for expected in [
+        "Pact",
+        "NationalPact",
+        "RegionalPact",
+        "Agenda",
+        "Ambition",
+        "Goal",
+        "Subgoal",
+        "Action",
+        "SubAction",
+        "Initiative",
+        "Programme",
+        "Ministry",
+        "EmployerOrganisation",
+        "EmployeeOrganisation",
+        "EducationCouncil",
+        "Fund",
+        "Network",
+        "Landsdeel",
+        "Province",
+        "Subregion",
+        "TripleHelixRegion",
+        "Target",
+        "Indicator",
+        "SourceDocument",
+        "Section",
+        "owner",
+        "involves",
+        "timeline",
+        "scope",
+        "serves",
+        "continuedUnder",
+        "stateOfAffairs",
+        "number",
+        "hasTarget",
+        "targetValue",
+        "targetYear",
+        "refArea",
+        "value",
+        "year",
+    ]:
         assert expected in names, expected
 
 
@@ -36,7 +71,11 @@ def test_terms_are_typed_for_owl2_dl():
 def test_standard_vocabularies_are_reused_not_reminted():
     org = rdflib.Namespace("http://www.w3.org/ns/org#")
     assert (rdflib.URIRef(DEF + "Ministry"), RDFS.subClassOf, org.FormalOrganization) in onto
-    assert (rdflib.URIRef(DEF + "timeline"), RDFS.range, rdflib.URIRef("http://www.w3.org/2006/time#Interval")) in onto
+    assert (
+        rdflib.URIRef(DEF + "timeline"),
+        RDFS.range,
+        rdflib.URIRef("http://www.w3.org/2006/time#Interval"),
+    ) in onto
     # No tp: term shadows a W3C one by name.
     for shadow in ["Organization", "Membership", "Concept", "Interval", "Observation", "DataSet"]:
         assert (rdflib.URIRef(DEF + shadow), None, None) not in onto

@@ -1,6 +1,5 @@
 """People's pages and their machine twins: entity pages, home, search, timeline, downloads."""
 
-
 import rdflib
 
 ID = "https://w3id.org/techniekpact/id/"
@@ -9,12 +8,24 @@ SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
 
 def test_entity_negotiates_rdf_by_accept_and_suffix(client):
     ocw = rdflib.URIRef(ID + "org/ocw")
-    for accept, fmt in [("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("application/n-triples", "nt")]:
+    for accept, fmt in [
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/n-triples", "nt"),
+    ]:
         r = client.get("/id/org/ocw", headers={"Accept": accept})
         assert r.status_code == 200 and r.headers["Content-Type"].startswith(accept)
         graph = rdflib.Graph().parse(data=r.get_data(as_text=True), format=fmt)
-        assert (ocw, SKOS.prefLabel, rdflib.Literal("Ministerie van Onderwijs, Cultuur en Wetenschap", lang="nl")) in graph
-    for suffix, media in [("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples")]:
+        assert (
+            ocw,
+            SKOS.prefLabel,
+            rdflib.Literal("Ministerie van Onderwijs, Cultuur en Wetenschap", lang="nl"),
+        ) in graph
+    for suffix, media in [
+        ("ttl", "text/turtle"),
+        ("jsonld", "application/ld+json"),
+        ("nt", "application/n-triples"),
+    ]:
         r = client.get(f"/id/org/ocw.{suffix}")
         assert r.status_code == 200 and r.headers["Content-Type"].startswith(media)
 
@@ -54,12 +65,13 @@ def test_search_is_accent_case_and_typo_tolerant(client):
     def found(q):
         data = client.get("/search.json", query_string={"q": q}).get_json()
         return [h["iri"] for g in data["groups"] for h in g["hits"]]
-    assert ID + "org/pbt" in found("platform beta techniek")[:3]        # no accent
-    assert ID + "org/pbt" in found("PLATFORM BÈTA TECHNIEK")[:3]        # upper case, accent
+
+    assert ID + "org/pbt" in found("platform beta techniek")[:3]  # no accent
+    assert ID + "org/pbt" in found("PLATFORM BÈTA TECHNIEK")[:3]  # upper case, accent
     assert ID + "org/techniektalent-nu" in found("techniektalent")[:3]
-    assert ID + "org/vhto" in found("vhot")[:5]                         # two letters swapped
-    assert found("VHTO")[0] == ID + "org/vhto"                         # an acronym, exactly
-    assert ID + "org/ocw" in found("Onderwjs Cultuur Wetenschap")[:5]   # misspelled
+    assert ID + "org/vhto" in found("vhot")[:5]  # two letters swapped
+    assert found("VHTO")[0] == ID + "org/vhto"  # an acronym, exactly
+    assert ID + "org/ocw" in found("Onderwjs Cultuur Wetenschap")[:5]  # misspelled
     data = client.get("/search.json", query_string={"q": "jet-net"}).get_json()
     assert {"Organisatie", "Initiatief"} <= {g["kind"] for g in data["groups"]}
     assert client.get("/search.json", query_string={"q": "x" * 500}).status_code == 400
@@ -79,10 +91,17 @@ def test_downloads_of_the_whole_dataset(client, built):
     assert len(nq.get_data(as_text=True).splitlines()) == built.total  # every graph's quads, no merge
     # Turtle has no graphs: it is the default graph, the merge, each triple once.
     import pyoxigraph as ox
+
     ttl = list(ox.parse(client.get("/dataset.ttl").get_data(), format=ox.RdfFormat.TURTLE))
-    distinct = client.post("/sparql", data={"query": "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o "
-                                                     "{ GRAPH ?g { ?s ?p ?o } } }"},
-                           headers={"Accept": "text/csv"}).get_data(as_text=True).split()[1]
+    distinct = (
+        client.post(
+            "/sparql",
+            data={"query": "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }"},
+            headers={"Accept": "text/csv"},
+        )
+        .get_data(as_text=True)
+        .split()[1]
+    )
     assert len(set(ttl)) == len(ttl) == int(distinct) < built.total
     void = client.get("/void", headers={"Accept": "text/turtle"})
     assert "http://rdfs.org/ns/void#" in void.get_data(as_text=True)
@@ -97,8 +116,11 @@ def test_pages_carry_etags(client):
 
 def _count(client, where: str) -> int:
     """One number from the endpoint: `SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { where }`."""
-    answer = client.post("/sparql", data={"query": f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {where} }}"},
-                         headers={"Accept": "application/sparql-results+json"}).get_json()
+    answer = client.post(
+        "/sparql",
+        data={"query": f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {where} }}"},
+        headers={"Accept": "application/sparql-results+json"},
+    ).get_json()
     return int(answer["results"]["bindings"][0]["n"]["value"])
 
 
@@ -133,13 +155,18 @@ def test_health_and_search_wait_for_what_the_summaries_thread_makes(store_dir, m
             makers.append((make.__name__, threading.current_thread().name))
             assert gate.wait(120), "the test never opened the gate"
             return make(reader)
+
         making.__name__ = make.__name__
         return making
+
     monkeypatch.setattr(store, "graph_counts", held(store.graph_counts))
     monkeypatch.setattr(search, "build_index", held(search.build_index))
     import server.summaries
+
     monkeypatch.setattr(server.summaries, "graph_counts", store.graph_counts)
-    app = create_app(Config(store=str(store_dir), query_timeout=0.5, prepare_timeout=0, prepare_validation=False))
+    app = create_app(
+        Config(store=str(store_dir), query_timeout=0.5, prepare_timeout=0, prepare_validation=False)
+    )
     try:
         client = app.test_client()
         for path in ("/health", "/search.json?q=vhto"):
@@ -147,17 +174,28 @@ def test_health_and_search_wait_for_what_the_summaries_thread_makes(store_dir, m
             assert waiting.status_code == 503 and int(waiting.headers["Retry-After"]) > 0, path
         wait_until(lambda: makers, 60, "the counting started")  # the index waits behind it
         gate.set()
-        health = wait_until(lambda: client.get("/health").get_json() if client.get("/health").status_code == 200
-                            else None, 60, "/health answering once the counts are made")
+        health = wait_until(
+            lambda: client.get("/health").get_json() if client.get("/health").status_code == 200 else None,
+            60,
+            "/health answering once the counts are made",
+        )
         service = ", ".join(f"<{g}>" for g in SERVICE_GRAPHS)  # the service's own (the merge): not data
-        per_graph = client.post("/sparql", data={"query": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                                                          f"FILTER(?g NOT IN ({service})) }} GROUP BY ?g"},
-                                headers={"Accept": "application/sparql-results+json"}).get_json()
+        per_graph = client.post(
+            "/sparql",
+            data={
+                "query": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                f"FILTER(?g NOT IN ({service})) }} GROUP BY ?g"
+            },
+            headers={"Accept": "application/sparql-results+json"},
+        ).get_json()
         counts = [int(row["n"]["value"]) for row in per_graph["results"]["bindings"]]
         assert (health["triples"], health["graphs"]) == (sum(counts), len(counts))
         hits = client.get("/search.json", query_string={"q": "VHTO"}).get_json()
         assert hits["groups"][0]["hits"][0]["iri"] == ID + "org/vhto"
-        assert makers == [("graph_counts", "summaries"), ("build_index", "summaries")]  # each made once, there
+        assert makers == [
+            ("graph_counts", "summaries"),
+            ("build_index", "summaries"),
+        ]  # each made once, there
     finally:
         gate.set()
         close_app(app)

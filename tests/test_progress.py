@@ -18,8 +18,12 @@ class Terminal(io.StringIO):
 
 
 def build_process(store: Path, stderr) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "graph.cli", "build", "--store", str(store)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=stderr)
+    return subprocess.Popen(
+        [sys.executable, "-m", "graph.cli", "build", "--store", str(store)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+    )
 
 
 def test_a_build_with_stderr_not_a_terminal_prints_no_progress(tmp_path):
@@ -47,8 +51,15 @@ def test_a_build_on_a_terminal_shows_each_step(tmp_path):
     os.close(main)
     assert proc.returncode == 0
     text = seen.decode()
-    for step in ("loading techniekpact.ttl", "loading reference.ttl", "reasoning (OWL 2 RL)", "name keys",
-                 "shapes and saved queries", "writing and counting", "done"):
+    for step in (
+        "loading techniekpact.ttl",
+        "loading reference.ttl",
+        "reasoning (OWL 2 RL)",
+        "name keys",
+        "shapes and saved queries",
+        "writing and counting",
+        "done",
+    ):
         assert step in text, step
     last = [part for part in text.split("\r") if "build [" in part][-1]
     assert last.startswith("\x1b[Kbuild [########################] ")  # full at the end

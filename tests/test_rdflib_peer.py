@@ -4,7 +4,8 @@ different data."""
 
 import rdflib
 
-from benchmarks import generate, rdflib_endpoint_peer as peer
+from benchmarks import generate
+from benchmarks import rdflib_endpoint_peer as peer
 
 
 def split(dataset: rdflib.Dataset) -> tuple[set, list]:

@@ -20,11 +20,11 @@ from server import answers, create_app
 from server.config import Config
 
 MB = 1 << 20
-QUERY_BYTES = 512 * 1024   # under the largest query the service accepts (1 MiB)
+QUERY_BYTES = 512 * 1024  # under the largest query the service accepts (1 MiB)
 QUERIES = 200
 PARAMETER_BYTES = 4096
 PARAMETERS = 300
-GROWTH_BOUND = 40 * MB     # each run sends 100 MB (queries) or 1.2 MB (values) that a key could keep
+GROWTH_BOUND = 40 * MB  # each run sends 100 MB (queries) or 1.2 MB (values) that a key could keep
 DESCRIPTOR_BOUND = 10
 
 
@@ -44,7 +44,9 @@ def descriptors() -> int:
 @pytest.fixture()
 def quiet_app(store_dir):
     """An app that prepares nothing in the background, so what is kept is what requests made."""
-    app = create_app(Config(store=str(store_dir), query_timeout=10.0, prepare_timeout=0, prepare_validation=False))
+    app = create_app(
+        Config(store=str(store_dir), query_timeout=10.0, prepare_timeout=0, prepare_validation=False)
+    )
     yield app
     app.extensions["techniekpact.answers"].close()
 
@@ -60,8 +62,11 @@ def test_distinct_large_queries_grow_the_server_by_less_than_the_bound(quiet_app
     cache = quiet_app.extensions["techniekpact.cache"]
 
     def ask(n):
-        response = client.post("/sparql", data=_query(n), headers={"Content-Type": "application/sparql-query",
-                                                                   "Accept": "text/csv"})
+        response = client.post(
+            "/sparql",
+            data=_query(n),
+            headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+        )
         assert response.status_code == 200 and response.get_data(as_text=True).splitlines()[0] == "n"
 
     for n in range(10):  # warm up: workers started, snapshot open, code paths imported
@@ -104,4 +109,6 @@ def test_distinct_parameter_values_keep_no_descriptor_open_and_stay_within_memor
     assert rss() - before < GROWTH_BOUND
     # The answers are on disk, one file each, and pages are still cut from them.
     assert len(list(kept._root.iterdir())) == len(kept._answers)
-    assert client.get("/queries/actions-of-goal.json", query_string={"goal": f"{goal}2016-12", "size": 2}).get_json()["next"]
+    assert client.get(
+        "/queries/actions-of-goal.json", query_string={"goal": f"{goal}2016-12", "size": 2}
+    ).get_json()["next"]

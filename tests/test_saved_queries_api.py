@@ -40,19 +40,26 @@ def test_listing_in_html_and_json(client):
 
 
 def test_parameter_is_bound_as_a_typed_term(client):
-    data = client.get("/queries/actions-of-goal.json",
-                      query_string={"goal": "https://w3id.org/techniekpact/id/goal/2016-12"}).get_json()
+    data = client.get(
+        "/queries/actions-of-goal.json",
+        query_string={"goal": "https://w3id.org/techniekpact/id/goal/2016-12"},
+    ).get_json()
     assert data["rows"], "goal 12 has measures"
     goal_column = data["columns"].index("goal")
-    assert {row[goal_column]["value"] for row in data["rows"]} == {"https://w3id.org/techniekpact/id/goal/2016-12"}
+    assert {row[goal_column]["value"] for row in data["rows"]} == {
+        "https://w3id.org/techniekpact/id/goal/2016-12"
+    }
 
 
-@pytest.mark.parametrize("value", [
-    "https://w3id.org/techniekpact/id/goal/2016-01> } UNION { ?s ?p ?o",
-    "goal/2016-01",
-    "https://x.org/a b",
-    'https://x.org/"',
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://w3id.org/techniekpact/id/goal/2016-01> } UNION { ?s ?p ?o",
+        "goal/2016-01",
+        "https://x.org/a b",
+        'https://x.org/"',
+    ],
+)
 def test_a_value_that_tries_to_break_out_is_rejected(client, value):
     r = client.get("/queries/actions-of-goal", query_string={"goal": value})
     assert r.status_code == 400
@@ -83,12 +90,17 @@ def test_html_table_has_labels_and_links(client):
 def test_etag_gives_304_and_an_update_invalidates_it(own_client):
     first = own_client.get("/queries/goals-without-actions.json")
     etag = first.headers["ETag"]
-    assert own_client.get("/queries/goals-without-actions.json", headers={"If-None-Match": etag}).status_code == 304
+    assert (
+        own_client.get("/queries/goals-without-actions.json", headers={"If-None-Match": etag}).status_code
+        == 304
+    )
     # A new goal without actions appears after an update: the cached answer must not be served.
     probe = "https://w3id.org/techniekpact/id/goal/test-probe"
     graph = "https://w3id.org/techniekpact/graph/test-cache"
-    update = (f"INSERT DATA {{ GRAPH <{graph}> {{ <{probe}> a <https://w3id.org/techniekpact/def#Goal> ; "
-              f"<http://www.w3.org/2004/02/skos/core#prefLabel> \"Testdoel\"@nl }} }}")
+    update = (
+        f"INSERT DATA {{ GRAPH <{graph}> {{ <{probe}> a <https://w3id.org/techniekpact/def#Goal> ; "
+        f'<http://www.w3.org/2004/02/skos/core#prefLabel> "Testdoel"@nl }} }}'
+    )
     assert own_client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
     try:
         again = own_client.get("/queries/goals-without-actions.json", headers={"If-None-Match": etag})
@@ -101,12 +113,24 @@ def test_etag_gives_304_and_an_update_invalidates_it(own_client):
 
 
 def test_cli_runs_a_saved_query_with_a_parameter(store_dir):
-    result = CliRunner().invoke(main, ["query", "--store", str(store_dir), "actions-of-goal",
-                                       "--param", "goal=https://w3id.org/techniekpact/id/goal/2016-12",
-                                       "--format", "csv"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "query",
+            "--store",
+            str(store_dir),
+            "actions-of-goal",
+            "--param",
+            "goal=https://w3id.org/techniekpact/id/goal/2016-12",
+            "--format",
+            "csv",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "https://w3id.org/techniekpact/id/action/2016-12-" in result.output
-    bad = CliRunner().invoke(main, ["query", "--store", str(store_dir), "actions-of-goal", "--param", "goal=x y"])
+    bad = CliRunner().invoke(
+        main, ["query", "--store", str(store_dir), "actions-of-goal", "--param", "goal=x y"]
+    )
     assert bad.exit_code == 2 and "absolute http(s) IRI" in bad.output
 
 
@@ -141,8 +165,11 @@ def _link(html: str, rel: str) -> tuple[str, dict]:
 
 
 def test_html_page_links_keep_the_parameters(client):
-    html = client.get("/queries/actions-in-year", query_string={"year": "2016", "size": "5"},
-                      headers={"Accept": "text/html"}).get_data(as_text=True)
+    html = client.get(
+        "/queries/actions-in-year",
+        query_string={"year": "2016", "size": "5"},
+        headers={"Accept": "text/html"},
+    ).get_data(as_text=True)
     assert _link(html, "next") == ("/queries/actions-in-year", {"year": "2016", "size": "5", "page": "2"})
     assert "rijen 1–5" in html and 'rel="prev"' not in html
     second = client.get("/queries/actions-in-year?year=2016&size=5&page=2", headers={"Accept": "text/html"})
@@ -151,14 +178,17 @@ def test_html_page_links_keep_the_parameters(client):
     assert "rijen 6–10" in html
 
 
-@pytest.mark.parametrize("args, message", [
-    ({"page": "0"}, "page must be a whole number from 1"),
-    ({"page": "-2"}, "page must be a whole number from 1"),
-    ({"page": "twee"}, "page must be a whole number from 1"),
-    ({"size": "0"}, "size must be a whole number from 1 to 5,000"),
-    ({"size": "5001"}, "size must be a whole number from 1 to 5,000"),
-    ({"size": "1e3"}, "size must be a whole number from 1 to 5,000"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"page": "0"}, "page must be a whole number from 1"),
+        ({"page": "-2"}, "page must be a whole number from 1"),
+        ({"page": "twee"}, "page must be a whole number from 1"),
+        ({"size": "0"}, "size must be a whole number from 1 to 5,000"),
+        ({"size": "5001"}, "size must be a whole number from 1 to 5,000"),
+        ({"size": "1e3"}, "size must be a whole number from 1 to 5,000"),
+    ],
+)
 def test_bad_paging_is_a_400_that_says_why(client, args, message):
     r = client.get("/queries/actions-with-gaps.json", query_string=args)
     assert r.status_code == 400
@@ -168,6 +198,7 @@ def test_bad_paging_is_a_400_that_says_why(client, args, message):
 def test_a_saved_query_larger_than_the_result_limit_answers_in_pages(store_dir):
     from server import create_app
     from server.config import Config
+
     small = create_app(Config(store=str(store_dir), result_limit=40)).test_client()
     first = small.get("/queries/actions-with-gaps.json")
     assert first.status_code == 200, first.get_data(as_text=True)
@@ -196,10 +227,14 @@ def test_no_saved_query_lists_a_row_twice(client):
 
 
 def test_bound_values_cannot_break_out_of_the_query(store):
-    from graph.query import bind_as_values, execute
     import pyoxigraph as ox
+
+    from graph.query import bind_as_values, execute
+
     nasty = 'x" } ?s ?p ?o { "'
-    text = bind_as_values("# a comment with { and <http://x#y> in it\nSELECT ?v WHERE { BIND(STRLEN(?v) AS ?n) }",
-                          {"v": ox.Literal(nasty)})
+    text = bind_as_values(
+        "# a comment with { and <http://x#y> in it\nSELECT ?v WHERE { BIND(STRLEN(?v) AS ?n) }",
+        {"v": ox.Literal(nasty)},
+    )
     rows = list(execute(store, text))
     assert len(rows) == 1 and rows[0]["v"].value == nasty

@@ -11,11 +11,14 @@ def rows(client, name, **params):
     r = client.get(f"/queries/{name}.json", query_string=params)
     assert r.status_code == 200, r.get_data(as_text=True)
     data = r.get_json()
-    return [{c: (cell["value"] if cell else None) for c, cell in zip(data["columns"], row)} for row in data["rows"]]
+    return [
+        {c: (cell["value"] if cell else None) for c, cell in zip(data["columns"], row)}
+        for row in data["rows"]
+    ]
 
 
 def test_every_query_is_covered_here():
-    tested = {name[len("test_"):].replace("_", "-") for name in globals() if name.startswith("test_")}
+    tested = {name[len("test_") :].replace("_", "-") for name in globals() if name.startswith("test_")}
     assert set(saved_queries.names()) <= tested, set(saved_queries.names()) - tested
 
 
@@ -74,18 +77,30 @@ def test_targets_distance(client):
 
 def test_targets_distance_compares_with_national_observations(client, store):
     from tests.conftest import select
-    national = {(r["i"], float(r["v"]), r["p"]) for r in select(store, """
+
+    national = {
+        (r["i"], float(r["v"]), r["p"])
+        for r in select(
+            store,
+            """
         SELECT ?i ?v ?p WHERE { ?o a qb:Observation ; tp:refArea <https://w3id.org/techniekpact/id/area/nederland> ;
-                                   tp:indicator ?i ; tp:value ?v ; tp:refPeriod ?p }""")}
+                                   tp:indicator ?i ; tp:value ?v ; tp:refPeriod ?p }""",
+        )
+    }
     measured = [r for r in rows(client, "targets-distance") if r["observed"] is not None]
-    assert measured and all((r["indicator"], float(r["observed"]), r["observedPeriod"]) in national for r in measured)
+    assert measured and all(
+        (r["indicator"], float(r["observed"]), r["observedPeriod"]) in national for r in measured
+    )
 
 
 def test_representatives_2013_2016(client):
     result = {r["org"].rsplit("/", 1)[-1]: r for r in rows(client, "representatives-2013-2016")}
     assert result["vhto"]["status"] == "dezelfde" and result["vhto"]["rep2013"] == "Cocky Booij"
     assert result["vno-ncw"]["status"] == "andere vertegenwoordiger"
-    assert (result["vno-ncw"]["rep2013"], result["vno-ncw"]["rep2016"]) == ("Bernard Wientjes", "Hans de Boer")
+    assert (result["vno-ncw"]["rep2013"], result["vno-ncw"]["rep2016"]) == (
+        "Bernard Wientjes",
+        "Hans de Boer",
+    )
     assert result["ecp"]["status"] == "nieuw in 2016"
     assert result["abu"]["status"] == "alleen 2013"
 
@@ -105,9 +120,9 @@ def test_continuity_2013_2016(client):
     goals = {}
     for r in result:
         goals.setdefault(r["number"], set()).add(r["goalNumber"])
-    assert goals["1"] == {"1"}          # W&T op alle basisscholen → doel 1
-    assert goals["6"] == {"5", "9"}     # doorlopende leerlijn vmbo-mbo → doelen 5 en 9
-    assert goals["16"] == {None}        # studiebijsluiters: no 2016 goal fits
+    assert goals["1"] == {"1"}  # W&T op alle basisscholen → doel 1
+    assert goals["6"] == {"5", "9"}  # doorlopende leerlijn vmbo-mbo → doelen 5 en 9
+    assert goals["16"] == {None}  # studiebijsluiters: no 2016 goal fits
 
 
 def test_partners_joined_left(client):
@@ -139,7 +154,9 @@ def test_owners_ranking(client):
 
 def test_regional_pacts(client):
     listed = rows(client, "regional-pacts")
-    assert len({tuple(r.values()) for r in listed}) == len(listed), "a plan two documents declare is listed once"
+    assert len({tuple(r.values()) for r in listed}) == len(listed), (
+        "a plan two documents declare is listed once"
+    )
     result = {r["plan"]: r for r in listed}
     assert result[ID + "pact/twente"]["landsdeel"] == ID + "landsdeel/oost"
     assert result[ID + "pact/achterhoek-de-liemers"]["landsdeel"] == ID + "landsdeel/oost"
@@ -177,14 +194,18 @@ def test_coverage_goal_landsdeel(client):
     assert len(result) == 12 * 5
     assert any(int(r["count"]) == 0 for r in result), "the documents leave blank spots"
     assert any(int(r["count"]) > 0 for r in result)
-    page = client.get("/queries/coverage-goal-landsdeel", headers={"Accept": "text/html"}).get_data(as_text=True)
+    page = client.get("/queries/coverage-goal-landsdeel", headers={"Accept": "text/html"}).get_data(
+        as_text=True
+    )
     assert "<svg" in page and "<rect" in page
 
 
 def test_actions_with_gaps(client):
     result = {r["action"]: r for r in rows(client, "actions-with-gaps")}
     assert ID + "action/2013-4" in result and result[ID + "action/2013-4"]["missingOwner"] == "ontbreekt"
-    assert all("ontbreekt" in (r["missingOwner"], r["missingTimeline"], r["missingScope"]) for r in result.values())
+    assert all(
+        "ontbreekt" in (r["missingOwner"], r["missingTimeline"], r["missingScope"]) for r in result.values()
+    )
 
 
 def test_signatories_owning_nothing(client):
@@ -195,8 +216,9 @@ def test_signatories_owning_nothing(client):
 
 def test_goals_without_actions(client):
     result = {r["goal"] for r in rows(client, "goals-without-actions")}
-    assert not any(g.startswith(ID + "goal/2016-") and g[-2:].isdigit() for g in result), \
+    assert not any(g.startswith(ID + "goal/2016-") and g[-2:].isdigit() for g in result), (
         "every goal of 2016 has measures"
+    )
 
 
 def test_doublure_candidates(client):
@@ -217,7 +239,9 @@ def test_coverage_line_landsdeel(client):
     result = rows(client, "coverage-line-landsdeel")
     assert len(result) == 3 * 5
     assert sum(int(r["count"]) for r in result) > 50
-    page = client.get("/queries/coverage-line-landsdeel", headers={"Accept": "text/html"}).get_data(as_text=True)
+    page = client.get("/queries/coverage-line-landsdeel", headers={"Accept": "text/html"}).get_data(
+        as_text=True
+    )
     assert "<svg" in page
 
 
@@ -228,28 +252,40 @@ def test_group_initiators(client):
     assert result["2013-23"]["groups"] == "regio's"
     assert result["2013-18"]["kind"] == "organisatie en groep"
     assert result["2013-18"]["organisations"] == "Vereniging Hogescholen"
-    assert {a for a, r in result.items() if r["kind"] == "lege cel"} == {"2013-10", "2013-10a", "2013-10b", "2013-10c", "2013-10d"}
+    assert {a for a, r in result.items() if r["kind"] == "lege cel"} == {
+        "2013-10",
+        "2013-10a",
+        "2013-10b",
+        "2013-10c",
+        "2013-10d",
+    }
     assert "2013-12a" not in result  # an organisation alone (OCW and EZ) is no group initiator
 
 
 def test_outside_knowledge(client, store):
     from tests.conftest import select
+
     result = rows(client, "outside-knowledge")
     facts = {(r["subject"].rsplit("/", 1)[-1], r["value"]) for r in result}
     assert ("abu", "Algemene Bond Uitzendondernemingen") in facts
     assert ("vereniging-hogescholen", "HBO-raad") in facts
     assert all(r["source"] == ID + "doc/outside-knowledge" for r in result)
     # none of them is stated in a document graph too
-    doubled = select(store, """SELECT ?s ?v WHERE {
+    doubled = select(
+        store,
+        """SELECT ?s ?v WHERE {
         GRAPH <https://w3id.org/techniekpact/graph/outside-knowledge> { ?s skos:altLabel|skos:definition ?v }
         GRAPH ?g { ?s ?p ?v } FILTER(?g NOT IN (<https://w3id.org/techniekpact/graph/outside-knowledge>,
-                                                 <https://w3id.org/techniekpact/graph/inferred>)) }""")
+                                                 <https://w3id.org/techniekpact/graph/inferred>)) }""",
+    )
     assert doubled == []
 
 
 def test_themes_per_landsdeel(client):
     result = rows(client, "themes-per-landsdeel")
-    cells = {(r["theme"].rsplit("/", 1)[-1], r["landsdeel"].rsplit("/", 1)[-1]): int(r["items"]) for r in result}
+    cells = {
+        (r["theme"].rsplit("/", 1)[-1], r["landsdeel"].rsplit("/", 1)[-1]): int(r["items"]) for r in result
+    }
     assert len(cells) == 11 * 5, "every theme against every landsdeel, zeros included"
     assert cells[("meisjes-en-vrouwen", "oost")] >= 2  # Oost priority 1 and its girls' grant programme
     assert cells[("zij-instroom-en-omscholing", "noord")] >= 1  # 250 zij-instromers a year (2013, Noord)

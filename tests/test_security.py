@@ -28,11 +28,16 @@ class _Listener(http.server.ThreadingHTTPServer):
         class Handler(http.server.BaseHTTPRequestHandler):
             def _answer(self):
                 listener.requests.append(self.path)
-                body = (b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"reached"}}]}}'
-                        if "sparql" in self.path else b"<http://example.org/a> <http://example.org/b> \"reached\" .\n")
+                body = (
+                    b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"reached"}}]}}'
+                    if "sparql" in self.path
+                    else b'<http://example.org/a> <http://example.org/b> "reached" .\n'
+                )
                 self.send_response(200)
-                self.send_header("Content-Type", "application/sparql-results+json" if "sparql" in self.path
-                                 else "application/n-triples")
+                self.send_header(
+                    "Content-Type",
+                    "application/sparql-results+json" if "sparql" in self.path else "application/n-triples",
+                )
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -63,8 +68,16 @@ def own_store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def app(own_store):
-    app = create_app(Config(store=str(own_store), update_token=UPDATE_TOKEN, query_timeout=5.0, query_workers=2,
-                            prepare_timeout=0, prepare_validation=False))
+    app = create_app(
+        Config(
+            store=str(own_store),
+            update_token=UPDATE_TOKEN,
+            query_timeout=5.0,
+            query_workers=2,
+            prepare_timeout=0,
+            prepare_validation=False,
+        )
+    )
     yield app
     app.extensions["techniekpact.engine"].close()
 
@@ -75,8 +88,11 @@ def client(app):
 
 
 def _count(client) -> int:
-    r = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
-                   headers={"Accept": "text/csv"})
+    r = client.get(
+        "/sparql",
+        query_string={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+        headers={"Accept": "text/csv"},
+    )
     return int(r.get_data(as_text=True).split()[1])
 
 
@@ -91,7 +107,7 @@ def query_spellings(url: str) -> list[str]:
         f"select * where {{ sErViCe <{target}> {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ {escaped} <{target}> {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ \\U00000053ERVICE <{target}> {{ ?s ?p ?o }} }}",
-        f"SELECT * WHERE {{ SERVICE <\\u0068ttp://{target[len('http://'):]}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE <\\u0068ttp://{target[len('http://') :]}> {{ ?s ?p ?o }} }}",
         f"PREFIX e: <{host}/> SELECT * WHERE {{ SERVICE e:sparql {{ ?s ?p ?o }} }}",
         f"BASE <{host}/> SELECT * WHERE {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
         f"PREFIX e: <x/> BASE <{host}/> SELECT * WHERE {{ SERVICE e:sparql {{ ?s ?p ?o }} }}",
@@ -179,8 +195,14 @@ def test_load_and_service_in_updates_are_refused_and_change_nothing(own_client, 
 def test_saved_query_parameters_cannot_carry_a_service(client, listener):
     before = len(listener.requests)
     target = listener.url + "sparql"
-    for value in (f"{target}> }} SERVICE <{target}> {{ ?s ?p ?o", f"{target}>{{}}SERVICE<{target}",
-                  "http://a\nb", "http://[", "http://x/%ZZ", "http://x/\x00"):
+    for value in (
+        f"{target}> }} SERVICE <{target}> {{ ?s ?p ?o",
+        f"{target}>{{}}SERVICE<{target}",
+        "http://a\nb",
+        "http://[",
+        "http://x/%ZZ",
+        "http://x/\x00",
+    ):
         r = client.get("/queries/actions-of-goal.json", query_string={"goal": value})
         assert r.status_code == 400, (value, r.get_data(as_text=True)[:200])
         assert "goal" in r.get_json()["message"]
@@ -195,8 +217,14 @@ def test_the_sandbox_stops_what_the_rule_lets_through(app, listener):
 
     engine = app.extensions["techniekpact.engine"]
     before = len(listener.requests)
-    request = {"query": f"SELECT * {{ SERVICE <{listener.url}sparql> {{ ?s ?p ?o }} }}", "default_graphs": None,
-               "named_graphs": None, "limit": 10, "snapshot": engine.snapshot, "allowed": (listener.url,)}
+    request = {
+        "query": f"SELECT * {{ SERVICE <{listener.url}sparql> {{ ?s ?p ?o }} }}",
+        "default_graphs": None,
+        "named_graphs": None,
+        "limit": 10,
+        "snapshot": engine.snapshot,
+        "allowed": (listener.url,),
+    }
     # allowed by the rule (the listener is on the allow-list here), so only the sandbox is left
     with pytest.raises(WorkerError) as caught:
         engine._pool.run(request, 5.0)
@@ -207,13 +235,22 @@ def test_the_sandbox_stops_what_the_rule_lets_through(app, listener):
 
 def test_an_allowed_service_is_reached(tmp_path, own_store, listener):
     """The listener does see what is allowed: the tests above would notice a call."""
-    app = create_app(Config(store=str(own_store), query_workers=1, prepare_timeout=0, prepare_validation=False,
-                            allowed_services=(listener.url,)))
+    app = create_app(
+        Config(
+            store=str(own_store),
+            query_workers=1,
+            prepare_timeout=0,
+            prepare_validation=False,
+            allowed_services=(listener.url,),
+        )
+    )
     try:
         before = len(listener.requests)
-        r = app.test_client().get("/sparql", query_string={
-            "query": f"SELECT ?x WHERE {{ SERVICE <{listener.url}sparql> {{ ?x ?y ?z }} }}"},
-            headers={"Accept": "application/sparql-results+json"})
+        r = app.test_client().get(
+            "/sparql",
+            query_string={"query": f"SELECT ?x WHERE {{ SERVICE <{listener.url}sparql> {{ ?x ?y ?z }} }}"},
+            headers={"Accept": "application/sparql-results+json"},
+        )
         assert r.status_code == 200, r.get_data(as_text=True)
         assert r.get_json()["results"]["bindings"][0]["x"]["value"] == "reached"
         assert len(listener.requests) == before + 1
@@ -221,12 +258,21 @@ def test_an_allowed_service_is_reached(tmp_path, own_store, listener):
         app.extensions["techniekpact.engine"].close()
 
 
-@pytest.mark.parametrize("path", [
-    "/store?graph=http://a%0Ab", "/store?graph=http://%5B", "/store?graph=http://x/%25ZZ", "/store?graph=rel",
-    "/network/ego?iri=http://a%0Ab", "/network/ego?iri=http://x/%25ZZ",
-    "/sparql?query=ASK{}&default-graph-uri=http://a%0Ab", "/sparql?query=ASK{}&named-graph-uri=http://%5B",
-    "/queries/actions-of-goal?goal=http://%5B", "/queries/actions-of-goal?goal=http://x/%25ZZ",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/store?graph=http://a%0Ab",
+        "/store?graph=http://%5B",
+        "/store?graph=http://x/%25ZZ",
+        "/store?graph=rel",
+        "/network/ego?iri=http://a%0Ab",
+        "/network/ego?iri=http://x/%25ZZ",
+        "/sparql?query=ASK{}&default-graph-uri=http://a%0Ab",
+        "/sparql?query=ASK{}&named-graph-uri=http://%5B",
+        "/queries/actions-of-goal?goal=http://%5B",
+        "/queries/actions-of-goal?goal=http://x/%25ZZ",
+    ],
+)
 def test_bad_iris_are_400_saying_which_parameter(client, path):
     r = client.get(path, headers={"Accept": "application/json"})
     assert r.status_code == 400, r.get_data(as_text=True)[:300]
@@ -255,8 +301,14 @@ def test_bad_input_costs_no_worker(app, client):
         assert r.status_code == 400, r.get_data(as_text=True)[:200]
     assert "64" in client.post("/sparql", data=bad[1]).get_data(as_text=True)  # says the limit
     assert {w.process.pid for w in list(pool._quick.queue)} == processes  # no worker was replaced
-    assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"},
-                      headers={"Accept": "application/sparql-results+json"}).get_json()["boolean"] is True
+    assert (
+        client.get(
+            "/sparql",
+            query_string={"query": "ASK { ?s ?p ?o }"},
+            headers={"Accept": "application/sparql-results+json"},
+        ).get_json()["boolean"]
+        is True
+    )
 
 
 def test_a_deeply_nested_update_is_refused_and_the_server_lives(own_client):
@@ -269,35 +321,50 @@ def test_a_deeply_nested_update_is_refused_and_the_server_lives(own_client):
 
 def test_updates_get_the_predeclared_prefixes_and_any_case_of_bearer(own_client):
     update = "INSERT DATA { GRAPH <http://example.org/sec> { <https://w3id.org/techniekpact/id/org/x> skos:prefLabel 'x' } }"
-    r = own_client.post("/sparql", data={"update": update}, headers={"Authorization": f"bEaReR {UPDATE_TOKEN}"})
+    r = own_client.post(
+        "/sparql", data={"update": update}, headers={"Authorization": f"bEaReR {UPDATE_TOKEN}"}
+    )
     assert r.status_code == 204, r.get_data(as_text=True)
-    r = own_client.get("/store", query_string={"graph": "http://example.org/sec"}, headers={"Accept": "application/n-triples"})
-    assert "<https://w3id.org/techniekpact/id/org/x> <http://www.w3.org/2004/02/skos/core#prefLabel>" in r.get_data(as_text=True)
+    r = own_client.get(
+        "/store",
+        query_string={"graph": "http://example.org/sec"},
+        headers={"Accept": "application/n-triples"},
+    )
+    assert (
+        "<https://w3id.org/techniekpact/id/org/x> <http://www.w3.org/2004/02/skos/core#prefLabel>"
+        in r.get_data(as_text=True)
+    )
     assert own_client.delete("/store?graph=http://example.org/sec", headers=AUTH).status_code == 204
 
 
 def test_graph_store_put_takes_json_ld(own_client):
     body = '{"@id": "http://example.org/j", "http://example.org/p": "json-ld"}'
-    r = own_client.put("/store?graph=http://example.org/jsonld", data=body, content_type="application/ld+json",
-                   headers=AUTH)
+    r = own_client.put(
+        "/store?graph=http://example.org/jsonld", data=body, content_type="application/ld+json", headers=AUTH
+    )
     assert r.status_code in (201, 204), r.get_data(as_text=True)
     r = own_client.get("/store?graph=http://example.org/jsonld", headers={"Accept": "application/n-triples"})
     assert '<http://example.org/j> <http://example.org/p> "json-ld"' in r.get_data(as_text=True)
     named = '{"@id": "http://example.org/g", "@graph": [{"@id": "http://example.org/j", "http://example.org/p": "x"}]}'
-    r = own_client.put("/store?graph=http://example.org/jsonld", data=named, content_type="application/ld+json",
-                   headers=AUTH)
+    r = own_client.put(
+        "/store?graph=http://example.org/jsonld", data=named, content_type="application/ld+json", headers=AUTH
+    )
     assert r.status_code == 400 and "graphs of its own" in r.get_data(as_text=True)
     assert own_client.delete("/store?graph=http://example.org/jsonld", headers=AUTH).status_code == 204
 
 
 def test_stored_script_iris_are_shown_as_text_and_pages_send_a_csp(own_client):
     payload = "javascript:alert(document.domain)"
-    update = (f"INSERT DATA {{ GRAPH <http://example.org/xss> {{ <https://w3id.org/techniekpact/id/goal/2016-01> rdfs:seeAlso <{payload}> . "
-              f"<{payload}> skos:prefLabel '<script>alert(1)</script>'@nl }} }}")
+    update = (
+        f"INSERT DATA {{ GRAPH <http://example.org/xss> {{ <https://w3id.org/techniekpact/id/goal/2016-01> rdfs:seeAlso <{payload}> . "
+        f"<{payload}> skos:prefLabel '<script>alert(1)</script>'@nl }} }}"
+    )
     assert own_client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
     try:
-        pages = ["/id/goal/2016-01",
-                 "/queries/actions-of-goal?goal=https://w3id.org/techniekpact/id/goal/2016-01"]
+        pages = [
+            "/id/goal/2016-01",
+            "/queries/actions-of-goal?goal=https://w3id.org/techniekpact/id/goal/2016-01",
+        ]
         for path in pages:
             r = own_client.get(path, headers={"Accept": "text/html"})
             html = r.get_data(as_text=True)
@@ -307,14 +374,18 @@ def test_stored_script_iris_are_shown_as_text_and_pages_send_a_csp(own_client):
             assert "script-src 'self'" in r.headers["Content-Security-Policy"]
             assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
             assert r.headers["X-Content-Type-Options"] == "nosniff"
-        assert "javascript:alert(document.domain)" in own_client.get("/id/goal/2016-01", headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert "javascript:alert(document.domain)" in own_client.get(
+            "/id/goal/2016-01", headers={"Accept": "text/html"}
+        ).get_data(as_text=True)
     finally:
         own_client.delete("/store?graph=http://example.org/xss", headers=AUTH)
 
 
 def test_a_blank_node_pointing_at_an_entity_keeps_its_page(own_client):
-    update = ("INSERT DATA { GRAPH <http://example.org/bnode> { "
-              "[] rdfs:seeAlso <https://w3id.org/techniekpact/id/goal/2016-02> } }")
+    update = (
+        "INSERT DATA { GRAPH <http://example.org/bnode> { "
+        "[] rdfs:seeAlso <https://w3id.org/techniekpact/id/goal/2016-02> } }"
+    )
     assert own_client.post("/sparql", data={"update": update}, headers=AUTH).status_code == 204
     try:
         r = own_client.get("/id/goal/2016-02", headers={"Accept": "text/html"})

@@ -27,8 +27,15 @@ def backend(request, store_dir, tmp_path_factory):
     server = STARTERS[name](tmp_path_factory.mktemp(name)).start()
     try:
         publish(store_dir, RemoteStore(server.query_url, server.update_url))
-        app = create_app(Config(store=str(store_dir), update_token=UPDATE_TOKEN, sparql_endpoint=server.query_url,
-                                update_endpoint=server.update_url, query_timeout=30))
+        app = create_app(
+            Config(
+                store=str(store_dir),
+                update_token=UPDATE_TOKEN,
+                sparql_endpoint=server.query_url,
+                update_endpoint=server.update_url,
+                query_timeout=30,
+            )
+        )
         yield name, app.test_client(), server
     finally:
         server.stop()
@@ -49,8 +56,11 @@ def select(client, query):
 def test_union_default_graph_and_named_graphs(backend):
     _, client, _ = backend
     assert select(client, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?g a tp:Goal }")[0]["n"] == "12"
-    rows = select(client, "SELECT DISTINCT ?g WHERE { GRAPH ?g { <https://w3id.org/techniekpact/id/action/2013-12a> "
-                          "<https://w3id.org/techniekpact/def#owner> ?o } }")
+    rows = select(
+        client,
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { <https://w3id.org/techniekpact/id/action/2013-12a> "
+        "<https://w3id.org/techniekpact/def#owner> ?o } }",
+    )
     assert [r["g"] for r in rows] == ["https://w3id.org/techniekpact/graph/actions-2013"]
 
 
@@ -59,8 +69,11 @@ def test_default_graph_is_the_merge_each_triple_once(backend):
     a triple several documents state is counted once, as on the embedded store."""
     _, client, _ = backend
     once = select(client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]
-    distinct = select(client, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
-                              "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/techniekpact/graph/')) } }")[0]["n"]
+    distinct = select(
+        client,
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+        "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/techniekpact/graph/')) } }",
+    )[0]["n"]
     assert once == distinct and int(once) > 20_000
 
 
@@ -79,14 +92,18 @@ def test_every_saved_query_gives_the_same_rows_as_the_embedded_store(backend, em
             # blank nodes travel skolemised to remote stores (RDF 1.1 §3.5)
             text = cell["value"].replace("https://w3id.org/techniekpact/id/.well-known/genid/", "")
             return "; ".join(sorted(text.split("; ")))
+
         return sorted(tuple(value(c) for c in row) for row in data["rows"])
+
     assert rows(got.get_json()) == rows(expected)
 
 
 def test_entity_page_and_search(backend):
     _, client, _ = backend
     page = client.get("/id/org/ocw", headers={"Accept": "text/html"})
-    assert page.status_code == 200 and "Ministerie van Onderwijs, Cultuur en Wetenschap" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "Ministerie van Onderwijs, Cultuur en Wetenschap" in page.get_data(
+        as_text=True
+    )
     hits = client.get("/search.json", query_string={"q": "onderwijs cultuur"}).get_json()
     assert "https://w3id.org/techniekpact/id/org/ocw" in {h["iri"] for g in hits["groups"] for h in g["hits"]}
 
@@ -96,15 +113,24 @@ def test_update_roundtrip_and_rejected_update_changes_nothing(backend):
     graph = "https://w3id.org/techniekpact/graph/test-backend"
     probe = "https://w3id.org/techniekpact/id/test/backend-probe"
     count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    r = client.post("/sparql", data={"update": f'INSERT DATA {{ GRAPH <{graph}> {{ <{probe}> <{probe}> "x" }} }}'},
-                    headers=AUTH)
+    r = client.post(
+        "/sparql",
+        data={"update": f'INSERT DATA {{ GRAPH <{graph}> {{ <{probe}> <{probe}> "x" }} }}'},
+        headers=AUTH,
+    )
     assert r.status_code == 204
     assert select(client, count)[0]["n"] == "1"
-    r = client.post("/sparql", data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ <{probe}> <{probe}> }} }}"},
-                    headers=AUTH)
+    r = client.post(
+        "/sparql",
+        data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ <{probe}> <{probe}> }} }}"},
+        headers=AUTH,
+    )
     assert r.status_code == 400 and "error at" in r.get_data(as_text=True)
     assert select(client, count)[0]["n"] == "1"
-    assert client.post("/sparql", data={"update": f"DROP SILENT GRAPH <{graph}>"}, headers=AUTH).status_code == 204
+    assert (
+        client.post("/sparql", data={"update": f"DROP SILENT GRAPH <{graph}>"}, headers=AUTH).status_code
+        == 204
+    )
     assert select(client, count)[0]["n"] == "0"
 
 

@@ -14,17 +14,16 @@ from pathlib import Path
 import pyshacl
 import pytest
 import rdflib
-
-from graph.merge import MERGE_GRAPH
 from click.testing import CliRunner
 from rdflib import RDF, SH
 
 from graph import terms
 from graph import validate as v
+from graph.cli import main
+from graph.merge import MERGE_GRAPH
+from graph.namespaces import ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH, SHAPES_DIR, SHAPES_GRAPH
 from graph.shacl import inputs
 from graph.shacl import report as rep
-from graph.cli import main
-from graph.namespaces import ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, QUERIES_GRAPH, SHAPES_DIR, SHAPES_GRAPH
 
 DATA = Path(__file__).parent / "data"
 TPS = "https://w3id.org/techniekpact/shapes#"
@@ -41,10 +40,13 @@ def file_report(store, name: str) -> dict:
 
 
 def findings_for(report: dict, focus: str) -> list[tuple[str, str]]:
-    return sorted((f["shape"]["iri"], f["severity"]) for f in report["findings"] if f["focus"]["iri"] == focus)
+    return sorted(
+        (f["shape"]["iri"], f["severity"]) for f in report["findings"] if f["focus"]["iri"] == focus
+    )
 
 
 # -- the shapes ---------------------------------------------------------------------
+
 
 def test_every_class_the_data_uses_is_covered_by_a_shape(store):
     """Shapes exist for every class the curated data uses (targeted, or checked with sh:class
@@ -58,8 +60,11 @@ def test_every_class_the_data_uses_is_covered_by_a_shape(store):
         FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{INFERRED_GRAPH}>, <{SHAPES_GRAPH}>, <{QUERIES_GRAPH}>, <{MERGE_GRAPH}>)) }}""")
     used = {rdflib.URIRef(row["c"].value) for row in rows}
     assert len(used) > 10
-    uncovered = {c for c in used
-                 if not any(t == c or t in data.transitive_objects(c, rdflib.RDFS.subClassOf) for t in covered)}
+    uncovered = {
+        c
+        for c in used
+        if not any(t == c or t in data.transitive_objects(c, rdflib.RDFS.subClassOf) for t in covered)
+    }
     assert not uncovered, f"classes without a shape: {sorted(map(str, uncovered))}"
 
 
@@ -71,20 +76,27 @@ def test_shapes_carry_dutch_and_english_messages_and_a_severity():
     assert len(property_shapes) > 40
     for shape in property_shapes:
         assert shapes.value(shape, SH.severity) in (SH.Violation, SH.Warning, SH.Info), shape
-        messages = [m for m in shapes.objects(shape, SH.message)] + \
-                   [m for c in shapes.objects(shape, SH.sparql) for m in shapes.objects(c, SH.message)]
+        messages = [m for m in shapes.objects(shape, SH.message)] + [
+            m for c in shapes.objects(shape, SH.sparql) for m in shapes.objects(c, SH.message)
+        ]
         assert {m.language for m in messages} >= {"nl", "en"}, shape
         assert {label.language for label in shapes.objects(shape, rdflib.RDFS.label)} == {"nl", "en"}, shape
     severities = {shapes.value(s, SH.severity) for s in property_shapes}
     assert severities == {SH.Violation, SH.Warning, SH.Info}
-    assert len(set(shapes.subjects(RDF.type, SH.SPARQLConstraint))) >= 4  # SHACL-SPARQL where core cannot say it
+    assert (
+        len(set(shapes.subjects(RDF.type, SH.SPARQLConstraint))) >= 4
+    )  # SHACL-SPARQL where core cannot say it
 
 
 # -- the curated graph --------------------------------------------------------------
 
+
 def test_correct_curated_data_raises_no_violations(report):
-    violations = [(f["shape"]["name"], f["focus"]["iri"], f["message"]["en"]) for f in report["findings"]
-                  if f["severity"] == "Violation"]
+    violations = [
+        (f["shape"]["name"], f["focus"]["iri"], f["message"]["en"])
+        for f in report["findings"]
+        if f["severity"] == "Violation"
+    ]
     assert report["conforms"] is (not violations)
     assert not violations, "Violations on the curated data:\n" + "\n".join(map(str, violations))
 
@@ -124,7 +136,11 @@ def test_known_gaps_of_the_documents_are_reported_not_filled(store, report, numb
     iri = f"{ID}action/2013-{number}"
     found = findings_for(report, iri)
     assert (TPS + f"Action-{gap}", "Warning") in found, found
-    finding = next(f for f in report["findings"] if f["focus"]["iri"] == iri and f["shape"]["iri"] == TPS + f"Action-{gap}")
+    finding = next(
+        f
+        for f in report["findings"]
+        if f["focus"]["iri"] == iri and f["shape"]["iri"] == TPS + f"Action-{gap}"
+    )
     assert finding["focus"]["number"] == number
 
 
@@ -136,12 +152,16 @@ def test_actions_whose_years_the_pact_text_gives_have_a_timeline(report):
 
 # -- a file a coordinator wants to add (tests/data) ---------------------------------
 
-@pytest.mark.parametrize("name,focus,shape,severity", [
-    ("bad-action-no-owner.ttl", "action-no-owner", "Action-owner", "Warning"),
-    ("bad-inverted-timeline.ttl", "action-inverted", "Action-timeline-form", "Violation"),
-    ("bad-org-no-label.ttl", "org-nameless", "Organisation-label", "Violation"),
-    ("bad-wrong-datatype.ttl", "membership", "Membership-year", "Violation"),
-])
+
+@pytest.mark.parametrize(
+    "name,focus,shape,severity",
+    [
+        ("bad-action-no-owner.ttl", "action-no-owner", "Action-owner", "Warning"),
+        ("bad-inverted-timeline.ttl", "action-inverted", "Action-timeline-form", "Violation"),
+        ("bad-org-no-label.ttl", "org-nameless", "Organisation-label", "Violation"),
+        ("bad-wrong-datatype.ttl", "membership", "Membership-year", "Violation"),
+    ],
+)
 def test_bad_data_is_caught_with_the_right_shape_and_severity(store, name, focus, shape, severity):
     report = file_report(store, name)
     assert findings_for(report, TEST + focus) == [(TPS + shape, severity)]
@@ -157,14 +177,22 @@ def test_each_sparql_constraint_catches_its_fault(store):
     assert findings_for(report, TEST + "twin-b") == [(TPS + "Action-number-unique", "Violation")]
     assert findings_for(report, TEST + "action-nowhere") == [(TPS + "Action-landsdeel", "Info")]
     assert findings_for(report, TEST + "org-without-kind") == [(TPS + "Organisation-kind", "Violation")]
-    assert findings_for(report, TEST + "observation") == [(TPS + "Observation-area", "Violation"),
-                                                          (TPS + "Observation-dimensions", "Violation")]
+    assert findings_for(report, TEST + "observation") == [
+        (TPS + "Observation-area", "Violation"),
+        (TPS + "Observation-dimensions", "Violation"),
+    ]
     twin = next(f for f in report["findings"] if f["focus"]["iri"] == TEST + "twin-a")
     assert TEST + "twin-b" in twin["message"]["en"] and "T7" in twin["message"]["en"]
 
 
-SPARQL_SHAPES = ["Action-number-unique", "Action-landsdeel", "Organisation-kind", "Observation-dimensions",
-                 "Action-timeline-form", "Plan-period"]
+SPARQL_SHAPES = [
+    "Action-number-unique",
+    "Action-landsdeel",
+    "Organisation-kind",
+    "Observation-dimensions",
+    "Action-timeline-form",
+    "Plan-period",
+]
 
 
 def test_the_oxigraph_data_graph_finds_what_pyshacl_finds_on_rdflib(store):
@@ -185,13 +213,23 @@ def test_the_oxigraph_data_graph_finds_what_pyshacl_finds_on_rdflib(store):
         return terms.to_rdflib(terms.to_ox(value)) if isinstance(value, rdflib.Literal) else value
 
     def results(graph):
-        _conforms, report, _text = pyshacl.validate(graph, shacl_graph=shapes, inference="none", inplace=True,
-                                                      allow_warnings=True, allow_infos=True)
-        return {(report.value(r, SH.focusNode), report.value(r, SH.sourceShape), term(report.value(r, SH.value)),
-                 frozenset(report.objects(r, SH.resultMessage))) for r in report.objects(None, SH.result)}
+        _conforms, report, _text = pyshacl.validate(
+            graph, shacl_graph=shapes, inference="none", inplace=True, allow_warnings=True, allow_infos=True
+        )
+        return {
+            (
+                report.value(r, SH.focusNode),
+                report.value(r, SH.sourceShape),
+                term(report.value(r, SH.value)),
+                frozenset(report.objects(r, SH.resultMessage)),
+            )
+            for r in report.objects(None, SH.result)
+        }
 
     found = results(fast)
-    assert {str(shape).rsplit("#", 1)[-1] for _f, shape, _v, _m in found} >= set(SPARQL_SHAPES) - {"Plan-period"}
+    assert {str(shape).rsplit("#", 1)[-1] for _f, shape, _v, _m in found} >= set(SPARQL_SHAPES) - {
+        "Plan-period"
+    }
     assert len(found) > 600
     expected = results(plain)
     assert found == expected, "\n".join(sorted(map(str, found ^ expected)))
@@ -201,7 +239,10 @@ def test_inverted_timeline_is_explained_with_the_years(store):
     finding = file_report(store, "bad-inverted-timeline.ttl")["findings"][0]
     assert "2013" in finding["message"]["nl"] and "2016" in finding["message"]["nl"]
     assert finding["value"]["text"] == "2016 – 2013"
-    assert finding["focus"]["number"] == "T3" and finding["focus"]["label"] == "Testactie met omgekeerde looptijd"
+    assert (
+        finding["focus"]["number"] == "T3"
+        and finding["focus"]["label"] == "Testactie met omgekeerde looptijd"
+    )
     assert finding["sources"][0]["section"]["label"] == "Testsectie"
     assert finding["scope"] == "national"
 
@@ -226,6 +267,7 @@ def test_a_malformed_file_raises_with_file_and_line():
 
 # -- the command line ---------------------------------------------------------------
 
+
 def run(*args):
     return CliRunner().invoke(main, ["validate", *args], catch_exceptions=False)
 
@@ -238,9 +280,16 @@ def test_cli_text_report_is_grouped_with_labels_and_exit_code(store_dir, report)
     assert "Per landsdeel" in result.output
 
 
-@pytest.mark.parametrize("name,code", [("good-action.ttl", 0), ("bad-action-no-owner.ttl", 0),
-                                       ("bad-inverted-timeline.ttl", 1), ("bad-org-no-label.ttl", 1),
-                                       ("bad-wrong-datatype.ttl", 1)])
+@pytest.mark.parametrize(
+    "name,code",
+    [
+        ("good-action.ttl", 0),
+        ("bad-action-no-owner.ttl", 0),
+        ("bad-inverted-timeline.ttl", 1),
+        ("bad-org-no-label.ttl", 1),
+        ("bad-wrong-datatype.ttl", 1),
+    ],
+)
 def test_cli_data_file_exit_codes(store_dir, name, code):
     result = run("--store", str(store_dir), "--data", str(DATA / name))
     assert result.exit_code == code, result.output
@@ -254,11 +303,16 @@ def test_cli_data_file_text_names_the_focus_by_label(store_dir):
 
 
 def test_cli_json_and_turtle(store_dir):
-    data = json.loads(run("--store", str(store_dir), "--data", str(DATA / "bad-wrong-datatype.ttl"),
-                          "--format", "json").output)
+    data = json.loads(
+        run(
+            "--store", str(store_dir), "--data", str(DATA / "bad-wrong-datatype.ttl"), "--format", "json"
+        ).output
+    )
     assert data["counts"] == {"Violation": 1, "Warning": 0, "Info": 0} and data["conforms"] is False
     assert data["findings"][0]["value"]["text"] == '"2013"^^xsd:string'
-    turtle = run("--store", str(store_dir), "--data", str(DATA / "bad-wrong-datatype.ttl"), "--format", "turtle").output
+    turtle = run(
+        "--store", str(store_dir), "--data", str(DATA / "bad-wrong-datatype.ttl"), "--format", "turtle"
+    ).output
     graph = rdflib.Graph().parse(data=turtle, format="turtle")
     report_node = graph.value(predicate=RDF.type, object=SH.ValidationReport)
     assert graph.value(report_node, SH.conforms).toPython() is False
@@ -268,7 +322,9 @@ def test_cli_json_and_turtle(store_dir):
 def test_cli_errors_exit_2(tmp_path):
     missing = run("--store", str(tmp_path / "nowhere"))
     assert missing.exit_code == 2 and "no store" in missing.output
-    bad = CliRunner().invoke(main, ["validate", "--store", str(tmp_path / "nowhere"), "--data", str(DATA / "malformed.ttl")])
+    bad = CliRunner().invoke(
+        main, ["validate", "--store", str(tmp_path / "nowhere"), "--data", str(DATA / "malformed.ttl")]
+    )
     assert bad.exit_code == 2
 
 
@@ -279,6 +335,7 @@ def test_cli_malformed_file_names_file_and_line(store_dir):
 
 
 # -- /validate ----------------------------------------------------------------------
+
 
 def get(client, url: str, **kwargs):
     """GET as a patient client does: a 503 while the report of a new store version is being
@@ -334,9 +391,28 @@ def test_validate_filters_and_bad_parameters(client, report):
 
 # Dutch words the report data used to put on the English page: shape groups, landsdelen,
 # kinds of things, properties, severities.
-DUTCH_REPORT_WORDS = ["Actie", "Deelactie", "Initiatief", "programma", "landelijk", "zonder landsdeel",
-                      "Noord", "Noordwest", "Oost", "Zuidoost", "Zuidwest", "dient doel", "initiatiefnemer",
-                      "looptijd", "uitvoerder", "Overtreding", "Waarschuwing", "Advies", "bevindingen", "ernst"]
+DUTCH_REPORT_WORDS = [
+    "Actie",
+    "Deelactie",
+    "Initiatief",
+    "programma",
+    "landelijk",
+    "zonder landsdeel",
+    "Noord",
+    "Noordwest",
+    "Oost",
+    "Zuidoost",
+    "Zuidwest",
+    "dient doel",
+    "initiatiefnemer",
+    "looptijd",
+    "uitvoerder",
+    "Overtreding",
+    "Waarschuwing",
+    "Advies",
+    "bevindingen",
+    "ernst",
+]
 
 
 def english_text(html: str) -> str:
@@ -349,13 +425,21 @@ def english_text(html: str) -> str:
 
 @pytest.mark.parametrize("page", [1, 2])
 def test_the_english_page_shows_the_report_data_in_english(client, report, page):
-    html = get(client, f"/validate?lang=en&page={page}", headers={"Accept": "text/html"}).get_data(as_text=True)
+    html = get(client, f"/validate?lang=en&page={page}", headers={"Accept": "text/html"}).get_data(
+        as_text=True
+    )
     text = english_text(html)
     found = [w for w in DUTCH_REPORT_WORDS if re.search(rf"\b{w}\b", text, flags=re.I)]
     assert found == []
     if page == 1:
-        for english in ("Initiative or programme", "Landsdeel East", "Landsdeel South-West", "no landsdeel",
-                        "action · national", "serves"):
+        for english in (
+            "Initiative or programme",
+            "Landsdeel East",
+            "Landsdeel South-West",
+            "no landsdeel",
+            "action · national",
+            "serves",
+        ):
             assert english in text
     assert "Overview of the Techniekpact actions (LRT, 2 July 2013)" in text  # a document's English title
     assert '<span lang="nl">Uitvoering van de regionale Techniekpacten</span>' in html or page == 2
@@ -364,8 +448,15 @@ def test_the_english_page_shows_the_report_data_in_english(client, report, page)
 def test_the_dutch_page_keeps_the_dutch_labels(client, report):
     html = get(client, "/validate?lang=nl", headers={"Accept": "text/html"}).get_data(as_text=True)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-    for dutch in ("Initiatief of programma", "Landsdeel Oost", "zonder landsdeel", "landelijk", "actie · landelijk",
-                  "dient doel", "Overzicht acties Techniekpact (LRT, 2 juli 2013)"):
+    for dutch in (
+        "Initiatief of programma",
+        "Landsdeel Oost",
+        "zonder landsdeel",
+        "landelijk",
+        "actie · landelijk",
+        "dient doel",
+        "Overzicht acties Techniekpact (LRT, 2 juli 2013)",
+    ):
         assert dutch in text
     assert 'lang="nl"' not in html.split("<main", 1)[1]  # Dutch text on a Dutch page needs no marking
     assert re.search(r"\b(Initiative or programme|Landsdeel East|no landsdeel)\b", html) is None
@@ -402,7 +493,9 @@ def test_validate_is_made_once_per_store_version(app, client):
     again = get(client, "/validate.json")
     assert first is not None and reports.ready() is first  # a report made again would be another object
     assert again.headers["ETag"] == response.headers["ETag"]
-    assert client.get("/validate.json", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+    assert (
+        client.get("/validate.json", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+    )
 
 
 def test_a_report_being_made_is_a_503_with_retry_after(store_dir):
@@ -411,7 +504,9 @@ def test_a_report_being_made_is_a_503_with_retry_after(store_dir):
     from server import create_app
     from server.config import Config
 
-    app = create_app(Config(store=str(store_dir), query_timeout=0.01, prepare_timeout=0, prepare_validation=False))
+    app = create_app(
+        Config(store=str(store_dir), query_timeout=0.01, prepare_timeout=0, prepare_validation=False)
+    )
     client = app.test_client()
     waiting = client.get("/validate.json")
     assert waiting.status_code == 503 and waiting.headers["Retry-After"]
@@ -446,13 +541,21 @@ def test_the_report_follows_an_update_of_the_store(own_client):
     triples = rdflib.Graph().parse(DATA / "bad-org-no-label.ttl").serialize(format="nt")
     auth = {"Authorization": f"Bearer {UPDATE_TOKEN}"}
     nameless = TEST + "org-nameless"
-    assert not [f for f in get(own_client, "/validate.json").json["findings"] if f["focus"]["iri"] == nameless]
-    r = own_client.post("/sparql", data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ {triples} }} }}"}, headers=auth)
+    assert not [
+        f for f in get(own_client, "/validate.json").json["findings"] if f["focus"]["iri"] == nameless
+    ]
+    r = own_client.post(
+        "/sparql", data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ {triples} }} }}"}, headers=auth
+    )
     assert r.status_code == 204
     try:
         after = get(own_client, "/validate.json").json
-        found = [(f["shape"]["iri"], f["severity"]) for f in after["findings"] if f["focus"]["iri"] == nameless]
+        found = [
+            (f["shape"]["iri"], f["severity"]) for f in after["findings"] if f["focus"]["iri"] == nameless
+        ]
         assert (TPS + "Organisation-label", "Violation") in found and not after["conforms"]
     finally:
         own_client.post("/sparql", data={"update": f"DROP GRAPH <{graph}>"}, headers=auth)
-    assert not [f for f in get(own_client, "/validate.json").json["findings"] if f["focus"]["iri"] == nameless]
+    assert not [
+        f for f in get(own_client, "/validate.json").json["findings"] if f["focus"]["iri"] == nameless
+    ]

@@ -4,9 +4,9 @@ import os
 
 import pytest
 
-from graph.store import read_version
 from graph.namespaces import PREFIXES
-from server.workers import WorkerPool, WorkerTimeout, Snapshots, ASK
+from graph.store import read_version
+from server.workers import ASK, Snapshots, WorkerPool, WorkerTimeout
 
 
 def request(snapshot: str, query: str) -> dict:
@@ -18,7 +18,9 @@ def test_a_new_worker_starting_does_not_use_up_the_query_time_limit(store, store
     # Every worker's interpreter takes a second to start (a sitecustomize that sleeps), twice
     # the limit below: only if the start is left out of the limit can the queries answer.
     (tmp_path / "sitecustomize.py").write_text("import time\ntime.sleep(1.0)\n")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+    )
     pool = WorkerPool(1, PREFIXES)
     try:
         answer = pool.run(request(snapshot, "ASK { ?s ?p ?o }"), timeout=0.5)

@@ -25,10 +25,11 @@ __all__ = ["KINDS", "Candidate", "Candidates", "Record", "find"]
 @dataclass
 class Candidates:
     """The ranked candidates of one store version, with the items and labels they refer to."""
+
     ranked: list[Candidate]
     records: dict[str, Record]
     labels: dict[str, str]
-    compared: int = 0           # pairs the blocking let through to scoring
+    compared: int = 0  # pairs the blocking let through to scoring
 
     def involving(self, iri: str) -> list[Candidate]:
         return [c for c in self.ranked if iri in (c.a, c.b)]
@@ -54,8 +55,9 @@ def _continued(store, records: dict[str, Record]) -> dict[str, set[str]]:
     from graph.namespaces import PREFIXES
 
     found: dict[str, set[str]] = {}
-    for row in store.query("SELECT ?x ?g WHERE { ?x tp:continuedUnder ?g }", prefixes=PREFIXES,
-                           use_default_graph_as_union=True):
+    for row in store.query(
+        "SELECT ?x ?g WHERE { ?x tp:continuedUnder ?g }", prefixes=PREFIXES, use_default_graph_as_union=True
+    ):
         if row["x"].value in records:
             found.setdefault(row["x"].value, set()).add(row["g"].value)
     return found

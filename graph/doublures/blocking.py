@@ -16,8 +16,8 @@ from itertools import combinations
 from graph.doublures.features import TfIdf, stems
 from graph.doublures.records import Record
 
-MAX_BLOCK = 40        # a key shared by more items than this is dropped
-RARE_WORDS = 6        # description stems per item used as keys
+MAX_BLOCK = 40  # a key shared by more items than this is dropped
+RARE_WORDS = 6  # description stems per item used as keys
 
 _ACTIONS = {"action", "sub-action", "measure"}
 

@@ -35,8 +35,10 @@ _BY = ox.NamedNode(_PROV + "wasAttributedTo")
 _AT = ox.NamedNode(_PROV + "generatedAtTime")
 _AGENT = ox.NamedNode(_PROV + "Agent")
 _XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
-EXPORTS = {"sameAs": "http://www.w3.org/2002/07/owl#sameAs",
-           "exactMatch": "http://www.w3.org/2004/02/skos/core#exactMatch"}
+EXPORTS = {
+    "sameAs": "http://www.w3.org/2002/07/owl#sameAs",
+    "exactMatch": "http://www.w3.org/2004/02/skos/core#exactMatch",
+}
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,8 @@ class Decision:
     a: str
     b: str
     verdict: str
-    who: str            # a name the coordinator gave, or the role of the token used
-    when: str           # xsd:dateTime, UTC
+    who: str  # a name the coordinator gave, or the role of the token used
+    when: str  # xsd:dateTime, UTC
     note: str = ""
 
     @property
@@ -80,14 +82,16 @@ def to_quads(decisions) -> list[ox.Quad]:
     for d in decisions:
         node = ox.NamedNode(decision_iri(d.a, d.b))
         agent = ox.NamedNode(_agent_iri(d.who))
-        quads += [ox.Quad(node, _RDF_TYPE, _DECISION, graph),
-                  ox.Quad(node, _DECIDES, ox.NamedNode(d.a), graph),
-                  ox.Quad(node, _DECIDES, ox.NamedNode(d.b), graph),
-                  ox.Quad(node, _VERDICT, ox.Literal(d.verdict), graph),
-                  ox.Quad(node, _BY, agent, graph),
-                  ox.Quad(agent, _RDF_TYPE, _AGENT, graph),
-                  ox.Quad(agent, _RDFS_LABEL, ox.Literal(d.who), graph),
-                  ox.Quad(node, _AT, ox.Literal(d.when, datatype=_XSD_DATETIME), graph)]
+        quads += [
+            ox.Quad(node, _RDF_TYPE, _DECISION, graph),
+            ox.Quad(node, _DECIDES, ox.NamedNode(d.a), graph),
+            ox.Quad(node, _DECIDES, ox.NamedNode(d.b), graph),
+            ox.Quad(node, _VERDICT, ox.Literal(d.verdict), graph),
+            ox.Quad(node, _BY, agent, graph),
+            ox.Quad(agent, _RDF_TYPE, _AGENT, graph),
+            ox.Quad(agent, _RDFS_LABEL, ox.Literal(d.who), graph),
+            ox.Quad(node, _AT, ox.Literal(d.when, datatype=_XSD_DATETIME), graph),
+        ]
         if d.note:
             quads.append(ox.Quad(node, _SKOS_NOTE, ox.Literal(d.note), graph))
     return quads
@@ -117,25 +121,40 @@ def from_quads(quads) -> dict[tuple[str, str], Decision]:
         if len(entry["items"]) == 2 and entry.get("verdict") in VERDICTS:
             a, b = pair_key(*entry["items"])
             who = labels.get(entry.get("agent", ""), entry.get("agent", "").rsplit("/", 1)[-1])
-            found[(a, b)] = Decision(a, b, entry["verdict"], who, entry.get("when", ""), entry.get("note", ""))
+            found[(a, b)] = Decision(
+                a, b, entry["verdict"], who, entry.get("when", ""), entry.get("note", "")
+            )
     return found
 
 
 def to_trig(decisions) -> bytes:
-    return ox.serialize(to_quads(sorted(decisions, key=lambda d: d.key)), format=ox.RdfFormat.TRIG,
-                        prefixes=PREFIXES) or b""
+    return (
+        ox.serialize(
+            to_quads(sorted(decisions, key=lambda d: d.key)), format=ox.RdfFormat.TRIG, prefixes=PREFIXES
+        )
+        or b""
+    )
 
 
 def to_turtle(decisions) -> bytes:
-    return ox.serialize([q.triple for q in to_quads(sorted(decisions, key=lambda d: d.key))],
-                        format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    return (
+        ox.serialize(
+            [q.triple for q in to_quads(sorted(decisions, key=lambda d: d.key))],
+            format=ox.RdfFormat.TURTLE,
+            prefixes=PREFIXES,
+        )
+        or b""
+    )
 
 
 def links(decisions, kind: str = "sameAs") -> bytes:
     """The "same" decisions as owl:sameAs or skos:exactMatch links (Turtle), for analysts."""
     predicate = ox.NamedNode(EXPORTS[kind])
-    triples = [ox.Triple(ox.NamedNode(d.a), predicate, ox.NamedNode(d.b))
-               for d in sorted(decisions, key=lambda d: d.key) if d.verdict == "same"]
+    triples = [
+        ox.Triple(ox.NamedNode(d.a), predicate, ox.NamedNode(d.b))
+        for d in sorted(decisions, key=lambda d: d.key)
+        if d.verdict == "same"
+    ]
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
 
 
@@ -155,7 +174,7 @@ def record(path: Path, decision: Decision) -> dict[tuple[str, str], Decision]:
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def load_into(store: ox.Store, path: Path) -> int:

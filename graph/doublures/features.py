@@ -19,13 +19,15 @@ _STEMMER = snowballstemmer.stemmer("dutch")
 
 # Function words and the words every item of this domain uses: they say nothing about which
 # initiative is meant ("techniek" is in half the names).
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 aan al alle als be bij dat de deze die dit door een en er het hun in is je met na naar niet nog
 of om onder ook op over per te tot uit van veel voor wat we wel worden wordt zal zich zij zijn zo
 zoals meer dan hebben heeft kan kunnen moet moeten ze waar wie welke binnen tussen via andere
 nieuwe extra goed hoe jaar jaarlijks techniek technisch technische techniekpact nationaal actie
 acties initiatief initiatieven regio regionaal regionale landelijk landelijke
-""".split())
+""".split()
+)
 
 
 def plain_words(text: str) -> list[str]:

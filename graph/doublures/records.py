@@ -57,13 +57,13 @@ _LABELS = """SELECT ?x ?v WHERE { VALUES ?c { org:Organization tp:Objective tp:A
 class Record:
     iri: str
     kind: str
-    names: list[str] = field(default_factory=list)       # prefLabel first, then altLabels
-    text: str = ""                                       # description, state of affairs, target group
+    names: list[str] = field(default_factory=list)  # prefLabel first, then altLabels
+    text: str = ""  # description, state of affairs, target group
     owners: set[str] = field(default_factory=set)
-    partners: set[str] = field(default_factory=set)     # involved and mentioned organisations
+    partners: set[str] = field(default_factory=set)  # involved and mentioned organisations
     goals: set[str] = field(default_factory=set)
     lines: set[str] = field(default_factory=set)
-    targets: set[str] = field(default_factory=set)      # targets and their indicators
+    targets: set[str] = field(default_factory=set)  # targets and their indicators
     areas: set[str] = field(default_factory=set)
     landsdelen: set[str] = field(default_factory=set)
     plans: set[str] = field(default_factory=set)
@@ -77,7 +77,7 @@ class Record:
     def name(self) -> str:
         return self.names[0] if self.names else self.iri.rsplit("/", 1)[-1]
 
-    parties: set[str] = field(default_factory=set)      # owners and partners, made once in read()
+    parties: set[str] = field(default_factory=set)  # owners and partners, made once in read()
 
 
 def _pairs(store, sparql: str):
@@ -105,11 +105,23 @@ def read(store) -> tuple[dict[str, Record], dict[str, str]]:
             if name == "section_doc" or x in records:
                 facets[name][x].add(v)
     for iri, record in records.items():
-        record.names = sorted(facets["pref"].get(iri, ()))[:1] + sorted(facets["alt"].get(iri, set()) -
-                                                                        facets["pref"].get(iri, set()))
+        record.names = sorted(facets["pref"].get(iri, ()))[:1] + sorted(
+            facets["alt"].get(iri, set()) - facets["pref"].get(iri, set())
+        )
         record.text = " ".join(sorted(facets["text"].get(iri, ())))
-        for name in ("owners", "partners", "goals", "lines", "targets", "areas", "landsdelen", "plans",
-                     "related", "parents", "sections"):
+        for name in (
+            "owners",
+            "partners",
+            "goals",
+            "lines",
+            "targets",
+            "areas",
+            "landsdelen",
+            "plans",
+            "related",
+            "parents",
+            "sections",
+        ):
             setattr(record, name, facets[name].get(iri, set()))
         record.partners -= record.owners
         record.parties = record.owners | record.partners

@@ -18,10 +18,12 @@ from graph.doublures.records import Record
 WEIGHTS = {"name": 0.40, "words": 0.30, "parties": 0.15, "aims": 0.10, "area": 0.05, "period": 0.05}
 RELATED_BONUS = 0.10  # skos:related: the curators saw the same idea under another name
 CONTINUED_BONUS = 0.05  # one carried on under a goal the other serves: every measure of that goal
-SIBLING_FACTOR = 0.5  # items listed side by side (a, b, c of one action; one list) are distinct by the document
+SIBLING_FACTOR = (
+    0.5  # items listed side by side (a, b, c of one action; one list) are distinct by the document
+)
 NAME_FLOOR = 0.45
 MAX_NAMES = 6
-MIN_SCORE = 0.30      # below this a pair is not shown
+MIN_SCORE = 0.30  # below this a pair is not shown
 
 
 @dataclass
@@ -85,8 +87,9 @@ def stated_links(x: Record, y: Record, continued: dict[str, set[str]]) -> list[s
     return links
 
 
-def score(x: Record, y: Record, tfidf: TfIdf, continued: dict[str, set[str]],
-          min_score: float = 0.0) -> Candidate | None:
+def score(
+    x: Record, y: Record, tfidf: TfIdf, continued: dict[str, set[str]], min_score: float = 0.0
+) -> Candidate | None:
     """The pair's score and evidence; None below `min_score` (most compared pairs: the evidence
     is then not written out)."""
     # Listed side by side: parts of one action, or items cited from exactly the same sections
@@ -101,10 +104,15 @@ def score(x: Record, y: Record, tfidf: TfIdf, continued: dict[str, set[str]],
     same_area = x.areas & y.areas or x.landsdelen & y.landsdelen
     period = _period_overlap(x, y)
     links = stated_links(x, y, continued)
-    value = (WEIGHTS["words"] * words + WEIGHTS["parties"] * parties
-             + WEIGHTS["aims"] * aims + WEIGHTS["area"] * (1.0 if same_area else 0.0)
-             + WEIGHTS["period"] * (period or 0.0) + (RELATED_BONUS if "related" in links else 0.0)
-             + (CONTINUED_BONUS if "continued" in links else 0.0))
+    value = (
+        WEIGHTS["words"] * words
+        + WEIGHTS["parties"] * parties
+        + WEIGHTS["aims"] * aims
+        + WEIGHTS["area"] * (1.0 if same_area else 0.0)
+        + WEIGHTS["period"] * (period or 0.0)
+        + (RELATED_BONUS if "related" in links else 0.0)
+        + (CONTINUED_BONUS if "continued" in links else 0.0)
+    )
     factor = SIBLING_FACTOR if siblings else 1.0
     if (value + WEIGHTS["name"]) * factor < min_score:  # even equal names would not lift it: skip them
         return None

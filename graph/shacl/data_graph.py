@@ -65,8 +65,16 @@ class DataGraph(OxigraphDataGraph):
         """The same triples as a plain rdflib graph (read from the store, not copied)."""
         return rdflib.Graph(store=self.store, identifier=DATASET_DEFAULT_GRAPH_ID)
 
-    def query(self, query_object, processor="sparql", result="sparql", initNs=None,  # noqa: N803
-              initBindings=None, use_store_provided=True, **kwargs):  # noqa: N803
+    def query(
+        self,
+        query_object,
+        processor="sparql",
+        result="sparql",
+        initNs=None,
+        initBindings=None,
+        use_store_provided=True,
+        **kwargs,
+    ):
         if isinstance(query_object, str) and not initNs and initBindings and set(initBindings) == {"this"}:
             rows = self._rows_for_this(query_object)
             if rows is not None:
@@ -74,7 +82,9 @@ class DataGraph(OxigraphDataGraph):
                 answer.vars = rows["vars"]
                 answer.bindings = list(rows["by_this"].get(initBindings["this"], ()))
                 return answer
-        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+        return super().query(
+            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+        )
 
     def _rows_for_this(self, text: str) -> dict | None:
         """{'vars', 'by_this'} for a SELECT that selects ?this, evaluated once; None otherwise."""
@@ -90,8 +100,11 @@ class DataGraph(OxigraphDataGraph):
                     variables = [Variable(n) for n in names]
                     by_this: dict = defaultdict(list)
                     for solution in solutions:
-                        binding = {var: to_rdflib(solution[name])
-                                   for var, name in zip(variables, names) if solution[name] is not None}
+                        binding = {
+                            var: to_rdflib(solution[name])
+                            for var, name in zip(variables, names)
+                            if solution[name] is not None
+                        }
                         by_this[binding.get(Variable("this"))].append(binding)
                     rows = {"vars": variables, "by_this": by_this}
             self._rows_by_this[text] = rows

@@ -37,12 +37,14 @@ def _pick(values: dict[str, str], lang: str = "nl") -> str | None:
 def _once_per_node(method):
     """A node with many findings is described once, and the findings share the description
     (a report of 600k findings at 1000× would otherwise hold each copy)."""
+
     @functools.wraps(method)
     def described(self, node, *args):
         key = (method.__name__, node, *args)
         if key not in self._described:
             self._described[key] = method(self, node, *args)
         return self._described[key]
+
     return described
 
 
@@ -91,8 +93,9 @@ class Describer:
     @_once_per_node
     def kind(self, node, lang: str = "nl") -> str:
         types = set(self.data.objects(node, RDF.type))
-        specific = [t for t in types
-                    if not any(u != t and (u, RDFS.subClassOf, t) in self.data for u in types)]
+        specific = [
+            t for t in types if not any(u != t and (u, RDFS.subClassOf, t) in self.data for u in types)
+        ]
         ranked = sorted(specific, key=lambda t: (not str(t).startswith(DEF), str(t)))
         return ", ".join(self.label(t, lang) for t in ranked[:2])
 
@@ -117,16 +120,28 @@ class Describer:
     def sources(self, node) -> list[dict]:
         out = []
         for source in sorted(self.data.objects(node, DCT.source), key=str):
-            documents = [d for d in self.data.objects(source, DCT.isPartOf)
-                         if (d, RDF.type, TP.SourceDocument) in self.data]
+            documents = [
+                d
+                for d in self.data.objects(source, DCT.isPartOf)
+                if (d, RDF.type, TP.SourceDocument) in self.data
+            ]
             if (source, RDF.type, TP.SourceDocument) in self.data:
                 documents, section = [source], None
             else:
                 section = {"iri": str(source), **self.labels(source), "href": entity_path(str(source))}
             document = documents[0] if documents else None
-            out.append({"section": section,
-                        "document": {"iri": str(document), **self.labels(document, "title"),
-                                     "href": entity_path(str(document))} if document else None})
+            out.append(
+                {
+                    "section": section,
+                    "document": {
+                        "iri": str(document),
+                        **self.labels(document, "title"),
+                        "href": entity_path(str(document)),
+                    }
+                    if document
+                    else None,
+                }
+            )
         return out
 
     @_once_per_node
@@ -140,8 +155,9 @@ class Describer:
 
     def value_text(self, value) -> str:
         if isinstance(value, Literal):
-            suffix = f"@{value.language}" if value.language else \
-                f"^^{compact(str(value.datatype or XSD.string))}"
+            suffix = (
+                f"@{value.language}" if value.language else f"^^{compact(str(value.datatype or XSD.string))}"
+            )
             return f'"{value}"{suffix}'
         if isinstance(value, URIRef):
             return self.label(value)
@@ -149,8 +165,11 @@ class Describer:
         end = self.data.value(self.data.value(value, TIME.hasEnd), TIME.inXSDgYear)
         if begin is not None or end is not None:
             return f"{begin or '…'} – {end or '…'}"
-        return ", ".join(f"{compact(str(p))} {self.value_text(o)}" for p, o in self.data.predicate_objects(value)
-                         if p != RDF.type) or "_:" + str(value)
+        return ", ".join(
+            f"{compact(str(p))} {self.value_text(o)}"
+            for p, o in self.data.predicate_objects(value)
+            if p != RDF.type
+        ) or "_:" + str(value)
 
     def path_text(self, path) -> str:
         if isinstance(path, URIRef):

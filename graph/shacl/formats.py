@@ -13,7 +13,9 @@ from graph.shacl.report import CONFORMANCE_NOTE, group_by_shape
 
 
 def to_json(report: dict, indent: int | None = 1) -> str:
-    return json.dumps({k: v for k, v in report.items() if not k.startswith("_")}, ensure_ascii=False, indent=indent)
+    return json.dumps(
+        {k: v for k, v in report.items() if not k.startswith("_")}, ensure_ascii=False, indent=indent
+    )
 
 
 def to_turtle(report: dict) -> bytes:
@@ -47,16 +49,22 @@ def to_text(report: dict) -> str:
     lines = ["SHACL-validatie van de Techniekpact-graaf · SHACL validation of the Techniekpact graph"]
     if "data_file" in report:
         file = report["data_file"]
-        lines.append(f"bestand/file: {file['path']} ({file['triples']} triples, {file['subjects']} subjects), "
-                     f"checked together with the store")
+        lines.append(
+            f"bestand/file: {file['path']} ({file['triples']} triples, {file['subjects']} subjects), "
+            f"checked together with the store"
+        )
     timing = report["timing"]
-    lines.append(f"{report['triples']} triples · load {timing['load_seconds']:.2f} s · "
-                 f"pyshacl {timing['validate_seconds']:.2f} s")
+    lines.append(
+        f"{report['triples']} triples · load {timing['load_seconds']:.2f} s · "
+        f"pyshacl {timing['validate_seconds']:.2f} s"
+    )
     lines.append("")
     for group in group_by_shape(report["findings"]):
         shape = group["shape"]
-        lines.append(f"[{group['severity']}] {shape['name']} / {shape['name_en']}"
-                     f"{' (' + compact(shape['iri']) + ')' if shape['iri'] else ''} — {group['count']}")
+        lines.append(
+            f"[{group['severity']}] {shape['name']} / {shape['name_en']}"
+            f"{' (' + compact(shape['iri']) + ')' if shape['iri'] else ''} — {group['count']}"
+        )
         lines.append(f"  {group['message']['nl']}")
         lines.append(f"  {group['message']['en']}")
         for node in group["nodes"]:
@@ -81,9 +89,13 @@ def to_text(report: dict) -> str:
         lines.append(f"  {row['label']:<18} {row['Violation']:>4} {row['Warning']:>4} {row['Info']:>4}")
     lines.append("")
     verdict = "CONFORMS" if report["conforms"] else "DOES NOT CONFORM"
-    lines.append(f"{verdict}: {counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} infos.")
+    lines.append(
+        f"{verdict}: {counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} infos."
+    )
     if "combined_conforms" in report:
-        lines.append(f"Store + file together: {'conforms' if report['combined_conforms'] else 'does not conform'}.")
+        lines.append(
+            f"Store + file together: {'conforms' if report['combined_conforms'] else 'does not conform'}."
+        )
     lines.append(CONFORMANCE_NOTE["en"])
     lines.append(CONFORMANCE_NOTE["nl"])
     return "\n".join(lines) + "\n"
@@ -98,5 +110,8 @@ def focus_source(finding: dict) -> str:
     return "; ".join(p for p in parts if p)
 
 
-FORMATTERS = {"text": lambda r: to_text(r).encode("utf-8"), "json": lambda r: to_json(r).encode("utf-8"),
-              "turtle": to_turtle}
+FORMATTERS = {
+    "text": lambda r: to_text(r).encode("utf-8"),
+    "json": lambda r: to_json(r).encode("utf-8"),
+    "turtle": to_turtle,
+}

@@ -41,8 +41,11 @@ class DataFileError(ValidationFailed):
 def data_graph(store) -> DataGraph:
     """Data + ontology + inferred triples of the store, as one graph."""
     graph = DataGraph(ox.Store())
-    graph.load_quads(q for q in store.quads_for_pattern(None, None, None, None)
-                     if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in NOT_DATA)
+    graph.load_quads(
+        q
+        for q in store.quads_for_pattern(None, None, None, None)
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in NOT_DATA
+    )
     return graph
 
 

@@ -25,23 +25,33 @@ NO_LANDSDEEL = "zonder landsdeel"
 NATIONAL_EN, NO_LANDSDEEL_EN = "national", "no landsdeel"  # the rows' labels on an English page
 CONFORMANCE_NOTE = {
     "nl": "Conform betekent: geen enkele sh:Violation. Warnings zijn gaten in de brondocumenten en Infos zijn "
-          "adviezen; die maken de data niet non-conform. Exitcode: 0 conform, 1 niet conform, 2 fout.",
+    "adviezen; die maken de data niet non-conform. Exitcode: 0 conform, 1 niet conform, 2 fout.",
     "en": "Conforms means: no sh:Violation. Warnings are gaps in the source documents and Infos are advice; "
-          "neither makes the data non-conforming. Exit code: 0 conforms, 1 does not, 2 error.",
+    "neither makes the data non-conforming. Exit code: 0 conforms, 1 does not, 2 error.",
 }
 
 
 def _shape_info(shapes: rdflib.Graph, describer: Describer, shape) -> dict:
     group = shapes.value(shape, SH.group)
-    return {"iri": str(shape) if isinstance(shape, URIRef) else None,
-            "name": describer.label(shape, "nl") or compact(str(shape)),
-            "name_en": describer.label(shape, "en") or compact(str(shape)),
-            "group": describer.label(group, "nl") if group is not None else None,
-            "group_en": describer.label(group, "en") if group is not None else None}
+    return {
+        "iri": str(shape) if isinstance(shape, URIRef) else None,
+        "name": describer.label(shape, "nl") or compact(str(shape)),
+        "name_en": describer.label(shape, "en") or compact(str(shape)),
+        "group": describer.label(group, "nl") if group is not None else None,
+        "group_en": describer.label(group, "en") if group is not None else None,
+    }
 
 
-def build_report(data: DataGraph, shapes: rdflib.Graph, results: rdflib.Graph, *, timing: dict,
-                 store_version: str | None = None, only_nodes: set | None = None, data_file: dict | None = None) -> dict:
+def build_report(
+    data: DataGraph,
+    shapes: rdflib.Graph,
+    results: rdflib.Graph,
+    *,
+    timing: dict,
+    store_version: str | None = None,
+    only_nodes: set | None = None,
+    data_file: dict | None = None,
+) -> dict:
     """The one data dict the text, JSON, Turtle and HTML renderings are made from."""
     started = time.perf_counter()
     describer = Describer(data.view(), shapes)
@@ -53,8 +63,15 @@ def build_report(data: DataGraph, shapes: rdflib.Graph, results: rdflib.Graph, *
             continue
         kept.append(result)
         findings.append(_finding(results, result, focus, entity, via, describer, shapes))
-    findings.sort(key=lambda f: (SEVERITIES.index(f["severity"]), f["shape"]["name"], _number_key(f["focus"]),
-                                 f["focus"]["label"], f["value"]["text"] if f["value"] else ""))
+    findings.sort(
+        key=lambda f: (
+            SEVERITIES.index(f["severity"]),
+            f["shape"]["name"],
+            _number_key(f["focus"]),
+            f["focus"]["label"],
+            f["value"]["text"] if f["value"] else "",
+        )
+    )
     counts = Counter(f["severity"] for f in findings)
     report = {
         "conforms": counts["Violation"] == 0,
@@ -66,13 +83,16 @@ def build_report(data: DataGraph, shapes: rdflib.Graph, results: rdflib.Graph, *
         "findings": findings,
         "store_version": store_version,
         "triples": len(data),
-        "timing": {**{k: round(v, 4) for k, v in timing.items()},
-                   "report_seconds": round(time.perf_counter() - started, 4)},
+        "timing": {
+            **{k: round(v, 4) for k, v in timing.items()},
+            "report_seconds": round(time.perf_counter() - started, 4),
+        },
     }
     if data_file is not None:
         report["data_file"] = data_file
         report["combined_conforms"] = not any(
-            results.value(r, SH.resultSeverity) == SH.Violation for r in results.objects(None, SH.result))
+            results.value(r, SH.resultSeverity) == SH.Violation for r in results.objects(None, SH.result)
+        )
     report["_results"] = (results, kept)  # the sh:ValidationReport graph, for Turtle; not serialised
     return report
 
@@ -109,14 +129,23 @@ def _finding(results, result, focus, entity, via, describer: Describer, shapes) 
             "via": [compact(str(p)) for p in via],
             "blank_node": str(focus) if isinstance(focus, BNode) else None,
         },
-        "path": {"iri": str(path) if isinstance(path, URIRef) else None, "text": describer.path_text(path),
-                 "label": describer.label(path) if isinstance(path, URIRef) else None,
-                 "label_en": describer.label(path, "en") if isinstance(path, URIRef) else None}
-        if path is not None else None,
-        "value": {"text": describer.value_text(value),
-                  "iri": str(value) if isinstance(value, URIRef) else None,
-                  "href": entity_path(str(value)) if isinstance(value, URIRef) and str(value).startswith(ID) else None}
-        if value is not None else None,
+        "path": {
+            "iri": str(path) if isinstance(path, URIRef) else None,
+            "text": describer.path_text(path),
+            "label": describer.label(path) if isinstance(path, URIRef) else None,
+            "label_en": describer.label(path, "en") if isinstance(path, URIRef) else None,
+        }
+        if path is not None
+        else None,
+        "value": {
+            "text": describer.value_text(value),
+            "iri": str(value) if isinstance(value, URIRef) else None,
+            "href": entity_path(str(value))
+            if isinstance(value, URIRef) and str(value).startswith(ID)
+            else None,
+        }
+        if value is not None
+        else None,
         "scope": scope_kind,
         "landsdelen": landsdelen,
         "sources": describer.sources(entity),
@@ -156,15 +185,25 @@ def _per_shape(findings: list[dict], shapes: rdflib.Graph, describer: Describer)
         row = rows.setdefault(key, {**f["shape"], "severity": f["severity"], "count": 0, "nodes": set()})
         row["count"] += 1
         row["nodes"].add(f["focus"]["iri"] or f["focus"]["label"])
-    out = [{**{k: v for k, v in r.items() if k != "nodes"}, "focus_nodes": len(r["nodes"])} for r in rows.values()]
+    out = [
+        {**{k: v for k, v in r.items() if k != "nodes"}, "focus_nodes": len(r["nodes"])}
+        for r in rows.values()
+    ]
     return sorted(out, key=lambda r: (SEVERITIES.index(r["severity"]), -r["count"], r["name"]))
 
 
 def _per_landsdeel(findings: list[dict], describer: Describer) -> list[dict]:
     """Counts per severity for each of the five landsdelen, national findings, and the rest."""
-    rows = {str(ld): {"iri": str(ld), "label": describer.label(ld), "label_en": describer.label(ld, "en"),
-                      **{s: 0 for s in SEVERITIES}}
-            for ld in set(describer.data.subjects(RDF.type, TP.Landsdeel)) if isinstance(ld, URIRef)}
+    rows = {
+        str(ld): {
+            "iri": str(ld),
+            "label": describer.label(ld),
+            "label_en": describer.label(ld, "en"),
+            **{s: 0 for s in SEVERITIES},
+        }
+        for ld in set(describer.data.subjects(RDF.type, TP.Landsdeel))
+        if isinstance(ld, URIRef)
+    }
     ordered = sorted(rows.values(), key=lambda r: r["label"])
     national = {"iri": None, "label": NATIONAL, "label_en": NATIONAL_EN, **{s: 0 for s in SEVERITIES}}
     nowhere = {"iri": None, "label": NO_LANDSDEEL, "label_en": NO_LANDSDEEL_EN, **{s: 0 for s in SEVERITIES}}
@@ -184,18 +223,28 @@ def group_by_shape(findings: list[dict]) -> list[dict]:
     """Findings grouped by shape and, within a shape, by focus node (the order they came in)."""
     groups: dict = {}
     for f in findings:
-        group = groups.setdefault((f["severity"], f["shape"]["iri"] or f["shape"]["name"]),
-                                  {"severity": f["severity"], "shape": f["shape"], "message": f["message"],
-                                   "nodes": {}, "count": 0})
-        node = group["nodes"].setdefault(f["focus"]["iri"] or f["focus"]["blank_node"] or f["focus"]["label"],
-                                         {"focus": f["focus"], "findings": []})
+        group = groups.setdefault(
+            (f["severity"], f["shape"]["iri"] or f["shape"]["name"]),
+            {
+                "severity": f["severity"],
+                "shape": f["shape"],
+                "message": f["message"],
+                "nodes": {},
+                "count": 0,
+            },
+        )
+        node = group["nodes"].setdefault(
+            f["focus"]["iri"] or f["focus"]["blank_node"] or f["focus"]["label"],
+            {"focus": f["focus"], "findings": []},
+        )
         node["findings"].append(f)
         group["count"] += 1
     return [{**g, "nodes": list(g["nodes"].values())} for g in groups.values()]
 
 
-def select(report: dict, severity: str | None = None, shape: str | None = None,
-           landsdeel: str | None = None) -> list[dict]:
+def select(
+    report: dict, severity: str | None = None, shape: str | None = None, landsdeel: str | None = None
+) -> list[dict]:
     """The findings with a given severity, shape IRI, or landsdeel (IRI, 'landelijk', 'zonder landsdeel')."""
     out = report["findings"]
     if severity:

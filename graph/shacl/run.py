@@ -60,7 +60,14 @@ def run_pyshacl(data: DataGraph, shapes: rdflib.Graph) -> tuple[rdflib.Graph, fl
     started = time.perf_counter()
     with _checked_once():
         _conforms, results, _text = pyshacl.validate(
-            data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True, allow_infos=True,
-            abort_on_first=False, meta_shacl=False, inplace=True,
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=False,
+            allow_warnings=True,
+            allow_infos=True,
+            abort_on_first=False,
+            meta_shacl=False,
+            inplace=True,
         )
     return results, time.perf_counter() - started
