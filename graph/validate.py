@@ -21,39 +21,35 @@ EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
 def validate_store(store, store_version: str | None = None) -> dict:
     """Validate the store's data; the report data dict every rendering is made from."""
-    started = time.perf_counter()
-    data, shapes = data_graph(store), shapes_graph(store)
-    loaded = time.perf_counter() - started
-    results, seconds = run_pyshacl(data, shapes)
-    return build_report(
-        data,
-        shapes,
-        results,
-        timing={"load_seconds": loaded, "validate_seconds": seconds},
-        store_version=store_version,
-    )
+    return _validate(store, None, store_version)
 
 
 def validate_file(store, path: str | Path, store_version: str | None = None) -> dict:
     """Validate a Turtle file as if it were added to the store; report the findings on its nodes."""
     extra = parse_data_file(path)
-    started = time.perf_counter()
-    data, shapes = data_graph(store), shapes_graph(store)
-    closure = class_closure(ontology_graph(store), extra)
-    data.add_triples(extra)
-    data.add_triples(closure)
-    loaded = time.perf_counter() - started
-    results, seconds = run_pyshacl(data, shapes)
     nodes = set(extra.subjects())
-    return build_report(
-        data,
-        shapes,
-        results,
-        timing={"load_seconds": loaded, "validate_seconds": seconds},
-        store_version=store_version,
+    return _validate(
+        store,
+        extra,
+        store_version,
         only_nodes=nodes,
         data_file={"path": str(path), "triples": len(extra), "subjects": len(nodes)},
     )
+
+
+def _validate(store, extra, store_version: str | None, **report) -> dict:
+    """The store's data graph (with `extra` and its class closure added, when given) through
+    pyshacl, and the report built from it."""
+    started = time.perf_counter()
+    data, shapes = data_graph(store), shapes_graph(store)
+    if extra is not None:
+        closure = class_closure(ontology_graph(store), extra)
+        data.add_triples(extra)
+        data.add_triples(closure)
+    loaded = time.perf_counter() - started
+    results, seconds = run_pyshacl(data, shapes)
+    timing = {"load_seconds": loaded, "validate_seconds": seconds}
+    return build_report(data, shapes, results, timing=timing, store_version=store_version, **report)
 
 
 def exit_code(report: dict) -> int:
