@@ -83,7 +83,9 @@ def result_rows(driver):
 
 
 def hints(driver) -> list[str]:
-    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".CodeMirror-hints li")]
+    # Read in one script: the list is redrawn on every key, so elements found in one
+    # call can be gone by the next (a stale element reference).
+    return js(driver, "return [...document.querySelectorAll('.CodeMirror-hints li')].map(e => e.innerText)")
 
 
 def type_keys(driver, *keys):
