@@ -95,10 +95,11 @@ def csv_bytes(table: dict) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def etag_for(*parts) -> str:
+def etag_for(*parts, by_language: bool = True) -> str:
     """An (unquoted) entity tag for a representation: parts include the store version. The
-    page's language is part of it too: one address shows Dutch or English by cookie."""
-    if has_request_context():
+    page's language is part of it too (one address shows Dutch or English by cookie), unless
+    the representation never depends on it (`by_language=False`: SPARQL results)."""
+    if by_language and has_request_context():
         parts = (*parts, current_lang())
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
 

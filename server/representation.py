@@ -64,10 +64,11 @@ def vary_on_accept() -> None:
     g.vary_accept = True
 
 
-def fresh(*parts) -> str:
-    """The ETag of an answer that depends on `parts` (and the page's language). When the client
-    already has it, the request ends here with an empty 304; else the ETag is put on the answer."""
-    etag = g.etag = etag_for(*parts)
+def fresh(*parts, by_language: bool = True) -> str:
+    """The ETag of an answer that depends on `parts` (and the page's language, unless
+    `by_language` is False). When the client already has it, the request ends here with an
+    empty 304; else the ETag is put on the answer."""
+    etag = g.etag = etag_for(*parts, by_language=by_language)
     if request.if_none_match.contains(etag):
         abort(Response(status=304))
     return etag

@@ -147,7 +147,7 @@ def run_query(query: str, params: MultiDict) -> Response:
     # A GET is cacheable by HTTP too: its ETag is the same key, decided before any work.
     vary_on_accept()  # the format is chosen once the result's kind is known
     if request.method == "GET":
-        fresh(*key)
+        fresh(*key, by_language=False)  # results are data, the same in every page language
     cache = current_app.extensions["techniekpact.cache"]
     hit = cache.get(key)
     if hit is None:

@@ -89,6 +89,26 @@ def test_the_etag_follows_the_request(client):
     assert stale.status_code == 200 and stale.text.splitlines() == ["n", "12"]
 
 
+def test_results_are_one_representation_in_every_page_language(client):
+    """A page is Dutch or English by cookie or Accept-Language, so its ETag and Vary say so;
+    SPARQL results are data, the same whatever the page language: a cache keeps one copy."""
+    answers = [
+        client.get(
+            "/sparql",
+            query_string={"query": GOAL_COUNT},
+            headers={"Accept": "text/csv", "Accept-Language": lang},
+        )
+        for lang in ("nl", "en")
+    ]
+    assert answers[0].headers["ETag"] == answers[1].headers["ETag"]
+    assert "Accept-Language" not in answers[0].headers.get("Vary", "")
+    pages = [
+        client.get("/", headers={"Accept": "text/html", "Accept-Language": lang}) for lang in ("nl", "en")
+    ]
+    assert pages[0].headers["ETag"] != pages[1].headers["ETag"]
+    assert "Accept-Language" in pages[0].headers["Vary"]
+
+
 def test_never_stale_after_an_update(own_client):
     query = {"query": GOAL_COUNT}
     accept = {"Accept": "text/csv"}
