@@ -165,7 +165,7 @@ def test_two_actions_that_are_one_initiative_are_told(found):
     # topsector-beurzen.
     c = found.ranked[rank(found, "action/2013-20b", "action/2013-topsectoren-3")]
     assert c.evidence["same_initiative"] == [ID + "initiative/topsector-beurzen"]
-    assert "same initiative" in c.evidence["links"]
+    assert "same-initiative" in c.evidence["links"]
 
 
 def test_folded_mentions_are_told(found):
@@ -181,6 +181,8 @@ def test_page_in_both_languages_with_filters(own):
     en = client.get("/doublures?lang=en")
     assert "Duplicates" in en.text and "name that matched" in en.text and "gedeelde partijen" not in en.text
     assert "<mark>" in nl.text  # matching description words highlighted
+    # an action and the initiative it is: the words that say so, in the page's language
+    assert "de actie zet dit initiatief op" in nl.text and "the action sets this initiative up" in en.text
     oost = client.get("/doublures.json?landsdeel=" + ID + "landsdeel/oost").json
     found = app.extensions["techniekpact.doublures"].ready()
     assert oost["count"] > 0
@@ -201,6 +203,9 @@ def test_csv_of_the_open_candidates(own):
     rows = list(csv.DictReader(io.StringIO(client.get("/doublures.csv").text)))
     assert len(rows) == client.get("/doublures.json").json["count"]
     assert {"a", "b", "score", "matched_name_a", "matched_name_b", "shared_words"} <= set(rows[0])
+    # an action and the initiative it sets up, with the word that says so
+    fund = next(r for r in rows if r["b"] == ID + "initiative/provinciaal-investeringsfonds-techniek")
+    assert (fund["action_is_initiative"], fund["cue_word"]) == ("sets up", "Ontwikkelen")
 
 
 def test_the_doublure_routes_answer_like_every_other_route(own):

@@ -91,7 +91,7 @@ def stated_links(
     if continued.get(x.iri, set()) & y.goals or continued.get(y.iri, set()) & x.goals:
         links.append("continued")
     if embodied and embodied.get(x.iri, set()) & embodied.get(y.iri, set()):
-        links.append("same initiative")
+        links.append("same-initiative")
     return links
 
 
@@ -137,7 +137,7 @@ def score(
         + (RELATED_BONUS if "related" in links else 0.0)
         + (CONTINUED_BONUS if "continued" in links else 0.0)
         + (MENTION_BONUS if "mentions" in links else 0.0)
-        + (SAME_INITIATIVE_BONUS if "same initiative" in links else 0.0)
+        + (SAME_INITIATIVE_BONUS if "same-initiative" in links else 0.0)
     )
     factor = SIBLING_FACTOR if siblings else 1.0
     if (value + WEIGHTS["name"]) * factor < min_score:  # even equal names would not lift it: skip them
