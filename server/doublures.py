@@ -230,14 +230,76 @@ def _side(
     return side
 
 
+def _name_pieces(action_name: str, embodies: dict, initiative_name: str) -> list[dict]:
+    """The action's name in pieces, the initiative's name and the word before it that says the
+    action sets it up marked (the template escapes each piece)."""
+    at = action_name.lower().find(initiative_name.lower())
+    if at >= 0:
+        before, end = action_name[:at], at + len(initiative_name)
+        cue = before.rfind(embodies["cue_word"]) if embodies["cue_word"] else -1
+        pieces = (
+            [
+                (before[:cue], False),
+                (embodies["cue_word"], True),
+                (before[cue + len(embodies["cue_word"]) :], False),
+            ]
+            if cue >= 0
+            else [(before, False)]
+        )
+        pieces += [(action_name[at:end], True), (action_name[end:], False)]
+        return [{"text": text, "marked": marked} for text, marked in pieces if text]
+    # spelled otherwise ("topsector-beurzen" for "topsectorbeurzen"): the words of the name
+    wanted = {
+        w for w in doublures.features.plain_words(initiative_name) if w not in doublures.features.STOPWORDS
+    }
+    cue = doublures.features.plain_words(embodies["cue_word"])
+    pieces = []
+    for word in re.split(r"(\w+)", action_name):
+        plain = doublures.features.plain_words(word)
+        marked = len(plain) == 1 and (plain[0] in wanted or plain == cue)
+        if pieces and pieces[-1]["marked"] == marked:
+            pieces[-1]["text"] += word
+        elif word:
+            pieces.append({"text": word, "marked": marked})
+    return pieces
+
+
+def _embodiment_view(c: doublures.Candidate, found: doublures.Candidates) -> dict | None:
+    """An action and an initiative: which is which, and the words that say the action is it."""
+    e = c.evidence
+    if not e.get("embodies"):
+        return None
+    action_first = found.records[c.a].kind != "initiative"
+    action_name, initiative_name = e["names"] if action_first else e["names"][::-1]
+    return {
+        **e["embodies"],
+        "percent": round(e["embodies"]["contained"] * 100),
+        "action_side": "a" if action_first else "b",
+        "action_name": action_name,
+        "initiative_name": initiative_name,
+        "pieces": _name_pieces(action_name, e["embodies"], initiative_name),
+    }
+
+
+def _links(iris: list[str], labels: dict) -> list[dict]:
+    return [{"iri": i, "text": labels.get(i, i), "href": entity_path(i)} for i in iris]
+
+
 def candidate_view(c: doublures.Candidate, found: doublures.Candidates, full: bool = True) -> dict:
     e, labels = c.evidence, found.labels
     shared = set(e["shared_words"])
     a, b = found.records[c.a], found.records[c.b]
     words_a, words_b = surface_words(a.text), surface_words(b.text)
+    embodies = _embodiment_view(c, found)
     return {
         "a": _side(a, labels, shared, e["names"][0], full),
         "b": _side(b, labels, shared, e["names"][1], full),
+        "embodies": embodies,
+        # the initiative both actions are, and the initiatives both name
+        "same_initiative": _links(e.get("same_initiative", []), labels),
+        "initiatives": _links(
+            [i for i in e.get("initiatives", []) if i not in e.get("same_initiative", [])], labels
+        ),
         "score": c.score,
         "name": e["name"],
         "words": e["words"],
@@ -423,6 +485,10 @@ def _csv(selected, found) -> str:
             "same_area",
             "period_overlap",
             "stated_links",
+            "action_is_initiative",
+            "cue_word",
+            "same_initiative",
+            "shared_initiatives",
         ]
     )
     for c in selected:
@@ -446,6 +512,10 @@ def _csv(selected, found) -> str:
                 "; ".join(found.labels.get(x, x) for x in e["areas"]),
                 "" if e["period"] is None else e["period"],
                 " ".join(e["links"]),
+                (e.get("embodies") or {}).get("cue", ""),
+                (e.get("embodies") or {}).get("cue_word", ""),
+                "; ".join(found.labels.get(i, i) for i in e.get("same_initiative", [])),
+                "; ".join(found.labels.get(i, i) for i in e.get("initiatives", [])),
             ]
         )
     return out.getvalue()

@@ -71,6 +71,17 @@ def test_screenshots_and_no_sideways_scrolling(browser, server, lang):
         browser.save_screenshot(str(SHOTS / f"doublures-{lang}-{width}-candidate.png"))
         overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, (width, overflow)
+        # an action and the initiative it sets up, with the words that say so, in the page's language
+        browser.get(f"{server}/doublures?kind=initiative&lang={lang}")
+        browser.execute_script("document.querySelector('li.embodies').scrollIntoView({block: 'center'})")
+        browser.save_screenshot(str(SHOTS / f"doublures-initiative-{lang}-{width}.png"))
+        said = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "li.embodies")]
+        assert any(
+            ("zet dit initiatief op" if lang == "nl" else "sets this initiative up") in x for x in said
+        )
+        assert browser.find_elements(By.CSS_SELECTOR, ".side .matched mark")
+        overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, (width, overflow)
     browser.set_window_size(1400, 1000)
     browser.get(f"{server}/id/action/2013-7b?lang={lang}")
     browser.save_screenshot(str(SHOTS / f"doublures-entity-{lang}-1400.png"))

@@ -23,7 +23,7 @@ LABELS = Path(__file__).parent / "doublures_labelled.tsv"
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 TOP_K = 50
 # The figures reached (benchmarks/RESULTS.md); the test fails below them.
-FLOORS = {"tune": (0.46, 1.0), "heldout": (0.2, 0.33)}
+FLOORS = {"tune": (0.88, 1.0), "heldout": (0.7, 0.63)}
 REVIEWER, UPDATER = "reviewer-secret", "update-secret"
 
 
@@ -89,7 +89,7 @@ def test_the_old_name_query_finds_fewer_of_the_labelled_doublures(store, found):
 def test_a_doublure_in_other_words_and_other_plans_is_found_with_its_evidence(found):
     # 2013 overview "Digitaal loket voor scholen techniekonderwijs.nl" ~ 2016 "Doorontwikkeling
     # van het digitaal loket": different words, two plans.
-    assert rank(found, "action/2013-7b", "action/2016-03-2") < 20
+    assert rank(found, "action/2013-7b", "action/2016-03-2") < TOP_K
     c = found.ranked[rank(found, "action/2013-7b", "action/2016-03-2")]
     assert "loket" in c.evidence["shared_words"] and not c.evidence["same_plan"]
     # The 2016 plan repeats a 2013 sentence: the names that matched are shown, and they are equal.
@@ -109,6 +109,8 @@ def test_a_label_naming_two_routes_is_no_evidence_that_they_are_one(found):
 def test_all_kinds_are_paired_within_and_across_plans(found):
     kinds = {tuple(sorted((found.records[c.a].kind, found.records[c.b].kind))) for c in found.ranked}
     assert {("action", "measure"), ("initiative", "initiative"), ("sub-action", "sub-action")} <= kinds
+    # actions, sub-actions and measures each meet the initiatives they are
+    assert {("action", "initiative"), ("initiative", "sub-action"), ("initiative", "measure")} <= kinds
     assert any(c.evidence["same_plan"] for c in found.ranked) and any(
         not c.evidence["same_plan"] for c in found.ranked
     )
@@ -116,6 +118,54 @@ def test_all_kinds_are_paired_within_and_across_plans(found):
     assert not any(
         c.a in found.records[c.b].parents or c.b in found.records[c.a].parents for c in found.ranked
     )
+
+
+def test_an_action_meets_the_initiative_it_sets_up_with_the_words_that_say_so(found):
+    # 2016, Oost: "Ontwikkelen van een Provinciaal Investeringsfonds Techniek" — the action is
+    # the fund, by the verb before its name.
+    c = found.ranked[
+        rank(found, "action/2016-oost-kiezen-1", "initiative/provinciaal-investeringsfonds-techniek")
+    ]
+    assert c.evidence["embodies"] == {
+        "contained": 1.0,
+        "cue": "sets up",
+        "cue_word": "Ontwikkelen",
+        "mentioned": True,
+    }
+    assert c.evidence["names"] == [
+        "Ontwikkelen van een Provinciaal Investeringsfonds Techniek voor samenwerkingsverbanden van po en vo "
+        "met het bedrijfsleven",
+        "Provinciaal Investeringsfonds Techniek",
+    ]
+    assert "mentions" in c.evidence["links"] and found.ranked.index(c) < TOP_K
+    # The 2016 measure named after the mbo fund leads with its name: the measure is the fund.
+    c = found.ranked[rank(found, "action/2016-08-1", "initiative/regionaal-investeringsfonds-mbo")]
+    assert c.evidence["embodies"]["cue"] == "leads"
+
+
+def test_an_action_that_uses_an_initiative_is_not_paired_with_it(found):
+    # Named, mentioned and wholly contained, but used: "via onder andere de 'STEM Teacher
+    # Academy'", "aanvragen voor het Regionaal investeringsfonds mbo", "in de aankomende
+    # Techniekpact monitor", and a second initiative beside the one the measure starts.
+    for action, initiative in (
+        ("action/2016-06-4", "initiative/stem-teacher-academy"),
+        ("action/2016-oost-leren-1", "initiative/regionaal-investeringsfonds-mbo"),
+        ("action/2016-oost-werken-5", "initiative/techniekpactmonitor-provincie"),
+        ("action/2016-12-3", "initiative/smart-industry-fieldlabs"),
+    ):
+        assert ID + initiative in found.records[ID + action].initiatives
+        assert rank(found, action, initiative) is None, (action, initiative)
+    # every action–initiative candidate carries the words that made it one
+    cross = [c for c in found.ranked if c.evidence["embodies"] is not None]
+    assert cross and all(c.evidence["embodies"]["cue"] in ("leads", "sets up") for c in cross)
+
+
+def test_two_actions_that_are_one_initiative_are_told(found):
+    # The overview's 1,000 study grants and the pact's topsector section both are the
+    # topsector-beurzen.
+    c = found.ranked[rank(found, "action/2013-20b", "action/2013-topsectoren-3")]
+    assert c.evidence["same_initiative"] == [ID + "initiative/topsector-beurzen"]
+    assert "same-initiative" in c.evidence["links"]
 
 
 def test_folded_mentions_are_told(found):
@@ -131,6 +181,8 @@ def test_page_in_both_languages_with_filters(own):
     en = client.get("/doublures?lang=en")
     assert "Duplicates" in en.text and "name that matched" in en.text and "gedeelde partijen" not in en.text
     assert "<mark>" in nl.text  # matching description words highlighted
+    # an action and the initiative it is: the words that say so, in the page's language
+    assert "de actie zet dit initiatief op" in nl.text and "the action sets this initiative up" in en.text
     oost = client.get("/doublures.json?landsdeel=" + ID + "landsdeel/oost").json
     found = app.extensions["techniekpact.doublures"].ready()
     assert oost["count"] > 0
@@ -151,6 +203,9 @@ def test_csv_of_the_open_candidates(own):
     rows = list(csv.DictReader(io.StringIO(client.get("/doublures.csv").text)))
     assert len(rows) == client.get("/doublures.json").json["count"]
     assert {"a", "b", "score", "matched_name_a", "matched_name_b", "shared_words"} <= set(rows[0])
+    # an action and the initiative it sets up, with the word that says so
+    fund = next(r for r in rows if r["b"] == ID + "initiative/provinciaal-investeringsfonds-techniek")
+    assert (fund["action_is_initiative"], fund["cue_word"]) == ("sets up", "Ontwikkelen")
 
 
 def test_the_doublure_routes_answer_like_every_other_route(own):

@@ -2,7 +2,9 @@
 same thing, each with the evidence that says so.
 
 `find(store)` reads the items from the store (records.py), compares the pairs that share a
-cheap key (blocking.py) on several kinds of evidence (scoring.py) and returns them ranked.
+cheap key (blocking.py) on several kinds of evidence (scoring.py) and returns them ranked. An
+action and an initiative are of two kinds: they are a candidate only when the action's names
+say it is the initiative or sets it up (embodiment.py), not when it merely uses it.
 Decisions a coordinator takes on candidates are kept apart (decisions.py).
 
 Plain code rather than a record-linkage library: recordlinkage and Splink bring pandas or
@@ -14,7 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.doublures.blocking import pairs
+from graph.doublures.blocking import cross_kind, pairs, same_initiative_pairs
+from graph.doublures.embodiment import embodies
 from graph.doublures.features import TfIdf, split_compounds, stems
 from graph.doublures.records import KINDS, Record, read
 from graph.doublures.scoring import MIN_SCORE, Candidate, score
@@ -41,10 +44,26 @@ def find(store, min_score: float = MIN_SCORE) -> Candidates:
     vocabulary = {term for terms in texts.values() for term in terms}
     tfidf = TfIdf({iri: split_compounds(terms, vocabulary) for iri, terms in texts.items()})
     continued = _continued(store, records)
-    ranked = []
+    initiative_names = {iri: r.names for iri, r in records.items() if r.kind == "initiative"}
     compared = pairs(records, tfidf, continued)
+    # First the actions that are an initiative (the evidence an action and an initiative need to
+    # meet at all), then every pair: two actions that are one initiative are a doublure too.
+    embodiments, embodied = {}, {}
     for a, b in compared:
-        candidate = score(records[a], records[b], tfidf, continued, min_score)
+        x, y = records[a], records[b]
+        if cross_kind(x, y):
+            action, initiative = (y, x) if x.kind == "initiative" else (x, y)
+            found = embodies(action, initiative, tfidf, vocabulary, initiative_names)
+            if found is not None:  # else it only mentions, uses or supports the initiative
+                embodiments[a, b] = found
+                embodied.setdefault(action.iri, set()).add(initiative.iri)
+    compared |= same_initiative_pairs(records, embodied)
+    ranked = []
+    for a, b in compared:
+        x, y = records[a], records[b]
+        if cross_kind(x, y) and (a, b) not in embodiments:
+            continue
+        candidate = score(x, y, tfidf, continued, min_score, embodiments.get((a, b)), embodied)
         if candidate is not None:
             ranked.append(candidate)
     ranked.sort(key=lambda c: (-c.score, c.a, c.b))

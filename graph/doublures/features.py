@@ -92,6 +92,7 @@ class TfIdf:
         df = Counter(term for terms in documents.values() for term in set(terms))
         n = len(documents)
         self.idf = {term: math.log((1 + n) / (1 + count)) + 1.0 for term, count in df.items()}
+        self.max_idf = max(self.idf.values(), default=1.0)  # a term never seen is the rarest
         self.df = df
         self.vectors = {key: self._vector(terms) for key, terms in documents.items()}
 

@@ -34,6 +34,7 @@ _FACETS = {
                UNION { ?x tp:targetGroup ?v } FILTER(LANG(?v) = 'nl' || LANG(?v) = '') }""",
     "owners": "SELECT ?x ?v WHERE { { ?x tp:owner ?v } UNION { ?x tp:runBy ?v } }",
     "partners": "SELECT ?x ?v WHERE { { ?x tp:involves ?v } UNION { ?x tp:mentions ?v . ?v a org:Organization } }",
+    "initiatives": "SELECT ?x ?v WHERE { ?x tp:mentions ?v . ?v a tp:Initiative }",
     "goals": "SELECT ?x ?v WHERE { { ?x tp:serves ?v } UNION { ?x tp:continuedUnder ?v } }",
     "lines": "SELECT ?x ?v WHERE { ?x tp:actionLine ?v }",
     "targets": "SELECT ?x ?v WHERE { { ?x tp:hasTarget ?v } UNION { ?x tp:hasTarget/tp:indicator ?v } }",
@@ -61,6 +62,7 @@ class Record:
     text: str = ""  # description, state of affairs, target group
     owners: set[str] = field(default_factory=set)
     partners: set[str] = field(default_factory=set)  # involved and mentioned organisations
+    initiatives: set[str] = field(default_factory=set)  # initiatives it mentions
     goals: set[str] = field(default_factory=set)
     lines: set[str] = field(default_factory=set)
     targets: set[str] = field(default_factory=set)  # targets and their indicators
@@ -112,6 +114,7 @@ def read(store) -> tuple[dict[str, Record], dict[str, str]]:
         for name in (
             "owners",
             "partners",
+            "initiatives",
             "goals",
             "lines",
             "targets",
