@@ -59,6 +59,13 @@ VERDICT_NAMES = {
     "different": ("verschillend", "different"),
     "related": ("verwant", "related"),
 }
+# The links the documents state between a pair (graph/doublures/scoring.py stated_links), named.
+LINK_NAMES = {
+    "related": ("verwant (skos:related)", "related (skos:related)"),
+    "continued": ("voortgezet onder een doel van de ander", "carried on under the other's goal"),
+    "same-initiative": ("hetzelfde initiatief", "the same initiative"),
+    "mentions": ("de actie noemt het initiatief", "the action mentions the initiative"),
+}
 
 
 class CandidatesUnavailable(Exception):
@@ -625,6 +632,9 @@ def for_entity(iri: str) -> dict:
                 "other": other,
                 "decision": decision,
                 "decision_text": _name(VERDICT_NAMES[decision.verdict]) if decision else None,
+                "link_names": [
+                    _name(LINK_NAMES[link]) if link in LINK_NAMES else link for link in c.evidence["links"]
+                ],
             }
         )
     record = found.records[iri]

@@ -351,3 +351,8 @@ def test_the_action_page_shows_its_candidates_with_the_names_that_matched(own):
     assert "Mogelijke doublures" in page and "Doorontwikkeling van het digitaal loket" in page
     technet = client.get("/id/initiative/technet?lang=en", headers={"Accept": "text/html"}).text
     assert "The documents list this in" in technet
+    # the links the documents state, named in the page's language (not the code's words)
+    fund = client.get("/id/action/2016-oost-kiezen-1?lang=en", headers={"Accept": "text/html"}).text
+    assert "the action mentions the initiative" in fund and "; mentions<" not in fund
+    fonds = client.get("/id/action/2016-oost-kiezen-1?lang=nl", headers={"Accept": "text/html"}).text
+    assert "de actie noemt het initiatief" in fonds
