@@ -29,7 +29,7 @@ from graph import saved_queries
 from server import facets
 from server.engine import SELECT, Result, ResultTooLarge
 from server.prepared import Prepared, StillPreparing
-from server.rendering import remember_labels
+from server.rendering import remember_labels, table_data
 
 __all__ = ["Answers", "Answer", "StillPreparing", "PAGE_SIZE"]
 
@@ -76,6 +76,9 @@ class Answer:
         # name the same IRIs again, and looking labels up is most of a page's time at scale.
         self.labels: dict[str, str | None] = {}
         self.labels_en: dict[str, str | None] = {}  # the same, for pages in English
+        # The first PAGE_SIZE rows as table cells, by language: a default answer's first page,
+        # unfiltered and in the answer's order, is what most visitors open (Answers._with_labels).
+        self.first_cells: dict[str, dict] = {}
         # Its rows filtered and sorted, with facet counts (server/facets.py), by filters and sort.
         self.views: OrderedDict[tuple, dict] = OrderedDict()
 
@@ -206,4 +209,18 @@ class Answers:
         ]
         for lang, remembered in (("nl", answer.labels), ("en", answer.labels_en)):
             remember_labels(self._engine, ["v"], cells, remembered, lang)  # one lookup a language
+            answer.first_cells[lang] = page_table(
+                self._engine, query, first.variables, first.rows, lang, remembered
+            )
         return answer
+
+
+def page_table(store, query: saved_queries.SavedQuery, variables, rows, lang: str, remembered: dict) -> dict:
+    """A page's rows as table cells (rendering.table_data), a literal shown as the query's
+    metadata says (its value texts)."""
+    table = table_data(store, variables, rows, lang=lang, remembered=remembered)
+    for row in table["rows"]:
+        for c in row:
+            if c and c["type"] == "literal":
+                c["text"] = query.value_text(c["text"], lang)
+    return table

@@ -111,6 +111,11 @@ class PreparedCandidates:
         if made is not None:
             self._kept.put((new,), made)
 
+    @property
+    def preparing(self) -> bool:
+        """This version's candidates are yet to be made in the background."""
+        return self._kept.preparing
+
     def idle(self, timeout: float) -> bool:
         """Wait until nothing is being made and this version's candidates are (for tests)."""
         return self._kept.idle(timeout)

@@ -106,7 +106,8 @@ def health():
     reports = current_app.extensions["techniekpact.reports"]
     views = current_app.extensions["techniekpact.network_views"]
     # `preparing`: the background work of this version (saved queries' default answers, unfiltered
-    # network views) is not done yet. The validation report is made on its own (minutes at scale).
+    # network views, doublure candidates, the search index) is not done yet: until it is, pages
+    # share the process with it. The validation report is made on its own (minutes at scale).
     return jsonify(
         status="ok",
         version=engine().version,
@@ -114,7 +115,10 @@ def health():
         graphs=len(counts),
         prepared_answers=answers.prepared(),
         prepared_network_views=views.kept(),
-        preparing=answers.preparing or views.preparing,
+        preparing=any(
+            current_app.extensions[f"techniekpact.{name}"].preparing
+            for name in ("answers", "network_views", "doublures", "summaries")
+        ),
         validation_report=reports.ready() is not None,
     )
 

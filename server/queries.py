@@ -18,7 +18,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from graph import saved_queries
 from server import facets as facet_rules
-from server.answers import PAGE_SIZE
+from server.answers import PAGE_SIZE, page_table
 from server.engine import SELECT, Result
 from server.i18n import current_lang
 from server.rendering import MAX_PAGE, cell, csv_bytes, positive_arg, remember_labels, table_data
@@ -103,23 +103,34 @@ def run_saved(
     facet_rules.check(filters, Result(SELECT, tsv=answer.header).variables, sort)
     view = facet_rules.view(answer, filters, sort, query.hidden, engine(), lang)
     start = (page - 1) * size
-    if view["order"] is None:  # every row, in the answer's own order: cut the page directly
-        result = Result(SELECT, tsv=answer.slice(start, size + 1))
-    else:
-        result = Result(SELECT, tsv=answer.rows_at(view["order"][start : start + size + 1]))
-    variables, rows, facets, total = result.variables, result.rows, view["facets"], view["total"]
+    facets, total = view["facets"], view["total"]
     # The answer remembers the labels its pages showed, in each language.
     remembered = answer.labels if lang == "nl" else answer.labels_en
-    # The labels of the page's cells and of the facets' values, in one lookup.
-    cells = [{"v": row[v]} for row in rows[:size] for v in variables] + [
-        {"v": value["term"]} for f in facets for value in f["values"]
-    ]
-    remember_labels(engine(), ["v"], cells, remembered, lang)
-    table = table_data(engine(), variables, rows[:size], lang=lang, remembered=remembered)
-    for row in table["rows"]:
-        for c in row:
-            if c and c["type"] == "literal":
-                c["text"] = query.value_text(c["text"], lang)
+    prepared = answer.first_cells.get(lang)
+    if (
+        view["order"] is None
+        and page == 1
+        and prepared is not None
+        and (size <= len(prepared["rows"]) or len(prepared["rows"]) == total)
+    ):
+        # The first page of the whole answer: its cells were made when the answer was prepared.
+        variables, more = prepared["columns"], total > size
+        table = {"columns": variables, "rows": prepared["rows"][:size]}
+        remember_labels(
+            engine(), ["v"], [{"v": v["term"]} for f in facets for v in f["values"]], remembered, lang
+        )
+    else:
+        if view["order"] is None:  # every row, in the answer's own order: cut the page directly
+            result = Result(SELECT, tsv=answer.slice(start, size + 1))
+        else:
+            result = Result(SELECT, tsv=answer.rows_at(view["order"][start : start + size + 1]))
+        variables, rows, more = result.variables, result.rows, len(result.rows) > size
+        # The labels of the page's cells and of the facets' values, in one lookup.
+        cells = [{"v": row[v]} for row in rows[:size] for v in variables] + [
+            {"v": value["term"]} for f in facets for value in f["values"]
+        ]
+        remember_labels(engine(), ["v"], cells, remembered, lang)
+        table = page_table(engine(), query, variables, rows[:size], lang, remembered)
     names = remembered
     for f in facets:
         f["title"] = query.column_title(f["column"], lang)
@@ -161,7 +172,7 @@ def run_saved(
         "page": page,
         "size": size,
         "first_row": (page - 1) * size + 1,
-        "next": page + 1 if len(rows) > size else None,
+        "next": page + 1 if more else None,
         "previous": page - 1 if page > 1 else None,
         **table,
     }

@@ -54,6 +54,11 @@ class Summaries:
         (default: `wait`)."""
         return self._get("search", self.wait if timeout is None else timeout)
 
+    @property
+    def preparing(self) -> bool:
+        """This version's counts or search index are yet to be made in the background."""
+        return self._kept.preparing
+
     def idle(self, timeout: float) -> bool:
         """Wait until nothing is being made and this version's are (for tests)."""
         return self._kept.idle(timeout)

@@ -237,3 +237,38 @@ def test_a_page_of_an_answer_dropped_while_it_was_read_asks_to_try_again(quiet_a
     # A file gone without the service knowing is evaluated anew, not answered 503 for ever.
     again = kept.get(query, saved_queries.bind(query, {"goal": GOAL}))
     assert again is not answer and again.slice(0, 2) == first_rows
+
+
+def test_a_prepared_first_page_is_the_page_made_on_request(store_dir, monkeypatch):
+    """A default answer's first page is made when the answer is prepared, in both languages;
+    a visitor gets the same page as one made on request, with no label looked up."""
+    from server import rendering
+
+    app = create_app(Config(store=str(store_dir), query_timeout=3.0, prepare_validation=False))
+    client = app.test_client()
+    try:
+        _prepared(app)
+        kept = app.extensions["techniekpact.answers"]._answers
+        answer = next(a for key, a in kept.items() if key[1] == "actions-with-gaps")
+        assert set(answer.first_cells) == {"nl", "en"} and answer.rows > 7
+        looked_up, real = [], rendering.labels
+        monkeypatch.setattr(
+            rendering,
+            "labels",
+            lambda store, iris, lang="nl": looked_up.append(iris) or real(store, iris, lang),
+        )
+        prepared = {
+            lang: client.get(f"/queries/actions-with-gaps.json?size=7&lang={lang}").get_json()
+            for lang in ("nl", "en")
+        }
+        assert looked_up == []
+        answer.first_cells.clear()  # now made on request (the arguments in another order: not a kept page)
+        for lang in ("nl", "en"):
+            made = client.get(f"/queries/actions-with-gaps.json?lang={lang}&size=7").get_json()
+            assert {k: v for k, v in made.items() if k != "links"} == {
+                k: v for k, v in prepared[lang].items() if k != "links"
+            }
+            assert len(made["rows"]) == 7 and made["next"] == 2
+        assert prepared["nl"]["rows"] != prepared["en"]["rows"]  # labels in the page's language
+    finally:
+        close_app(app)

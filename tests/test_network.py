@@ -316,7 +316,7 @@ def test_a_view_not_built_within_the_time_limit_is_503_and_goes_on_being_built(s
 
 def test_the_unfiltered_views_are_built_in_the_background_after_start(store_dir):
     client = _views_app(store_dir, query_timeout=0.001, prepare_timeout=60).test_client()
-    for preparer in ("network_views", "answers"):
+    for preparer in ("network_views", "answers", "doublures", "summaries"):
         assert client.application.extensions[f"techniekpact.{preparer}"].idle(300)
     assert not client.get("/health").get_json()["preparing"]
     assert client.get("/health").get_json()["prepared_network_views"] == 3
