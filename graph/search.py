@@ -10,6 +10,7 @@ every name."""
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 import re
@@ -17,9 +18,9 @@ import unicodedata
 from array import array
 from collections import Counter
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 import pyoxigraph as ox
+from rapidfuzz import fuzz, process
 
 from graph.namespaces import ID, PREFIXES
 from graph.query import execute
@@ -112,6 +113,9 @@ def build_index(store: ox.Store) -> Index:
     return Index(index)
 
 
+CLOSE_WORD = 0.75  # how alike a query word and a word of a name must be to forgive a misspelling
+
+
 class Index:
     """The entries, with what finds the names a query can match without reading every name."""
 
@@ -137,6 +141,14 @@ class Index:
             for i in range(len(name) - 1):
                 self.pairs.setdefault((name[i : i + 2], len(name)), array("i")).append(k)
         self.words = sorted(self.postings)
+        self._ids = ids
+        self._name_ids = sorted(range(len(self.names)), key=self.names.__getitem__)
+        self._sorted_names = [self.names[k] for k in self._name_ids]
+        # Each entry's place in the order search shows a tier in: kind, then label.
+        order = sorted(range(len(entries)), key=lambda p: (_kind_rank(entries[p].kind), entries[p].label, p))
+        self._rank = [0] * len(entries)
+        for place, p in enumerate(order):
+            self._rank[p] = place
 
     def __iter__(self):
         return iter(self.entries)
@@ -150,14 +162,21 @@ class Index:
         # Every query word inside a word of the name: covers equal, starts with, every word a
         # prefix, and the query inside the name (its words then lie within the name's words).
         found = self.containing(tokens)
-        # Every query word close to a word of the name (the misspelling rule).
-
-        def close(t: str, w: str) -> bool:
-            if (t, w) not in seen:
-                seen[(t, w)] = _close(t, w, 0.75)
-            return seen[(t, w)] > 0
-
-        found |= self._all_tokens(tokens, close)
+        # Every query word close to a word of the name (the misspelling rule): the vocabulary's
+        # close words, found by rapidfuzz in one pass over it, remembered for _score.
+        close_words = []
+        for t in dict.fromkeys(tokens):
+            close = process.extract(
+                t, self.words, scorer=fuzz.ratio, score_cutoff=CLOSE_WORD * 100, limit=None
+            )
+            for word, ratio, _ in close:
+                seen[(t, word)] = ratio / 100
+            names: set[int] = set()
+            for word, _, _ in close:
+                names.update(self.postings[word])
+            close_words.append(names)
+        close_words.sort(key=len)
+        found |= set.intersection(*close_words) if close_words else set()
         return found | self._close_whole(query)
 
     def containing(self, tokens: list[str]) -> set[int]:
@@ -167,34 +186,72 @@ class Index:
     def best_exact(self, query: str, tokens: list[str], limit: int) -> list[int] | None:
         """The positions of the entries that rank first, in index order, when at least `limit`
         entries match without misspelling (score 1.0, 0.95, 0.9 or 0.85, above any misspelled
-        match): then the misspellings need not be scored. None when fewer do."""
-        tiers: list[set[int]] = [set(), set(), set(), set()]
-        for k in self.containing(tokens):
-            name = self.names[k]
-            tier = (
-                0
-                if name == query
-                else 1
-                if name.startswith(query)
-                else 2
-                if all(any(w.startswith(t) for w in name.split()) for t in tokens)
-                else 3
-                if query in name
-                else None
-            )
-            if tier is not None:
-                tiers[tier].update(self.owners[k])
-        chosen: list[int] = []
-        placed: set[int] = set()
-        for tier in tiers:
-            tier -= placed  # an entry ranks by its best name
-            placed |= tier
+        match): then the misspellings need not be scored. None when fewer do. The tiers are
+        made best first, each only when the ones before hold fewer than `limit` entries."""
+        tiers = (
+            lambda: [self._ids[query]] if query in self._ids else [],  # 1.0: the name itself
+            lambda: self._sorted_range(self._sorted_names, self._name_ids, query),  # 0.95: starts with it
+            lambda: self._word_prefixes(tokens),  # 0.9: every word starts a word of the name
+            lambda: [k for k in self.containing(tokens) if query in self.names[k]],  # 0.85: inside it
+        )
+        positions, reached = self._first(((self._entries_of(make()), None) for make in tiers), limit)
+        return positions if reached else None
+
+    def best_misspelt(self, query: str, token: str, limit: int, seen: dict) -> list[int]:
+        """For a one-word query that fewer than `limit` entries match without misspelling: the
+        positions of the entries that can rank in the first `limit`, in index order. A name
+        that a close word leads to scores 0.5 + 0.3 × the closeness of its closest word, unless
+        it matches without misspelling or is close as a whole (those are always kept): so the
+        close words are taken closest first, and only as far as `limit` entries reach."""
+        kept = set(self._entries_of(self.containing([token]) | self._close_whole(query)))
+        close = process.extract(
+            token, self.words, scorer=fuzz.ratio, score_cutoff=CLOSE_WORD * 100, limit=None
+        )
+        by_score: dict[float, list[str]] = {}
+        for word, ratio, _ in close:
+            seen[(token, word)] = ratio / 100
+            # the score a hit shows (rounded): words whose names tie there form one tier
+            by_score.setdefault(round(0.5 + 0.3 * ratio / 100, 3), []).append(word)
+        tiers = (
+            (self._entries_of(k for word in words for k in self.postings[word]), kept)
+            for _, words in sorted(by_score.items(), reverse=True)
+        )
+        return sorted(kept | set(self._first(tiers, limit)[0]))
+
+    def _first(self, tiers, limit: int) -> tuple[list[int], bool]:
+        """The `limit` entries that rank first over `tiers` (sets of entry positions, best tier
+        first, each with entries to leave out of it, or None), in index order, and True; every
+        entry of the tiers and False when they hold fewer. Within a tier entries rank by kind,
+        then label (as search sorts)."""
+        chosen: set[int] = set()
+        for tier, leave_out in tiers:
+            tier -= chosen  # an entry ranks by its best name
+            if leave_out:
+                tier -= leave_out
             if len(chosen) + len(tier) < limit:
-                chosen += tier
+                chosen |= tier
                 continue
-            rank = lambda p: (_kind_rank(self.entries[p].kind), self.entries[p].label, p)
-            return sorted(chosen + heapq.nsmallest(limit - len(chosen), tier, key=rank))
-        return None
+            return sorted(
+                chosen | set(heapq.nsmallest(limit - len(chosen), tier, key=self._rank.__getitem__))
+            ), True
+        return sorted(chosen), False
+
+    def _entries_of(self, names) -> set[int]:
+        return {p for k in names for p in self.owners[k]}
+
+    @staticmethod
+    def _sorted_range(keys: list[str], values: list[int], prefix: str) -> list[int]:
+        """values[i] for the keys (sorted) that start with `prefix`."""
+        return values[bisect.bisect_left(keys, prefix) : bisect.bisect_left(keys, prefix + "\U0010ffff")]
+
+    def _word_prefixes(self, tokens: list[str]) -> set[int]:
+        """The names in which every token starts some word."""
+        each = []
+        for t in dict.fromkeys(tokens):
+            lo, hi = bisect.bisect_left(self.words, t), bisect.bisect_left(self.words, t + "\U0010ffff")
+            each.append({k for word in self.words[lo:hi] for k in self.postings[word]})
+        each.sort(key=len)
+        return set.intersection(*each) if each else set()
 
     def _all_tokens(self, tokens: list[str], match) -> set[int]:
         """The names in which every token matches some word."""
@@ -210,7 +267,8 @@ class Index:
 
     def _close_whole(self, query: str) -> set[int]:
         """The names that may be close to `query` as a whole (_close(query, name, 0.8) > 0).
-        A ratio 2M/T of at least 0.8 (M letters in k matching blocks, T both lengths) leaves at
+        A ratio 2M/T of at least 0.8 (M letters of a longest common subsequence, in k blocks that
+        are runs in both strings; T both lengths) leaves at
         most T - 2M unmatched letters, so k ≤ 1 + T - 2M, and the blocks share at least
         M - k ≥ 0.2·T - 1 letter pairs with the query: count the shared pairs per name."""
         floor, q = 0.8, len(query)
@@ -230,16 +288,9 @@ class Index:
 
 
 def _close(a: str, b: str, floor: float) -> float:
-    """SequenceMatcher(None, a, b).ratio() when it is at least `floor`, else 0.0. The cheap upper
-    bounds (length, then shared letters) rule most pairs out before the full comparison."""
-    total = len(a) + len(b)
-    if not total or 2 * min(len(a), len(b)) / total < floor:
-        return 0.0
-    matcher = SequenceMatcher(None, a, b)
-    if matcher.quick_ratio() < floor:
-        return 0.0
-    ratio = matcher.ratio()
-    return ratio if ratio >= floor else 0.0
+    """How alike two strings are, 2·(longest common subsequence) / (both lengths) (rapidfuzz's
+    ratio: an insertion or deletion each costs one), when it is at least `floor`; else 0.0."""
+    return fuzz.ratio(a, b, score_cutoff=floor * 100) / 100
 
 
 def _score(query: str, tokens: list[str], name: str, seen: dict) -> float:
@@ -262,10 +313,10 @@ def _score(query: str, tokens: list[str], name: str, seen: dict) -> float:
         for w in words:
             ratio = seen.get((t, w))
             if ratio is None:
-                ratio = seen[(t, w)] = _close(t, w, 0.75)
+                ratio = seen[(t, w)] = _close(t, w, CLOSE_WORD)
             best = max(best, ratio)
         close.append(best)
-    if close and min(close) >= 0.75:
+    if close and min(close) >= CLOSE_WORD:
         return 0.5 + 0.3 * (sum(close) / len(close))
     whole = _close(query, name, 0.8)
     return 0.5 + 0.3 * whole if whole else 0.0
@@ -280,7 +331,9 @@ def search(index: Index | list[Entry], text: str, limit: int = 50) -> list[Hit]:
     entries = index
     if isinstance(index, Index):  # only the entries with a name that can match, in index order
         positions = index.best_exact(query, tokens, limit)
-        if positions is None:
+        if positions is None and len(tokens) == 1:
+            positions = index.best_misspelt(query, tokens[0], limit, seen)
+        elif positions is None:
             positions = sorted({p for k in index.candidates(query, tokens, seen) for p in index.owners[k]})
         entries = [index.entries[p] for p in positions]
     for entry in entries:
