@@ -15,6 +15,7 @@ from urllib.parse import quote, unquote
 import pytest
 import rdflib
 import requests
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
@@ -137,9 +138,10 @@ def test_type_with_autocompletion_run_and_follow_a_result_link(editor, live_serv
     assert float(line.split(" in ")[1].rstrip(" s")) >= 0
     # The address is a permalink of the query just run.
     assert unquote(editor.current_url.split("?query=", 1)[1]) == text
-    rows = result_rows(editor)
-    assert len(rows) == 12
-    link = rows[0].find_element(By.CSS_SELECTOR, "a.iri")
+    # The table is drawn once its labels are in: wait for it (a cell read during a redraw is stale).
+    settled = WebDriverWait(editor, WAIT, ignored_exceptions=(StaleElementReferenceException,))
+    settled.until(lambda d: len(result_rows(d)) == 12)
+    link = settled.until(lambda d: result_rows(d)[0].find_element(By.CSS_SELECTOR, "a.iri"))
     assert link.get_attribute("href") == live_server + "/id/goal/2016-01"
     assert link.get_attribute("title") == "https://w3id.org/techniekpact/id/goal/2016-01"
     label = link.text
