@@ -62,6 +62,15 @@ def create_app(config: Config | None = None) -> Flask:
     return app
 
 
+def compile_templates(app: Flask) -> int:
+    """Compile every page template now, before the first visitor (who would otherwise wait
+    for it: 75 ms for an entity page, 270 ms for all 19). `serve` calls it; the number compiled."""
+    names = app.jinja_env.list_templates()
+    for name in names:
+        app.jinja_env.get_template(name)
+    return len(names)
+
+
 def close_app(app: Flask) -> None:
     """Stop what an app runs besides its requests: the preparers' threads, the validating child,
     the version watch and the query workers. For tests and embedders; a served app runs until

@@ -21,13 +21,14 @@ serving = click.Group()
 @click.option("--threads", default=8, show_default=True, type=int, help="waitress worker threads")
 def serve(store_dir, host, port, threads):
     """Serve the SPARQL endpoint and the web pages with waitress."""
-    from server import create_app
+    from server import compile_templates, create_app
     from server.config import Config
     from server.http_server import serve as serve_http
     from server.logs import configure_logging
 
     configure_logging()
     app = create_app(Config.from_env(store=store_dir))
+    compile_templates(app)
     click.echo(f"serving {store_path(store_dir)} on http://{host}:{port}/")
     serve_http(app, host=host, port=port, threads=threads)
 

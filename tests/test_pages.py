@@ -199,3 +199,18 @@ def test_health_and_search_wait_for_what_the_summaries_thread_makes(store_dir, m
     finally:
         gate.set()
         close_app(app)
+
+
+def test_after_compile_templates_no_page_compiles_a_template(app, monkeypatch):
+    """`serve` compiles every template before it accepts a visitor."""
+    from server import compile_templates
+
+    assert compile_templates(app) == len(app.jinja_env.list_templates()) > 10
+
+    def compiling(*args, **kwargs):
+        raise AssertionError("a template was compiled while a page was served")
+
+    monkeypatch.setattr(app.jinja_env, "compile", compiling)
+    client = app.test_client()
+    for path in ("/", "/id/goal/2016-01", "/queries", "/search?q=jet", "/doublures", "/validate"):
+        assert client.get(path, headers={"Accept": "text/html"}).status_code in (200, 503), path
