@@ -50,6 +50,7 @@ from server.workers import (
     Answer,
     Snapshots,
     WorkerError,
+    WorkerFault,
     WorkerPool,
     WorkersBusy,
     WorkerTimeout,
@@ -271,6 +272,8 @@ class Engine:
                 raise guard.Unverifiable(str(error)) from None
             if error.kind == "RequestTooComplex":
                 raise guard.RequestTooComplex(str(error)) from None
+            if error.kind == "InternalError":
+                raise WorkerFault(str(error)) from None
             raise
 
     def _too_large(self, limit: int) -> ResultTooLarge:

@@ -62,6 +62,16 @@ class WorkerError(Exception):
         self.kind = kind
 
 
+class WorkerFault(RuntimeError):
+    """A fault of the service's own code while a worker evaluated a request (not a mistake in the
+    request): answered 500 and logged, never passed off as the client's error."""
+
+
+# What Python raises for a fault of the code itself; what Oxigraph raises for a query it cannot
+# evaluate is none of these.
+PROGRAMMING_ERRORS = (NameError, AttributeError, TypeError, KeyError, IndexError, AssertionError, ImportError)
+
+
 class _TooLarge(Exception):
     pass
 
@@ -108,6 +118,8 @@ def evaluate(store: ox.Store, request: dict, prefixes: dict, sandboxed: bool = F
         raise WorkerError("RemoteAccessRefused", message) from None
     except RecursionError:
         raise WorkerError("RequestTooComplex", "the request is nested too deeply to be parsed") from None
+    except PROGRAMMING_ERRORS as error:
+        raise WorkerError("InternalError", f"{type(error).__name__}: {error}") from None
     except Exception as error:  # noqa: BLE001 — Oxigraph's evaluation errors, reported to the client
         raise WorkerError(type(error).__name__, str(error)) from None
 

@@ -224,3 +224,29 @@ def test_no_500_for_odd_requests(client):
     ]
     for response in odd:
         assert 400 <= response.status_code < 500, (response.status_code, response.get_data(as_text=True))
+
+
+def test_a_fault_of_the_code_in_a_worker_is_a_500_and_logged_not_the_clients_error(
+    store_dir, monkeypatch, caplog
+):
+    """A request that breaks the service's own code is not answered as a malformed query: the
+    client gets 500 and the operator a log line naming the fault."""
+    from server import close_app, create_app, workers
+    from server.config import Config
+
+    def broken(*args, **kwargs):
+        return undefined_name  # noqa: F821 — the fault under test
+
+    app = create_app(
+        Config(store=str(store_dir), query_workers=0, prepare_timeout=0, prepare_validation=False)
+    )
+    try:
+        # a mistake in the query is the client's: 400
+        assert app.test_client().get("/sparql", query_string={"query": "ASK {"}).status_code == 400
+        monkeypatch.setattr(workers, "_run_query", broken)
+        answer = app.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+        assert answer.status_code == 500
+        assert "undefined_name" not in answer.get_data(as_text=True)  # no internals to the client
+        assert any("NameError" in r.getMessage() or "NameError" in (r.exc_text or "") for r in caplog.records)
+    finally:
+        close_app(app)
