@@ -28,7 +28,7 @@ from pathlib import Path
 from graph import saved_queries
 from server import facets
 from server.engine import SELECT, Result, ResultTooLarge
-from server.prepared import Prepared, StillPreparing
+from server.prepared import KeptByPrepared, Prepared, StillPreparing
 from server.rendering import remember_labels, table_data
 
 __all__ = ["Answers", "Answer", "StillPreparing", "PAGE_SIZE"]
@@ -113,7 +113,7 @@ class Answer:
             os.close(fd)
 
 
-class Answers:
+class Answers(KeptByPrepared):
     """The answers kept for one engine: by (store version, query name, parameter values)."""
 
     def __init__(self, engine, prepare_timeout: float):
@@ -171,18 +171,6 @@ class Answers:
     def prepared(self) -> int:
         """How many answers are kept for the current version."""
         return self._kept.count()
-
-    @property
-    def preparing(self) -> bool:
-        """The background thread has yet to prepare the current version's default answers."""
-        return self._kept.preparing
-
-    def idle(self, timeout: float) -> bool:
-        """Wait until no answer is being evaluated and the default answers are prepared."""
-        return self._kept.idle(timeout)
-
-    def close(self) -> None:
-        self._kept.close()
 
     def _defaults(self, version: str):
         """Every saved query's default answer for `version`, with the labels of its first page.

@@ -39,7 +39,7 @@ from graph.namespaces import DEF, entity_path
 from graph.terms import BadIRI, parse_iri
 from server.engine import UpdatesDisabled
 from server.i18n import current_lang, t
-from server.prepared import Prepared, StillPreparing
+from server.prepared import KeptByPrepared, Prepared, StillPreparing
 from server.rendering import positive_arg
 from server.representation import CSV, HTML, JSON, choose, engine, fresh
 
@@ -78,7 +78,7 @@ def prepare(store) -> doublures.Candidates:
     return doublures.find(store)
 
 
-class PreparedCandidates:
+class PreparedCandidates(KeptByPrepared):
     """The candidates of the engine's current version, made by server/prepared.py's helper in a
     builder thread of their own (`prepare-doublures`), warmed up after every change of version."""
 
@@ -110,18 +110,6 @@ class PreparedCandidates:
         made = made if made is not None else self._kept.ready((old,))
         if made is not None:
             self._kept.put((new,), made)
-
-    @property
-    def preparing(self) -> bool:
-        """This version's candidates are yet to be made in the background."""
-        return self._kept.preparing
-
-    def idle(self, timeout: float) -> bool:
-        """Wait until nothing is being made and this version's candidates are (for tests)."""
-        return self._kept.idle(timeout)
-
-    def close(self) -> None:
-        self._kept.close()
 
     def _make(self, version: str) -> doublures.Candidates:
         try:

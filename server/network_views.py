@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import NamedTuple
 
-from server.prepared import Prepared
+from server.prepared import KeptByPrepared, Prepared
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class ViewKey(NamedTuple):
 DEFAULT_VIEWS = ("partners", "programmes", "interlock")
 
 
-class NetworkViews:
+class NetworkViews(KeptByPrepared):
     """The views of the engine's current version, each built by `build(store, key)` once, in one
     builder thread."""
 
@@ -67,15 +67,3 @@ class NetworkViews:
     def kept(self) -> int:
         """How many views are built for the current version."""
         return self._kept.count()
-
-    @property
-    def preparing(self) -> bool:
-        """The background thread has yet to build the current version's unfiltered views."""
-        return self._kept.preparing
-
-    def idle(self, timeout: float) -> bool:
-        """Wait until no view is being built and the unfiltered views are (for tests)."""
-        return self._kept.idle(timeout)
-
-    def close(self) -> None:
-        self._kept.close()

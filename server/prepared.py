@@ -230,3 +230,24 @@ class Prepared(Generic[V]):
         with self._lock:
             self._warmed = version
             self._settled.notify_all()
+
+
+class KeptByPrepared:
+    """What a holder of a `Prepared` (as `self._kept`) tells about its background work: the
+    answers, network views, doublure candidates, summaries and reports each are one."""
+
+    _kept: Prepared
+
+    @property
+    def preparing(self) -> bool:
+        """The builder has yet to prepare the current version's warm-up values."""
+        return self._kept.preparing
+
+    def idle(self, timeout: float) -> bool:
+        """Wait until nothing is being made and the current version's warm-up is done (False:
+        not within `timeout` seconds). For tests and orderly stops."""
+        return self._kept.idle(timeout)
+
+    def close(self) -> None:
+        """Stop the builder thread (after the job it is doing)."""
+        self._kept.close()

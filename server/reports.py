@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from server.prepared import Prepared, StillPreparing
+from server.prepared import KeptByPrepared, Prepared, StillPreparing
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def _validate_in_child(source: dict, version: str, out: str) -> None:
         raise SystemExit(1) from None
 
 
-class Reports:
+class Reports(KeptByPrepared):
     """The validation report of the engine's current version."""
 
     def __init__(self, engine, background: bool):
@@ -97,13 +97,9 @@ class Reports:
         version = self._engine.version
         return self._kept.get((version,), lambda: self._make(version), timeout)
 
-    def idle(self, timeout: float) -> bool:
-        """Wait until no report is being made (for tests)."""
-        return self._kept.idle(timeout)
-
     def close(self) -> None:
         """Stop the builder thread and the validating child, if any."""
-        self._kept.close()
+        super().close()
         child = self._child
         if child is not None and child[1].pid is not None:
             child[1].kill()

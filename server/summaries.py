@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from graph import search
 from graph.store import graph_counts
-from server.prepared import Prepared
+from server.prepared import KeptByPrepared, Prepared
 
 WHAT = {"counts": "the triple counts", "search": "the search index"}
 
 
-class Summaries:
+class Summaries(KeptByPrepared):
     """The counts and the search index of the engine's current version."""
 
     def __init__(self, engine, background: bool):
@@ -53,18 +53,6 @@ class Summaries:
         """The search index (graph.search.build_index); StillPreparing past `timeout` seconds
         (default: `wait`)."""
         return self._get("search", self.wait if timeout is None else timeout)
-
-    @property
-    def preparing(self) -> bool:
-        """This version's counts or search index are yet to be made in the background."""
-        return self._kept.preparing
-
-    def idle(self, timeout: float) -> bool:
-        """Wait until nothing is being made and this version's are (for tests)."""
-        return self._kept.idle(timeout)
-
-    def close(self) -> None:
-        self._kept.close()
 
     def _get(self, name: str, timeout: float | None):
         return self._kept.get((self._engine.version, name), self._maker(name), timeout)
