@@ -113,12 +113,10 @@ def run_saved(
         and prepared is not None
         and (size <= len(prepared["rows"]) or len(prepared["rows"]) == total)
     ):
-        # The first page of the whole answer: its cells were made when the answer was prepared.
+        # The first page of the whole answer: its cells, and the labels of its facets' values,
+        # were made when the answer was prepared (Answers._with_labels).
         variables, more = prepared["columns"], total > size
         table = {"columns": variables, "rows": prepared["rows"][:size]}
-        remember_labels(
-            engine(), ["v"], [{"v": v["term"]} for f in facets for v in f["values"]], remembered, lang
-        )
     else:
         if view["order"] is None:  # every row, in the answer's own order: cut the page directly
             result = Result(SELECT, tsv=answer.slice(start, size + 1))
