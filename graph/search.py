@@ -162,19 +162,11 @@ class Index:
         # Every query word inside a word of the name: covers equal, starts with, every word a
         # prefix, and the query inside the name (its words then lie within the name's words).
         found = self.containing(tokens)
-        # Every query word close to a word of the name (the misspelling rule): the vocabulary's
-        # close words, found by rapidfuzz in one pass over it, remembered for _score.
-        close_words = []
-        for t in dict.fromkeys(tokens):
-            close = process.extract(
-                t, self.words, scorer=fuzz.ratio, score_cutoff=CLOSE_WORD * 100, limit=None
-            )
-            for word, ratio, _ in close:
-                seen[(t, word)] = ratio / 100
-            names: set[int] = set()
-            for word, _, _ in close:
-                names.update(self.postings[word])
-            close_words.append(names)
+        # Every query word close to a word of the name (the misspelling rule).
+        close_words = [
+            {k for word, _ in self._close_words(t, seen) for k in self.postings[word]}
+            for t in dict.fromkeys(tokens)
+        ]
         close_words.sort(key=len)
         found |= set.intersection(*close_words) if close_words else set()
         return found | self._close_whole(query)
@@ -204,14 +196,10 @@ class Index:
         it matches without misspelling or is close as a whole (those are always kept): so the
         close words are taken closest first, and only as far as `limit` entries reach."""
         kept = set(self._entries_of(self.containing([token]) | self._close_whole(query)))
-        close = process.extract(
-            token, self.words, scorer=fuzz.ratio, score_cutoff=CLOSE_WORD * 100, limit=None
-        )
         by_score: dict[float, list[str]] = {}
-        for word, ratio, _ in close:
-            seen[(token, word)] = ratio / 100
+        for word, ratio in self._close_words(token, seen):
             # the score a hit shows (rounded): words whose names tie there form one tier
-            by_score.setdefault(round(0.5 + 0.3 * ratio / 100, 3), []).append(word)
+            by_score.setdefault(round(0.5 + 0.3 * ratio, 3), []).append(word)
         tiers = (
             (self._entries_of(k for word in words for k in self.postings[word]), kept)
             for _, words in sorted(by_score.items(), reverse=True)
@@ -235,6 +223,19 @@ class Index:
                 chosen | set(heapq.nsmallest(limit - len(chosen), tier, key=self._rank.__getitem__))
             ), True
         return sorted(chosen), False
+
+    def _close_words(self, token: str, seen: dict) -> list[tuple[str, float]]:
+        """The vocabulary's words close to `token` (the misspelling rule) with their closeness,
+        closest first, found by rapidfuzz in one pass over it; remembered in `seen` for _score."""
+        close = [
+            (word, ratio / 100)
+            for word, ratio, _ in process.extract(
+                token, self.words, scorer=fuzz.ratio, score_cutoff=CLOSE_WORD * 100, limit=None
+            )
+        ]
+        for word, ratio in close:
+            seen[(token, word)] = ratio
+        return close
 
     def _entries_of(self, names) -> set[int]:
         return {p for k in names for p in self.owners[k]}
