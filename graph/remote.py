@@ -99,23 +99,16 @@ class RemoteStore:
         graphs = (
             default_graph if isinstance(default_graph, list) else ([default_graph] if default_graph else None)
         )
-        form = _form(sparql)
-        if form == "graph":
-            body = self._request(
-                self.query_url,
-                text,
-                accept="application/n-triples",
-                default_graph=graphs,
-                named_graphs=named_graphs,
-            )
-            return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        triples = _form(sparql) == "graph"
         body = self._request(
             self.query_url,
             text,
-            accept="application/sparql-results+json",
+            accept="application/n-triples" if triples else "application/sparql-results+json",
             default_graph=graphs,
             named_graphs=named_graphs,
         )
+        if triples:
+            return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
 
     def quads_for_pattern(self, subject, predicate, obj, graph_name=None):
