@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import statistics
-import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from benchmarks.run import ROOT, free_port, percentile, service_argv, wait_for
+from benchmarks.run import free_port, percentile, start_service
 
 TINY = "SELECT ?p ?o WHERE {{ <https://w3id.org/techniekpact/id/org/ocw> ?p ?o }} # {n}"
 # A query that runs far past any time limit on the curated graph (a triple cross product).
@@ -86,20 +84,12 @@ def main() -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/sparql"
     env = {
-        **os.environ,
         "TECHNIEKPACT_QUERY_TIMEOUT": str(args.timeout),
         "TECHNIEKPACT_PREPARE_TIMEOUT": "0",
         "TECHNIEKPACT_PREPARE_VALIDATION": "0",
     }
-    proc = subprocess.Popen(
-        service_argv(args.store, port),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_service(args.store, port, env)
     try:
-        wait_for(url)
         tiny_throughput(url, args.clients, 3)  # warm the workers
         alone = tiny_throughput(url, args.clients, args.seconds)
         rows = [("alone", alone, None)]

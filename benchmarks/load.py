@@ -8,16 +8,14 @@ keeps sending a query that runs into the time limit (isolation).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from benchmarks.run import ROOT, free_port, percentile, service_argv, wait_for
+from benchmarks.run import free_port, percentile, start_service
 
 TINY = "SELECT ?p ?o WHERE { <https://w3id.org/techniekpact/id/org/ocw> ?p ?o }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f FILTER(?a != ?c) }"
@@ -56,15 +54,8 @@ def main() -> None:
     args = parser.parse_args()
     port = free_port()
     url = f"http://127.0.0.1:{port}/sparql"
-    proc = subprocess.Popen(
-        service_argv(args.store, port),
-        cwd=ROOT,
-        env={**os.environ, "TECHNIEKPACT_QUERY_TIMEOUT": str(args.timeout)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_service(args.store, port, {"TECHNIEKPACT_QUERY_TIMEOUT": str(args.timeout)})
     try:
-        wait_for(url)
         quiet = hammer(url, args.clients, args.requests)
         stop, slow = threading.Event(), []
 

@@ -15,13 +15,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import time
 
 import pyoxigraph as ox
 import requests
 
-from benchmarks.run import ROOT, SERVICE_ENV, free_port, percentile, service_argv, wait_for, wait_prepared
+from benchmarks.run import SERVICE_ENV, free_port, percentile, start_service, wait_prepared
 
 KINDS = ("action", "org", "goal", "initiative", "person", "region", "target")
 SEARCHES = (
@@ -92,15 +91,8 @@ def main() -> None:
     iris = entity_iris(args.store, max(1, args.entities // len(KINDS)))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    service = subprocess.Popen(
-        service_argv(args.store, port),
-        cwd=ROOT,
-        env={**os.environ, **SERVICE_ENV},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    service = start_service(args.store, port, SERVICE_ENV)
     try:
-        wait_for(base + "/sparql")
         wait_prepared(base + "/sparql")
         session = requests.Session()
         html = {"Accept": "text/html"}

@@ -214,6 +214,18 @@ def service_argv(store_dir, port: int) -> list[str]:
     return [sys.executable, "-m", "server.cli", "serve", "--store", str(store_dir), "--port", str(port)]
 
 
+def start_service(
+    store_dir, port: int, env: dict[str, str] | None = None, timeout: float = 1800
+) -> subprocess.Popen:
+    """The service on `store_dir` in a process of its own, `env` added to the environment,
+    returned once it answers: tests/live.py's `start_service`, the one the tests use."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tests.live import start_service as start
+
+    return start(store_dir, port, env, timeout=timeout)
+
+
 class Peers:
     """Start the HTTP peers on one scale's data and stop them afterwards. `started` holds how
     long each took to come up (for rdflib-endpoint in memory: parsing the data). With

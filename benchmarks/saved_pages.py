@@ -12,21 +12,17 @@ floor), after the service's timings, so that neither disturbs the other.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 
 import pyoxigraph as ox
 
 from benchmarks.run import (
-    ROOT,
     SERVICE_ENV,
     free_port,
     percentile,
-    service_argv,
+    start_service,
     time_raw,
     time_saved_page,
-    wait_for,
     wait_prepared,
     workload,
 )
@@ -40,16 +36,9 @@ def main() -> None:
     parser.add_argument("--raw", action="store_true")
     args = parser.parse_args()
     port = free_port()
-    service = subprocess.Popen(
-        service_argv(args.store, port),
-        cwd=ROOT,
-        env={**os.environ, **SERVICE_ENV},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    service = start_service(args.store, port, SERVICE_ENV)
     try:
         url = f"http://127.0.0.1:{port}/sparql"
-        wait_for(url)
         seconds, prepared = wait_prepared(url)
         print(
             f"Prepared the default answers of {prepared} saved queries (and the network views) in {seconds:.1f} s "

@@ -10,14 +10,12 @@ and the unsorted first page beside them.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import time
 
 import requests
 
-from benchmarks.run import SERVICE_ENV, free_port, service_argv, wait_for, wait_prepared
+from benchmarks.run import SERVICE_ENV, free_port, start_service, wait_prepared
 from graph import saved_queries
 
 
@@ -35,16 +33,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     port = free_port()
-    service = subprocess.Popen(
-        service_argv(args.store, port),
-        env={**os.environ, **SERVICE_ENV},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    service = start_service(args.store, port, SERVICE_ENV)
     base = f"http://127.0.0.1:{port}"
     ms = lambda seconds: f"{1000 * seconds:.0f}"
     try:
-        wait_for(base + "/sparql")
         wait_prepared(base + "/sparql")
         totals = {
             name: _timed(f"{base}/queries/{name}.json?size=1")[1]["total"] for name in saved_queries.names()
