@@ -190,7 +190,14 @@ def test_health_and_search_wait_for_what_the_summaries_thread_makes(store_dir, m
         ).get_json()
         counts = [int(row["n"]["value"]) for row in per_graph["results"]["bindings"]]
         assert (health["triples"], health["graphs"]) == (sum(counts), len(counts))
-        hits = client.get("/search.json", query_string={"q": "VHTO"}).get_json()
+        # The index is made after the counts, in the same thread: the search may still be told
+        # to ask again (503) for a moment after /health answers.
+        search_answer = wait_until(
+            lambda: (r := client.get("/search.json", query_string={"q": "VHTO"})).status_code == 200 and r,
+            60,
+            "the search answering once the index is made",
+        )
+        hits = search_answer.get_json()
         assert hits["groups"][0]["hits"][0]["iri"] == ID + "org/vhto"
         assert makers == [
             ("graph_counts", "summaries"),
